@@ -1,0 +1,1 @@
+"""livestream: a Pulumi component library for live streaming on AWS."""

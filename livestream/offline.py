@@ -1,0 +1,371 @@
+"""Run any Pulumi Python program offline, under the SDK's mock engine, and capture what it registers.
+
+This is how the tests and `livestream plan` see a stack without the Pulumi CLI, provider
+plugins or AWS: the real program runs, every resource registration is recorded with its
+inputs in wire format (type tokens, camelCase), its parent and its options, and the
+stack's exports are resolved. Secrets never leave as values: they read "[secret]".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import runpy
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+SECRET = "[secret]"
+ACCOUNT_ID = "123456789012"
+
+
+class ProgramError(RuntimeError):
+    """The program could not run: bad project files, bad config, or an exception in the program."""
+
+
+@dataclass
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    retain_on_delete: bool = False
+    protect: bool = False
+    dependencies: tuple[str, ...] = ()
+    provider: str | None = None
+
+
+@dataclass
+class Plan:
+    project: str
+    stack: str
+    config: dict[str, Any]
+    resources: list[PlannedResource] = field(default_factory=list)
+    exports: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_token: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: str | None = None) -> PlannedResource:
+        found = [r for r in self.of_type(type_token) if name is None or r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one {type_token} {name or ''}, found {[r.name for r in found]}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> PlannedResource:
+        return next(r for r in self.resources if r.urn == urn)
+
+    def children(self, parent: PlannedResource) -> list[PlannedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+
+# --- fake provider outputs ------------------------------------------------------------------
+
+
+def _fake_outputs(type_token: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    """Computed outputs a real provider would return, so downstream wiring has values to work on."""
+    package, _, rest = type_token.partition(":")
+    module = rest.split("/")[0].split(":")[0]
+    service = module.replace("-", "")
+    arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{rest.split(':')[-1].lower()}/{name}"
+    outputs: dict[str, Any] = {"arn": arn, "id": f"{name}-id"}
+    specific = _SPECIFIC_OUTPUTS.get(type_token)
+    if specific:
+        outputs.update(specific(name, inputs, region))
+    return outputs
+
+
+def _native_medialive_input(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    """RTMP push URLs carry the stream name; SRT listeners get one srt:// URL per pipeline."""
+    if inputs.get("type") == "SRT_LISTENER":
+        urls = [f"srt://198.51.100.{i + 20}:5000" for i in range(2)]
+    else:
+        urls = [f"rtmp://198.51.100.{i + 10}:1935/{d.get('streamName', 'live')}" for i, d in enumerate(inputs.get("destinations") or [])]
+    return {"arn": f"arn:aws:medialive:{region}:{ACCOUNT_ID}:input:{name}-id", "awsId": f"{name}-id", "destinationUrls": urls}
+
+
+def _mediapackagev2_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    group = inputs.get("channelGroupName", name)
+    return {
+        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}",
+        "egressDomain": f"{group}.egress.mediapackagev2.{region}.amazonaws.com",
+        "channelGroupName": group,
+    }
+
+
+def _mediapackagev2_channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", name)
+    return {
+        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}",
+        "ingestEndpoints": [
+            {"id": str(i + 1), "url": f"https://{group}-{i + 1}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i + 1}/{channel}/index"}
+            for i in range(2)
+        ],
+        "ingestEndpointUrls": [
+            f"https://{group}-{i + 1}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i + 1}/{channel}/index" for i in range(2)
+        ],
+    }
+
+
+def _mediapackagev2_endpoint(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", "channel")
+    endpoint = inputs.get("originEndpointName", name)
+    base = f"https://{group}.egress.mediapackagev2.{region}.amazonaws.com/out/v1/{group}/{channel}/{endpoint}"
+    return {
+        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}/originEndpoint/{endpoint}",
+        "hlsManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("hlsManifests") or []],
+        "lowLatencyHlsManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("lowLatencyHlsManifests") or []],
+        "dashManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.mpd" for m in inputs.get("dashManifests") or []],
+    }
+
+
+def _distribution(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {
+        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/E{name.upper().replace('-', '')[:12]}",
+        "id": f"E{name.upper().replace('-', '')[:12]}",
+        "domainName": "d111111abcdef8.cloudfront.net",
+        "hostedZoneId": "Z2FDTNDATAQYW2",
+    }
+
+
+def _bucket(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    bucket = inputs.get("bucket") or f"{name}-0a1b2c3"
+    return {
+        "arn": f"arn:aws:s3:::{bucket}",
+        "bucket": bucket,
+        "id": bucket,
+        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+    }
+
+
+def _random_password(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    length = int(inputs.get("length", 32))
+    return {"result": ("x" * length)}
+
+
+def _random_id(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"hex": "0f1e2d3c4b5a6978", "b64Url": "Dx4tPEtaaXg", "dec": "1089751030596348280"}
+
+
+def _sns_topic(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"}
+
+
+def _lambda(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}", "name": name}
+
+
+def _channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:medialive:{region}:{ACCOUNT_ID}:channel:{name}-id", "channelId": f"{name}-id"}
+
+
+def _role(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", "name": name}
+
+
+def _secret(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"arn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"}
+
+
+def _log_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    log_name = inputs.get("name", name)
+    return {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{log_name}", "name": log_name}
+
+
+def _global_arn(service: str, kind: str) -> Any:
+    def outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"arn": f"arn:aws:{service}::{ACCOUNT_ID}:{kind}/{name}-id", "id": f"{name}-id"}
+
+    return outputs
+
+
+_SPECIFIC_OUTPUTS = {
+    "aws-native:medialive:Input": _native_medialive_input,
+    "aws:medialive/channel:Channel": _channel,
+    "aws-native:mediapackagev2:ChannelGroup": _mediapackagev2_group,
+    "aws:mediapackage/channelGroup:ChannelGroup": _mediapackagev2_group,
+    "aws-native:mediapackagev2:Channel": _mediapackagev2_channel,
+    "aws-native:mediapackagev2:OriginEndpoint": _mediapackagev2_endpoint,
+    "aws:cloudfront/distribution:Distribution": _distribution,
+    "aws:cloudfront/originAccessControl:OriginAccessControl": _global_arn("cloudfront", "origin-access-control"),
+    "aws:cloudfront/keyGroup:KeyGroup": _global_arn("cloudfront", "key-group"),
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketV2:BucketV2": _bucket,
+    "random:index/randomPassword:RandomPassword": _random_password,
+    "random:index/randomId:RandomId": _random_id,
+    "aws:sns/topic:Topic": _sns_topic,
+    "aws:lambda/function:Function": _lambda,
+    "aws:iam/role:Role": _role,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+}
+
+
+# --- engine ---------------------------------------------------------------------------------
+
+
+def _strip_secrets(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: _strip_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_secrets(v) for v in value]
+    return value
+
+
+class _Mocks(pulumi_mocks.Mocks):
+    def __init__(self, region: str) -> None:
+        self.region = region
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs = _strip_secrets(dict(args.inputs))
+        if not args.custom:
+            return None, {}
+        outputs = _fake_outputs(args.typ, args.name, inputs, self.region)
+        return outputs.pop("id"), {**inputs, **outputs}
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> Any:
+        token = args.token
+        if token.endswith("getCallerIdentity"):
+            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline", "userId": "OFFLINE"}
+        if token.endswith("getRegion"):
+            return {"name": self.region, "region": self.region, "id": self.region}
+        if token.endswith("getPartition"):
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        return {}
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, also remembering each registration's parent and options."""
+
+    def __init__(self, mocks: _Mocks) -> None:
+        super().__init__(mocks)
+        self.planned: list[PlannedResource] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = _strip_secrets(rpc.deserialize_properties(request.object))
+        registration = self.resources[response.urn]
+        self.planned.append(
+            PlannedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                inputs=inputs,
+                outputs=dict(registration.state),
+                retain_on_delete=bool(request.retainOnDelete),
+                protect=bool(request.protect),
+                dependencies=tuple(request.dependencies),
+                provider=request.provider or None,
+            )
+        )
+        return response
+
+
+# --- project files --------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except FileNotFoundError:
+        raise ProgramError(f"{path} does not exist") from None
+    except yaml.YAMLError as error:
+        raise ProgramError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ProgramError(f"{path} must hold a YAML mapping")
+    return data
+
+
+def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], set[str]]:
+    """Project name, the stack's config with fully qualified keys, and which keys are secret."""
+    project = _read_yaml(project_dir / "Pulumi.yaml")
+    name = str(project.get("name") or "")
+    if not name:
+        raise ProgramError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+    runtime = project.get("runtime")
+    runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if runtime_name != "python":
+        raise ProgramError(f"{project_dir / 'Pulumi.yaml'}: runtime {runtime_name!r} is not python; only Python programs run offline")
+    defaults = {k: v.get("default") for k, v in (project.get("config") or {}).items() if isinstance(v, dict) and "default" in v}
+    stack_file = _read_yaml(project_dir / f"Pulumi.{stack}.yaml")
+    values: dict[str, Any] = {}
+    secrets: set[str] = set()
+    for key, value in {**defaults, **(stack_file.get("config") or {})}.items():
+        full = key if ":" in key else f"{name}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            secrets.add(full)
+            value = SECRET
+        values[full] = value
+    return name, values, secrets
+
+
+def _main_path(project_dir: Path) -> Path:
+    project = _read_yaml(project_dir / "Pulumi.yaml")
+    main = project_dir / str(project.get("main") or ".")
+    return main / "__main__.py" if main.is_dir() else main
+
+
+@contextmanager
+def _program_context(project_dir: Path) -> Iterator[None]:
+    saved_cwd, saved_path = os.getcwd(), list(sys.path)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+
+
+def _resolve(value: Any) -> Any:
+    output = pulumi.Output.from_input(value)
+    resolved = _sync_await(output.future())
+    return SECRET if _sync_await(output.is_secret()) else _strip_secrets(resolved)
+
+
+def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, Any] | None = None) -> Plan:
+    """Run the project's program for `stack` under mocks. `config` (full keys) replaces the stack file's config."""
+    project_dir = Path(project_dir).resolve()
+    if config is None:
+        project, values, secret_keys = stack_config(project_dir, stack)
+    else:
+        project = str(_read_yaml(project_dir / "Pulumi.yaml").get("name"))
+        values, secret_keys = dict(config), set()
+    region = str(values.get("aws:region") or "us-east-1")
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    settings.ROOT.set(None)
+    set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}, sorted(secret_keys))
+    monitor = _RecordingMonitor(_Mocks(region))
+    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    main = _main_path(project_dir)
+    with _program_context(project_dir):
+        try:
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+        finally:
+            settings.SETTINGS.rpc_manager.clear()
+    root = settings.get_root_resource()
+    outputs = getattr(root, "outputs", {}) or {}
+    exports = {name: _resolve(value) for name, value in outputs.items()}
+    return Plan(project=project, stack=stack, config=values, resources=monitor.planned, exports=exports)

@@ -1,0 +1,77 @@
+"""LiveStreamPlatform: wires the subcomponents together by passing outputs between them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from livestream import config
+from livestream.archive import Archive
+from livestream.config import Settings
+from livestream.encoder import ArchiveTarget, Encoder
+
+TYPE = "livestream:index:LiveStreamPlatform"
+
+
+def settings_from_args(args: Mapping[str, Any] | Settings, *, prefix: str = "") -> Settings:
+    """Validated settings from component args; region and environment default to the stack's."""
+    if isinstance(args, Settings):
+        return args
+    raw = dict(args)
+    region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
+    return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
+
+
+class LiveStreamPlatform(pulumi.ComponentResource):
+    """A complete live-streaming platform: many channels sharing one archive, CDN, topic and scheduler."""
+
+    archive_bucket_name: pulumi.Output[str]
+    channel_ids: pulumi.Output[dict[str, str]]
+    ingest_urls: pulumi.Output[dict[str, list[str]]]
+
+    def __init__(
+        self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        settings = settings_from_args(args)  # validate everything before the first resource exists
+        super().__init__(TYPE, name, None, opts)
+        self.settings = settings
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+
+        archive = Archive(f"{name}-archive", settings.archive, opts=pulumi.ResourceOptions(parent=self))
+        self.archive = archive
+
+        self.encoders: dict[str, Encoder] = {}
+        for channel in settings.channels:
+            self.encoders[channel.name] = Encoder(
+                f"{name}-{channel.name}",
+                channel,
+                archive=ArchiveTarget(
+                    bucket_name=archive.bucket_name,
+                    bucket_arn=archive.bucket_arn,
+                    prefix=archive.prefix_of(channel.name),
+                    rollover_seconds=settings.archive.rollover_seconds,
+                    kms_key_arn=settings.archive.kms_key_arn,
+                ),
+                region=settings.region,
+                account_id=account_id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+        self.archive_bucket_name = archive.bucket_name
+        self.channel_ids = pulumi.Output.all(
+            **{c: e.channel_id for c, e in self.encoders.items()}
+        ).apply(lambda ids: dict(ids))
+        self.ingest_urls = pulumi.Output.secret(
+            pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(lambda urls: dict(urls))
+        )
+        self.register_outputs(
+            {
+                "archiveBucketName": self.archive_bucket_name,
+                "channelIds": self.channel_ids,
+                "ingestUrls": self.ingest_urls,
+            }
+        )
