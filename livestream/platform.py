@@ -43,23 +43,10 @@ class LiveStreamPlatform(pulumi.ComponentResource):
 
         archive = Archive(f"{name}-archive", settings.archive, opts=pulumi.ResourceOptions(parent=self))
         self.archive = archive
-
-        self.encoders: dict[str, Encoder] = {}
-        for channel in settings.channels:
-            self.encoders[channel.name] = Encoder(
-                f"{name}-{channel.name}",
-                channel,
-                archive=ArchiveTarget(
-                    bucket_name=archive.bucket_name,
-                    bucket_arn=archive.bucket_arn,
-                    prefix=archive.prefix_of(channel.name),
-                    rollover_seconds=settings.archive.rollover_seconds,
-                    kms_key_arn=settings.archive.kms_key_arn,
-                ),
-                region=settings.region,
-                account_id=account_id,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+        self.encoders = self._build_encoders(name, settings, archive, account_id)
+        self._build_delivery(name, settings)
+        self._build_operations(name, settings)
+        self._build_scheduler(name, settings)
 
         self.archive_bucket_name = archive.bucket_name
         self.channel_ids = pulumi.Output.all(
@@ -75,3 +62,33 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "ingestUrls": self.ingest_urls,
             }
         )
+
+    def _build_encoders(
+        self, name: str, settings: Settings, archive: Archive, account_id: pulumi.Output[str]
+    ) -> dict[str, Encoder]:
+        return {
+            channel.name: Encoder(
+                f"{name}-{channel.name}",
+                channel,
+                archive=ArchiveTarget(
+                    bucket_name=archive.bucket_name,
+                    bucket_arn=archive.bucket_arn,
+                    prefix=archive.prefix_of(channel.name),
+                    rollover_seconds=settings.archive.rollover_seconds,
+                    kms_key_arn=settings.archive.kms_key_arn,
+                ),
+                region=settings.region,
+                account_id=account_id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for channel in settings.channels
+        }
+
+    def _build_delivery(self, name: str, settings: Settings) -> None:
+        """Packager (MediaPackage v2) and Cdn (CloudFront): arrives with the delivery issue."""
+
+    def _build_operations(self, name: str, settings: Settings) -> None:
+        """Alarms, dashboard, topic and budget: arrives with the operations issue."""
+
+    def _build_scheduler(self, name: str, settings: Settings) -> None:
+        """Schedules and the control function: arrives with the scheduler issue."""
