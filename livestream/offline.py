@@ -187,6 +187,11 @@ def _log_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]
     return {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{log_name}", "name": log_name}
 
 
+def _schedule_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    group = inputs.get("name", name)
+    return {"arn": f"arn:aws:scheduler:{region}:{ACCOUNT_ID}:schedule-group/{group}", "name": group}
+
+
 def _global_arn(service: str, kind: str) -> Any:
     def outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
         return {"arn": f"arn:aws:{service}::{ACCOUNT_ID}:{kind}/{name}-id", "id": f"{name}-id"}
@@ -213,6 +218,7 @@ _SPECIFIC_OUTPUTS = {
     "aws:iam/role:Role": _role,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:scheduler/scheduleGroup:ScheduleGroup": _schedule_group,
 }
 
 

@@ -13,6 +13,7 @@ from livestream import config
 from livestream.archive import Archive
 from livestream.config import Settings
 from livestream.encoder import ArchiveTarget, Encoder
+from livestream.scheduler import Scheduler
 
 TYPE = "livestream:index:LiveStreamPlatform"
 
@@ -32,6 +33,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     archive_bucket_name: pulumi.Output[str]
     channel_ids: pulumi.Output[dict[str, str]]
     ingest_urls: pulumi.Output[dict[str, list[str]]]
+    control_function_name: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None
@@ -60,6 +62,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "archiveBucketName": self.archive_bucket_name,
                 "channelIds": self.channel_ids,
                 "ingestUrls": self.ingest_urls,
+                "controlFunctionName": self.control_function_name,
             }
         )
 
@@ -91,4 +94,14 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         """Alarms, dashboard, topic and budget: arrives with the operations issue."""
 
     def _build_scheduler(self, name: str, settings: Settings) -> None:
-        """Schedules and the control function: arrives with the scheduler issue."""
+        """The control function and its schedules; notices go to the alarms topic when there is one."""
+        alarms = getattr(self, "alarms", None)
+        self.scheduler = Scheduler(
+            f"{name}-scheduler",
+            settings.schedule,
+            channel_ids={c: e.channel_id for c, e in self.encoders.items()},
+            channel_arns={c: e.channel_arn for c, e in self.encoders.items()},
+            topic_arn=getattr(alarms, "topic_arn", None),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.control_function_name = self.scheduler.function_name

@@ -1,0 +1,285 @@
+"""Scheduler: the channel control function and the EventBridge Scheduler schedules that invoke it.
+
+A channel bills while it runs, so this component is the platform's cost guard:
+
+- the control function (`livestream/functions/channel_control.py`, DESIGN §6) starts, stops,
+  reports on and idle-stops the platform's own MediaLive channels; it always exists, because it
+  is also the operator's start/stop button (`aws lambda invoke ... '{"action": "start"}'`);
+- schedules from `livestream:schedule`, all in one IANA timezone: fixed `start` / `stop` crons,
+  a `rate(5 minutes)` idle check when `idleStopMinutes` is set, and a daily "still running"
+  notice at `runningNoticeHour` local time.
+
+EventBridge Scheduler invokes the function through its own execution role (no Lambda resource
+policy is involved); that role may invoke only this function, and only for schedules in this
+platform's schedule group.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from livestream import iam
+from livestream.config import ScheduleSettings
+
+TYPE = "livestream:index:Scheduler"
+
+FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
+FUNCTION_MODULE = "channel_control"
+HANDLER = f"{FUNCTION_MODULE}.handler"
+# The newest Python runtime Lambda offers (Amazon Linux 2023, arm64 and x86_64).
+RUNTIME = aws.lambda_.Runtime.PYTHON3D14
+ARCHITECTURE = "arm64"  # Graviton: about 20% cheaper per GB-second than x86_64
+MEMORY_MB = 128  # a few boto3 calls; the function is I/O-bound
+TIMEOUT_SECONDS = 60  # adaptive retries against MediaLive throttling fit comfortably
+LOG_RETENTION_DAYS = 30
+IDLE_CHECK_EXPRESSION = "rate(5 minutes)"
+
+
+# --- what to schedule (pure data, unit-tested) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """One schedule: when, in which timezone, and the event the control function receives."""
+
+    key: str
+    expression: str
+    timezone: str
+    payload: Mapping[str, Any]
+    description: str
+    retry_attempts: int
+    max_event_age_seconds: int
+
+    @property
+    def input(self) -> str:
+        return json.dumps(dict(self.payload), sort_keys=True)
+
+
+def running_notice_expression(hour: int) -> str:
+    """Once a day at `hour` o'clock local time."""
+    return f"cron(0 {hour} * * ? *)"
+
+
+def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
+    """The schedules `settings` asks for; none at all is fine (the function is still invocable by hand)."""
+    tz = settings.timezone
+    specs: list[ScheduleSpec] = []
+    # A missed start or stop is retried for up to an hour: a late stop still saves money, and a
+    # late start is what an operator would do by hand anyway.
+    if settings.start is not None:
+        specs.append(ScheduleSpec("start", settings.start, tz, {"action": "start"}, "Start the channels", 3, 3600))
+    if settings.stop is not None:
+        specs.append(ScheduleSpec("stop", settings.stop, tz, {"action": "stop"}, "Stop the channels", 3, 3600))
+    if settings.idle_stop_minutes is not None:
+        # The next check is five minutes away: retrying an old check only repeats it late.
+        specs.append(
+            ScheduleSpec(
+                "stop-if-idle",
+                IDLE_CHECK_EXPRESSION,
+                tz,
+                {"action": "stop-if-idle"},
+                f"Stop channels that received no video for {settings.idle_stop_minutes} minutes",
+                0,
+                240,
+            )
+        )
+    if settings.running_notice_hour is not None:
+        specs.append(
+            ScheduleSpec(
+                "notify-if-running",
+                running_notice_expression(settings.running_notice_hour),
+                tz,
+                {"action": "notify-if-running"},
+                f"Notify the topic if a channel is still running at {settings.running_notice_hour:02d}:00 {tz}",
+                3,
+                3600,
+            )
+        )
+    return tuple(specs)
+
+
+# --- IAM documents -----------------------------------------------------------------------------
+
+
+def function_policy(
+    channel_arns: Sequence[pulumi.Input[str]],
+    topic_arn: pulumi.Input[str],
+    log_group_arn: pulumi.Input[str],
+    topic_kms_key_arn: pulumi.Input[str] | None = None,
+) -> pulumi.Output[str]:
+    """What the control function may do: its own channels, metrics, its topic, its log group."""
+    statements = [
+        iam.statement(
+            ["medialive:DescribeChannel", "medialive:StartChannel", "medialive:StopChannel"],
+            list(channel_arns),
+            sid="ControlOwnChannels",
+        ),
+        # GetMetricData supports no resource-level permissions or condition keys: "*" is the only
+        # valid resource. It is a read action; the function reads AWS/MediaLive only.
+        iam.statement(["cloudwatch:GetMetricData"], ["*"], sid="ReadChannelMetrics"),
+        iam.statement(["sns:Publish"], [topic_arn], sid="PublishNotices"),
+        iam.statement(
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [pulumi.Output.concat(log_group_arn, ":*")],
+            sid="WriteOwnLogs",
+        ),
+    ]
+    if topic_kms_key_arn is not None:
+        statements.append(iam.statement(["kms:Decrypt", "kms:GenerateDataKey"], [topic_kms_key_arn], sid="EncryptNotices"))
+    return iam.document(*statements)
+
+
+def scheduler_trust(account_id: pulumi.Input[str], schedule_group_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """EventBridge Scheduler may assume the role only for this account's schedule group (confused deputy)."""
+    return iam.document(
+        iam.statement(
+            ["sts:AssumeRole"],
+            principal={"Service": "scheduler.amazonaws.com"},
+            condition={
+                "StringEquals": {"aws:SourceAccount": account_id},
+                "ArnEquals": {"aws:SourceArn": schedule_group_arn},
+            },
+        )
+    )
+
+
+def scheduler_policy(function_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The schedules' execution role: invoke the control function, nothing else."""
+    return iam.document(iam.statement(["lambda:InvokeFunction"], [function_arn], sid="InvokeControlFunction"))
+
+
+def function_code() -> pulumi.AssetArchive:
+    """The control function's source, read from the installed package (works from a wheel too)."""
+    source = FUNCTIONS_DIR / f"{FUNCTION_MODULE}.py"
+    if not source.is_file():
+        raise FileNotFoundError(f"the control function's source is missing from the package: {source}")
+    return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source))})
+
+
+# --- component ---------------------------------------------------------------------------------
+
+
+class Scheduler(pulumi.ComponentResource):
+    """The control function plus its schedules; shared by every channel of a platform."""
+
+    function_name: pulumi.Output[str]
+    function_arn: pulumi.Output[str]
+    topic_arn: pulumi.Output[str]
+    schedule_group_name: pulumi.Output[str]
+
+    def __init__(
+        self,
+        name: str,
+        settings: ScheduleSettings,
+        *,
+        channel_ids: Mapping[str, pulumi.Input[str]],
+        channel_arns: Mapping[str, pulumi.Input[str]],
+        topic_arn: pulumi.Input[str] | None = None,
+        topic_kms_key_arn: pulumi.Input[str] | None = None,
+        account_id: pulumi.Input[str] | None = None,
+        log_retention_days: int = LOG_RETENTION_DAYS,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """`channel_ids` / `channel_arns` are keyed by channel name. Without `topic_arn` the
+        scheduler creates a topic of its own, so idle stops and notices always have somewhere to go."""
+        if not channel_ids or set(channel_ids) != set(channel_arns):
+            raise ValueError("Scheduler needs the same, non-empty set of channels in channel_ids and channel_arns")
+        super().__init__(TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if account_id is None:
+            account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        if topic_arn is None:
+            topic_arn = aws.sns.Topic(f"{name}-notices", display_name="Live channel notices", opts=child).arn
+        self.topic_arn = pulumi.Output.from_input(topic_arn)
+
+        function = self._function(name, settings, channel_ids, channel_arns, topic_kms_key_arn, log_retention_days)
+        self.function_name = function.name
+        self.function_arn = function.arn
+
+        group = aws.scheduler.ScheduleGroup(f"{name}-group", opts=child)
+        self.schedule_group_name = group.name
+        role = aws.iam.Role(f"{name}-invoke-role", assume_role_policy=scheduler_trust(account_id, group.arn), opts=child)
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-invoke-policy",
+            role=role.id,
+            policy=scheduler_policy(function.arn),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+        for spec in schedule_specs(settings):
+            aws.scheduler.Schedule(
+                f"{name}-{spec.key}",
+                description=spec.description,
+                group_name=group.name,
+                schedule_expression=spec.expression,
+                schedule_expression_timezone=spec.timezone,
+                flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
+                state="ENABLED",
+                target=aws.scheduler.ScheduleTargetArgs(
+                    arn=function.arn,
+                    role_arn=role.arn,
+                    input=spec.input,
+                    retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
+                        maximum_retry_attempts=spec.retry_attempts,
+                        maximum_event_age_in_seconds=spec.max_event_age_seconds,
+                    ),
+                ),
+                # The role must be able to invoke before the first tick fires.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
+            )
+        self.register_outputs(
+            {
+                "functionName": self.function_name,
+                "functionArn": self.function_arn,
+                "topicArn": self.topic_arn,
+                "scheduleGroupName": self.schedule_group_name,
+            }
+        )
+
+    def _function(
+        self,
+        name: str,
+        settings: ScheduleSettings,
+        channel_ids: Mapping[str, pulumi.Input[str]],
+        channel_arns: Mapping[str, pulumi.Input[str]],
+        topic_kms_key_arn: pulumi.Input[str] | None,
+        log_retention_days: int,
+    ) -> aws.lambda_.Function:
+        child = pulumi.ResourceOptions(parent=self)
+        # Created before the function so Lambda never auto-creates a never-expiring group.
+        log_group = aws.cloudwatch.LogGroup(f"{name}-control-logs", retention_in_days=log_retention_days, opts=child)
+        role = aws.iam.Role(f"{name}-control-role", assume_role_policy=iam.service_trust("lambda.amazonaws.com"), opts=child)
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-control-policy",
+            role=role.id,
+            policy=function_policy(
+                [channel_arns[c] for c in sorted(channel_arns)], self.topic_arn, log_group.arn, topic_kms_key_arn
+            ),
+            opts=pulumi.ResourceOptions(parent=role),
+        )
+        names = sorted(channel_ids)
+        ids = pulumi.Output.all(*(channel_ids[c] for c in names)).apply(lambda values: ",".join(str(v) for v in values))
+        variables: dict[str, pulumi.Input[str]] = {"CHANNEL_IDS": ids, "TOPIC_ARN": self.topic_arn}
+        if settings.idle_stop_minutes is not None:
+            variables["IDLE_MINUTES"] = str(settings.idle_stop_minutes)
+        return aws.lambda_.Function(
+            f"{name}-control",
+            description="Start, stop, idle-stop and report on the platform's MediaLive channels",
+            code=function_code(),
+            handler=HANDLER,
+            runtime=RUNTIME,
+            architectures=[ARCHITECTURE],
+            memory_size=MEMORY_MB,
+            timeout=TIMEOUT_SECONDS,
+            role=role.arn,
+            environment=aws.lambda_.FunctionEnvironmentArgs(variables=variables),
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
+            # The role's permissions must exist before a schedule (or a person) can invoke it.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, log_group]),
+        )
