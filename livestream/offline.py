@@ -150,6 +150,7 @@ def _bucket(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
         "bucket": bucket,
         "id": bucket,
         "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
     }
 
 

@@ -9,10 +9,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream import config
+from livestream import config, ttl
 from livestream.archive import Archive
+from livestream.cdn import Cdn, PackagerOrigin
 from livestream.config import Settings
 from livestream.encoder import ArchiveTarget, Encoder
+from livestream.packager import LL_HLS, Packager
 from livestream.scheduler import Scheduler
 
 TYPE = "livestream:index:LiveStreamPlatform"
@@ -33,6 +35,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     archive_bucket_name: pulumi.Output[str]
     channel_ids: pulumi.Output[dict[str, str]]
     ingest_urls: pulumi.Output[dict[str, list[str]]]
+    playback_urls: pulumi.Output[dict[str, dict[str, str]]]
+    distribution_domain: pulumi.Output[str]
+    distribution_id: pulumi.Output[str]
     control_function_name: pulumi.Output[str]
 
     def __init__(
@@ -62,6 +67,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "archiveBucketName": self.archive_bucket_name,
                 "channelIds": self.channel_ids,
                 "ingestUrls": self.ingest_urls,
+                "playbackUrls": self.playback_urls,
+                "distributionDomain": self.distribution_domain,
+                "distributionId": self.distribution_id,
                 "controlFunctionName": self.control_function_name,
             }
         )
@@ -69,7 +77,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     def _build_encoders(
         self, name: str, settings: Settings, archive: Archive, account_id: pulumi.Output[str]
     ) -> dict[str, Encoder]:
-        return {
+        """Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints."""
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=pulumi.ResourceOptions(parent=self))
+        encoders = {
             channel.name: Encoder(
                 f"{name}-{channel.name}",
                 channel,
@@ -82,13 +92,39 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 ),
                 region=settings.region,
                 account_id=account_id,
+                packager_ingest_urls=self.packager.ingest_urls[channel.name],
+                packager_channel_arn=self.packager.channel_arns[channel.name],
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for channel in settings.channels
         }
+        for channel_name, encoder in encoders.items():
+            self.packager.authorize_encoder(channel_name, encoder.role_arn)
+        return encoders
 
     def _build_delivery(self, name: str, settings: Settings) -> None:
-        """Packager (MediaPackage v2) and Cdn (CloudFront): arrives with the delivery issue."""
+        """Cdn (CloudFront) in front of the packager; then only this distribution may read the endpoints."""
+        packager = self.packager
+        low_latency = any(c.low_latency_hls for c in settings.channels)
+        self.cdn = Cdn(
+            f"{name}-cdn",
+            settings.cdn,
+            origin=PackagerOrigin(
+                domain_name=packager.egress_domain,
+                path_prefix=f"/out/v1/{packager.group_name}/",
+                low_latency_endpoint=LL_HLS if low_latency else None,
+            ),
+            timings=ttl.shared_timings(c.segment_seconds for c in settings.channels),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        packager.allow_distribution(self.cdn.distribution_arn)
+        urls = {
+            channel: pulumi.Output.all(**{key: self.cdn.url(path) for key, path in paths.items()}).apply(dict)
+            for channel, paths in packager.playback_paths.items()
+        }
+        self.playback_urls = pulumi.Output.all(**urls).apply(dict)
+        self.distribution_domain = self.cdn.domain_name
+        self.distribution_id = self.cdn.distribution_id
 
     def _build_operations(self, name: str, settings: Settings) -> None:
         """Alarms, dashboard, topic and budget: arrives with the operations issue."""
