@@ -21,16 +21,34 @@ class EnumReport:
     invalid: list[str] = field(default_factory=list)
 
 
+# Wire names that are not the botocore member they stand for: key -> path of botocore members.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "orderedCacheBehaviors": ("CacheBehaviors",),  # CloudFront distribution
+    "cachedMethods": ("AllowedMethods", "CachedMethods"),  # a sibling on the wire, nested in the API
+    "loggingConfig": ("Logging",),
+}
+
+
 def _member(shape: StructureShape, key: str) -> Shape | None:
     wanted = key.lower()
     for name, member in shape.members.items():
         if name.lower() == wanted:
             return member
-    return None
+    found: Shape | None = shape
+    for part in ALIASES.get(key, ()):
+        found = _member(found, part) if isinstance(found, StructureShape) else None
+    return found if key in ALIASES else None
+
+
+def _is_wrapped_list(shape: StructureShape) -> bool:
+    """CloudFront wraps lists as {Quantity, Items}; the wire has the bare list."""
+    return "Items" in shape.members and "Quantity" in shape.members
 
 
 def _walk(shape: Shape, value: Any, path: str, report: EnumReport) -> None:
-    if isinstance(shape, StructureShape):
+    if isinstance(shape, StructureShape) and isinstance(value, list) and _is_wrapped_list(shape):
+        _walk(shape.members["Items"], value, path, report)
+    elif isinstance(shape, StructureShape):
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict):
