@@ -29,6 +29,7 @@ GEO_RESTRICTIONS = ("whitelist", "blacklist")
 FRAMERATES = (24, 25, 30)
 MAX_DVR_MINUTES = 14 * 24 * 60  # MediaPackage v2 startover window: 14 days
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+MAX_BUDGET_EMAILS = 10  # e-mail subscribers per AWS Budgets notification
 
 # Alarm defaults (threshold, period seconds, evaluation periods). Stacks override per key.
 ALARM_DEFAULTS: dict[str, tuple[float, int, int]] = {
@@ -583,7 +584,10 @@ def _alarms(key: str, raw: Any) -> AlarmSettings:
 
 def _budget(key: str, raw: Any) -> BudgetSettings:
     section = _Section(raw, key, ("monthly_usd", "emails"))
-    return BudgetSettings(section.get("monthly_usd", _positive_number, None), section.get("emails", _list(_email), ()))
+    emails = section.get("emails", _list(_email), ())
+    if len({e.lower() for e in emails}) > MAX_BUDGET_EMAILS:
+        raise ConfigError(section.key("emails"), list(emails), f"AWS Budgets notifies at most {MAX_BUDGET_EMAILS} addresses")
+    return BudgetSettings(section.get("monthly_usd", _positive_number, None), emails)
 
 
 def _schedule(key: str, raw: Any) -> ScheduleSettings:

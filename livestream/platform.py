@@ -9,11 +9,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream import config, ttl
+from livestream import config, tags, ttl
+from livestream.alarms import Alarms, ChannelTarget
 from livestream.archive import Archive
 from livestream.cdn import Cdn, PackagerOrigin
 from livestream.config import Settings
-from livestream.encoder import ArchiveTarget, Encoder
+from livestream.encoder import ArchiveTarget, Encoder, hls_output_group
 from livestream.packager import LL_HLS, Packager
 from livestream.scheduler import Scheduler
 
@@ -39,12 +40,16 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     distribution_domain: pulumi.Output[str]
     distribution_id: pulumi.Output[str]
     control_function_name: pulumi.Output[str]
+    dashboard_url: pulumi.Output[str]
+    alarm_topic_arn: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         settings = settings_from_args(args)  # validate everything before the first resource exists
-        super().__init__(TYPE, name, None, opts)
+        # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
+        tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
+        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging])))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
@@ -71,6 +76,8 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "distributionDomain": self.distribution_domain,
                 "distributionId": self.distribution_id,
                 "controlFunctionName": self.control_function_name,
+                "dashboardUrl": self.dashboard_url,
+                "alarmTopicArn": self.alarm_topic_arn,
             }
         )
 
@@ -127,7 +134,30 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.distribution_id = self.cdn.distribution_id
 
     def _build_operations(self, name: str, settings: Settings) -> None:
-        """Alarms, dashboard, topic and budget: arrives with the operations issue."""
+        """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
+        targets = [
+            ChannelTarget(
+                name=channel.name,
+                channel_id=self.encoders[channel.name].channel_id,
+                pipelines=channel.pipeline_count,
+                hls_output_group=hls_output_group(channel).name,  # the group that pushes to the packager
+                packager_channel_group=self.packager.group_name,
+                packager_channel=self.packager.channels[channel.name].channel_name,
+            )
+            for channel in settings.channels
+        ]
+        self.alarms = Alarms(
+            f"{name}-alarms",
+            settings.alarms,
+            platform=name,
+            region=settings.region,
+            channels=targets,
+            budget=settings.budget,
+            distribution_id=self.cdn.distribution_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.dashboard_url = self.alarms.dashboard_url
+        self.alarm_topic_arn = self.alarms.topic_arn
 
     def _build_scheduler(self, name: str, settings: Settings) -> None:
         """The control function and its schedules; notices go to the alarms topic when there is one."""
