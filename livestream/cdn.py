@@ -41,8 +41,8 @@ ORIGIN_ID = "mediapackagev2"
 VIEWER_METHODS = ("GET", "HEAD", "OPTIONS")
 CACHED_METHODS = ("GET", "HEAD")
 MANIFEST_EXTENSIONS = ("m3u8", "mpd")
-MANIFEST_QUERY_STRINGS = ("aws.manifestfilter", "aws.manifestsettings")
-LL_HLS_QUERY_STRINGS = (*MANIFEST_QUERY_STRINGS, "_HLS_msn", "_HLS_part", "_HLS_skip")
+MANIFEST_QUERY_STRINGS: tuple[str, ...] = ("aws.manifestfilter", "aws.manifestsettings")
+LL_HLS_QUERY_STRINGS: tuple[str, ...] = (*MANIFEST_QUERY_STRINGS, "_HLS_msn", "_HLS_part", "_HLS_skip")
 MAX_QUERY_STRINGS = 10  # CloudFront quota: query strings per cache policy
 MAX_CACHE_BEHAVIORS = 25  # CloudFront quota: cache behaviours per distribution
 ERROR_CODES = (400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504)
@@ -86,7 +86,8 @@ def cache_behaviours(origin: PackagerOrigin) -> list[Behaviour]:
 
 def query_strings(cache: str) -> tuple[str, ...]:
     """Query strings in a cache policy's key (and forwarded to MediaPackage)."""
-    names = {MANIFEST: MANIFEST_QUERY_STRINGS, LL_HLS_MANIFEST: LL_HLS_QUERY_STRINGS, SEGMENT: ()}[cache]
+    by_cache: dict[str, tuple[str, ...]] = {MANIFEST: MANIFEST_QUERY_STRINGS, LL_HLS_MANIFEST: LL_HLS_QUERY_STRINGS, SEGMENT: ()}
+    names = by_cache[cache]
     if len(names) > MAX_QUERY_STRINGS:
         raise ValueError(f"{len(names)} query strings exceed CloudFront's quota of {MAX_QUERY_STRINGS}")
     return names
@@ -96,7 +97,7 @@ def ttls(cache: str, timings: CacheTimings) -> tuple[int, int, int]:
     """(min, default, max) TTL of a cache policy."""
     return {
         MANIFEST: (timings.manifest_min_ttl, timings.manifest_default_ttl, timings.manifest_max_ttl),
-        LL_HLS_MANIFEST: (timings.ll_hls_playlist_ttl,) * 3,
+        LL_HLS_MANIFEST: (timings.ll_hls_playlist_ttl, timings.ll_hls_playlist_ttl, timings.ll_hls_playlist_ttl),
         SEGMENT: (timings.segment_min_ttl, timings.segment_default_ttl, timings.segment_max_ttl),
     }[cache]
 
@@ -216,7 +217,7 @@ class Cdn(pulumi.ComponentResource):
             logging_config=cf.DistributionLoggingConfigArgs(
                 bucket=logs.bucket_domain_name, include_cookies=False, prefix=LOGS_PREFIX
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs, *_guards(logs)]),
         )
         self.distribution_id = distribution.id
         self.distribution_arn = distribution.arn
@@ -302,3 +303,13 @@ class Cdn(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return [key_group.id]
+
+
+def _guards(bucket: aws.s3.Bucket) -> list[pulumi.Resource]:
+    """The bucket's guard rails (ownership controls, encryption, policy...), created by `private_bucket`.
+
+    Standard logging adds an ACL grant when the distribution is created, so ACLs must already be
+    enabled (`BucketOwnerPreferred`); depending on the bucket alone would not wait for its
+    children. `private_bucket` returns only the bucket, hence the look at its children.
+    """
+    return sorted(bucket._childResources, key=lambda child: child._name)

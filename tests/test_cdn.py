@@ -209,6 +209,8 @@ def test_access_logs_go_to_a_private_encrypted_expiring_bucket(stack: str, reque
     assert encryption["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"  # standard logging cannot use SSE-KMS
     assert guards["BucketLifecycleConfiguration"].inputs["rules"][0]["expiration"]["days"] == 90
     assert "aws:SecureTransport" in guards["BucketPolicy"].inputs["policy"]
+    # the ACL grant for log delivery needs BucketOwnerPreferred in place before the distribution exists
+    assert guards["BucketOwnershipControls"].urn in plan.one(DISTRIBUTION).dependencies
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
