@@ -164,7 +164,18 @@ def _random_id(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]
 
 
 def _sns_topic(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    region = inputs.get("region") or region  # pulumi_aws 7: a resource may name its own region
     return {"arn": f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"}
+
+
+def _kms_key(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    region = inputs.get("region") or region
+    return {"arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{name}-id", "keyId": f"{name}-id"}
+
+
+def _metric_alarm(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    region = inputs.get("region") or region
+    return {"arn": f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{name}"}
 
 
 def _lambda(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
@@ -215,6 +226,8 @@ _SPECIFIC_OUTPUTS = {
     "random:index/randomPassword:RandomPassword": _random_password,
     "random:index/randomId:RandomId": _random_id,
     "aws:sns/topic:Topic": _sns_topic,
+    "aws:kms/key:Key": _kms_key,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:lambda/function:Function": _lambda,
     "aws:iam/role:Role": _role,
     "aws:secretsmanager/secret:Secret": _secret,
