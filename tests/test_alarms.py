@@ -136,7 +136,7 @@ def test_packager_alarm_uses_the_v2_channel_group_and_channel(dev_plan: Plan) ->
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_cdn_alarms_live_in_us_east_1_and_notify_a_topic_there(stack: str, dev_plan: Plan, prod_plan: Plan) -> None:
     plan = {"dev": dev_plan, "prod": prod_plan}[stack]
-    distribution = plan.one("aws:cloudfront/distribution:Distribution").outputs["id"]
+    distribution = plan.exports["distributionId"]
     found = by_kind(plan)
     for alarm in found["cdn5xxRate"] + found["cdn4xxRate"]:
         assert alarm.inputs["region"] == "us-east-1"
@@ -284,7 +284,7 @@ def test_dashboard_covers_input_encoder_packager_and_cdn(stack: str, dev_plan: P
     assert {row[1] for row in packager} == {"EgressRequestCount", "EgressBytes"}
     assert {row[7] for row in packager if len(row) > 8} == {"4xx", "5xx"}
     cdn = [(region, row) for region, row in rows if row[0] == "AWS/CloudFront"]
-    distribution = plan.one("aws:cloudfront/distribution:Distribution").outputs["id"]
+    distribution = plan.exports["distributionId"]
     assert {region for region, _ in cdn} == {"us-east-1"}
     assert {row[1] for _, row in cdn} == {
         "Requests",
