@@ -168,7 +168,7 @@ class ChannelTarget:
     name: str
     channel_id: pulumi.Input[str]
     pipelines: int
-    hls_output_group: str | None = None
+    hls_output_group: pulumi.Input[str] | None = None
     packager_channel_group: pulumi.Input[str] | None = None
     packager_channel: pulumi.Input[str] | None = None
 
@@ -397,7 +397,7 @@ class Alarms(pulumi.ComponentResource):
         where: str,
         topic_arn: pulumi.Input[str],
         dims: Mapping[str, pulumi.Input[str]],
-        output_group: str,
+        output_group: pulumi.Input[str],
     ) -> aws.cloudwatch.MetricAlarm:
         """4xx + 5xx from the HLS output group's destination, as one alarm (metric math)."""
         limit = self._thresholds["outputErrors"]

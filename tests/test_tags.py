@@ -88,8 +88,8 @@ def test_list_shaped_tags_are_key_value_pairs(dev_plan: Plan) -> None:
 
 
 def test_resources_without_tags_stay_untouched(dev_plan: Plan) -> None:
-    untouched = [r for r in dev_plan.resources if r.custom and resource_class(r.type) is not None]
-    untouched = [r for r in untouched if tags.tag_shape(resource_class(r.type)) is None]  # type: ignore[arg-type]
+    classes = {r.type: resource_class(r.type) for r in dev_plan.resources if r.custom}
+    untouched = [r for r in dev_plan.resources if (cls := classes.get(r.type)) is not None and tags.tag_shape(cls) is None]
     assert {"random:index/randomPassword:RandomPassword", "aws:cloudwatch/dashboard:Dashboard"} <= {r.type for r in untouched}
     assert all("tags" not in r.inputs for r in untouched)
 
