@@ -321,20 +321,17 @@ def _cidr(key: str, value: Any) -> str:
 
 
 def schedule_expression(key: str, value: Any) -> str:
-    """EventBridge Scheduler cron(6 fields) or rate(n unit) expression."""
+    """EventBridge Scheduler cron(6 fields) or rate(n unit) expression, checked by livestream.cron.parse."""
+    from livestream import cron  # local: only this function changed; cron is a pure stdlib module
+
     if not isinstance(value, str):
         raise ConfigError(key, value, "expected cron(min hour day-of-month month day-of-week year) or rate(n minutes)")
-    rate = _RATE.match(value)
-    if rate and int(rate.group(1)) > 0:
-        return value
-    if _CRON.match(value):
-        fields = value[5:-1].split(" ")
-        if "?" not in (fields[2], fields[4]):
-            raise ConfigError(key, value, "a cron expression needs '?' in day-of-month or day-of-week")
-        return value
-    raise ConfigError(
-        key, value, "expected cron(min hour day-of-month month day-of-week year), e.g. cron(0 19 * * ? *), or rate(5 minutes)"
-    )
+    try:
+        cron.parse(value)
+    except ValueError as error:
+        message = str(error).removeprefix(f"{value!r}: ")
+        raise ConfigError(key, value, message) from None
+    return value
 
 
 def _timezone(key: str, value: Any) -> str:
@@ -474,8 +471,10 @@ def _archive(key: str, raw: Any) -> ArchiveSettings:
             "rollover_seconds",
         ),
     )
-    glacier = section.get_nullable("glacier_after_days", _int_range(0, 3650), 30)
     expire = section.get_nullable("expire_after_days", _int_range(1, 36500), 365)
+    # Short-lived archives skip Glacier unless asked: its 90-day minimum would cost more than it saves.
+    default_glacier = 30 if expire is None or expire > 30 else None
+    glacier = section.get_nullable("glacier_after_days", _int_range(0, 3650), default_glacier)
     if glacier is not None and expire is not None and glacier >= expire:
         raise ConfigError(
             section.key("glacier_after_days"), glacier, f"must be fewer days than expireAfterDays ({expire}), or null"

@@ -32,7 +32,16 @@ ACCOUNT_ID = "123456789012"
 
 
 class ProgramError(RuntimeError):
-    """The program could not run: bad project files, bad config, or an exception in the program."""
+    """The program could not run: bad project files, bad config, or an exception in the program.
+
+    `error` is the original exception (e.g. a `ConfigError`); `plan` holds whatever was
+    registered before the failure, so callers can prove that nothing was.
+    """
+
+    def __init__(self, message: str, *, error: BaseException | None = None, plan: Plan | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.plan = plan
 
 
 @dataclass
@@ -239,9 +248,18 @@ _SPECIFIC_OUTPUTS = {
 # --- engine ---------------------------------------------------------------------------------
 
 
+def _redact(value: Any) -> Any:
+    """Keep a secret's shape (how many destinations, which keys) but none of its values."""
+    if isinstance(value, dict):
+        return {k: _redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return SECRET
+
+
 def _strip_secrets(value: Any) -> Any:
     if rpc.is_rpc_secret(value):
-        return SECRET
+        return _redact(_strip_secrets(rpc.unwrap_rpc_secret(value)))
     if isinstance(value, dict):
         return {k: _strip_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -252,13 +270,18 @@ def _strip_secrets(value: Any) -> Any:
 class _Mocks(pulumi_mocks.Mocks):
     def __init__(self, region: str) -> None:
         self.region = region
+        self.secret_outputs: tuple[str, ...] = ()  # set by the monitor for the registration under way
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = _strip_secrets(dict(args.inputs))
         if not args.custom:
             return None, {}
         outputs = _fake_outputs(args.typ, args.name, inputs, self.region)
-        return outputs.pop("id"), {**inputs, **outputs}
+        state = {**inputs, **outputs}
+        for key in self.secret_outputs:  # as the engine does with additionalSecretOutputs
+            if key in state:
+                state[key] = rpc.wrap_rpc_secret(state[key])
+        return outputs.pop("id"), state
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> Any:
         token = args.token
@@ -274,11 +297,14 @@ class _Mocks(pulumi_mocks.Mocks):
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, also remembering each registration's parent and options."""
 
+    mocks: _Mocks
+
     def __init__(self, mocks: _Mocks) -> None:
         super().__init__(mocks)
         self.planned: list[PlannedResource] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        self.mocks.secret_outputs = tuple(request.additionalSecretOutputs)
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response
@@ -292,7 +318,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 parent=request.parent or None,
                 custom=bool(request.custom),
                 inputs=inputs,
-                outputs=dict(registration.state),
+                outputs={**_strip_secrets(registration.state), "id": registration.id} if request.custom else {},
                 retain_on_delete=bool(request.retainOnDelete),
                 protect=bool(request.protect),
                 dependencies=tuple(request.dependencies),
@@ -380,12 +406,15 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     monitor = _RecordingMonitor(_Mocks(region))
     pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
     main = _main_path(project_dir)
+    plan = Plan(project=project, stack=stack, config=values, resources=monitor.planned)
     with _program_context(project_dir):
         try:
             _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+        except Exception as error:
+            raise ProgramError(f"{type(error).__name__}: {error}", error=error, plan=plan) from error
         finally:
             settings.SETTINGS.rpc_manager.clear()
     root = settings.get_root_resource()
     outputs = getattr(root, "outputs", {}) or {}
-    exports = {name: _resolve(value) for name, value in outputs.items()}
-    return Plan(project=project, stack=stack, config=values, resources=monitor.planned, exports=exports)
+    plan.exports = {name: _resolve(value) for name, value in outputs.items()}
+    return plan

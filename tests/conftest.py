@@ -27,6 +27,10 @@ def run_stack(stack: str = "dev", **overrides: Any) -> offline.Plan:
     return offline.run(ROOT, stack, config=config)
 
 
+def archive_bucket(plan: offline.Plan) -> offline.PlannedResource:
+    return next(r for r in plan.of_type("aws:s3/bucket:Bucket") if r.name.endswith("-archive-bucket"))
+
+
 @pytest.fixture(scope="session")
 def dev_plan() -> offline.Plan:
     return offline.run(ROOT, "dev")
