@@ -160,14 +160,14 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.alarm_topic_arn = self.alarms.topic_arn
 
     def _build_scheduler(self, name: str, settings: Settings) -> None:
-        """The control function and its schedules; notices go to the alarms topic when there is one."""
-        alarms = getattr(self, "alarms", None)
+        """The control function and its schedules; idle stops and "still running" notices go to the alarms topic."""
         self.scheduler = Scheduler(
             f"{name}-scheduler",
             settings.schedule,
             channel_ids={c: e.channel_id for c, e in self.encoders.items()},
             channel_arns={c: e.channel_arn for c, e in self.encoders.items()},
-            topic_arn=getattr(alarms, "topic_arn", None),
+            topic_arn=self.alarms.topic_arn,
+            topic_kms_key_arn=self.alarms.topic_kms_key_arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.control_function_name = self.scheduler.function_name

@@ -132,7 +132,15 @@ def function_policy(
         ),
     ]
     if topic_kms_key_arn is not None:
-        statements.append(iam.statement(["kms:Decrypt", "kms:GenerateDataKey"], [topic_kms_key_arn], sid="EncryptNotices"))
+        # An encrypted topic: SNS encrypts with the publisher's credentials, for this topic only.
+        statements.append(
+            iam.statement(
+                ["kms:Decrypt", "kms:GenerateDataKey*"],
+                [topic_kms_key_arn],
+                condition={"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}},
+                sid="EncryptNotices",
+            )
+        )
     return iam.document(*statements)
 
 
@@ -181,22 +189,21 @@ class Scheduler(pulumi.ComponentResource):
         *,
         channel_ids: Mapping[str, pulumi.Input[str]],
         channel_arns: Mapping[str, pulumi.Input[str]],
-        topic_arn: pulumi.Input[str] | None = None,
+        topic_arn: pulumi.Input[str],
         topic_kms_key_arn: pulumi.Input[str] | None = None,
         account_id: pulumi.Input[str] | None = None,
         log_retention_days: int = LOG_RETENTION_DAYS,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`channel_ids` / `channel_arns` are keyed by channel name. Without `topic_arn` the
-        scheduler creates a topic of its own, so idle stops and notices always have somewhere to go."""
+        """`channel_ids` / `channel_arns` are keyed by channel name. Idle stops and "still running"
+        notices go to `topic_arn` (the platform's alarm topic); give `topic_kms_key_arn` when that
+        topic is encrypted with a customer managed key, so the function may encrypt its messages."""
         if not channel_ids or set(channel_ids) != set(channel_arns):
             raise ValueError("Scheduler needs the same, non-empty set of channels in channel_ids and channel_arns")
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         if account_id is None:
             account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        if topic_arn is None:
-            topic_arn = aws.sns.Topic(f"{name}-notices", display_name="Live channel notices", opts=child).arn
         self.topic_arn = pulumi.Output.from_input(topic_arn)
 
         function = self._function(name, settings, channel_ids, channel_arns, topic_kms_key_arn, log_retention_days)

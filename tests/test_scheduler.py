@@ -21,6 +21,7 @@ ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 TOPIC = "aws:sns/topic:Topic"
+KEY = "aws:kms/key:Key"
 COMPONENT = "livestream:index:Scheduler"
 
 
@@ -177,8 +178,7 @@ def test_function_environment(dev_plan: offline.Plan) -> None:
     variables = function(dev_plan).inputs["environment"]["variables"]
     assert variables["CHANNEL_IDS"].split(",") == sorted(dev_plan.exports["channelIds"].values())
     assert variables["IDLE_MINUTES"] == "20"
-    topics = {t.outputs["arn"] for t in dev_plan.of_type(TOPIC)}
-    assert variables["TOPIC_ARN"] in topics
+    assert variables["TOPIC_ARN"] == dev_plan.exports["alarmTopicArn"]  # notices reach the people alarms reach
 
 
 def test_function_logs_to_its_own_group_with_retention(dev_plan: offline.Plan) -> None:
@@ -212,7 +212,15 @@ def test_function_role_is_scoped_to_the_platform(dev_plan: offline.Plan) -> None
     log_group = dev_plan.one(LOG_GROUP, "live-dev-scheduler-control-logs")
     assert granted["WriteOwnLogs"]["Resource"] == [log_group.outputs["arn"] + ":*"]
     assert sorted(granted["WriteOwnLogs"]["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert set(granted) == {"ControlOwnChannels", "ReadChannelMetrics", "PublishNotices", "WriteOwnLogs"}
+    # The alarm topic is encrypted with a customer managed key: the function may use it for that topic only.
+    topic = next(t for t in dev_plan.of_type(TOPIC) if t.outputs["arn"] == dev_plan.exports["alarmTopicArn"])
+    key = next(k for k in dev_plan.of_type(KEY) if k.outputs["arn"] == topic.inputs["kmsMasterKeyId"])
+    assert granted["EncryptNotices"]["Resource"] == [key.outputs["arn"]]
+    assert sorted(granted["EncryptNotices"]["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert granted["EncryptNotices"]["Condition"] == {
+        "StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic.outputs["arn"]}
+    }
+    assert set(granted) == {"ControlOwnChannels", "ReadChannelMetrics", "PublishNotices", "WriteOwnLogs", "EncryptNotices"}
 
 
 def test_wildcard_resources_only_on_read_actions(dev_plan: offline.Plan) -> None:
@@ -344,4 +352,5 @@ def test_library_use_with_a_given_topic(library_plan: offline.Plan) -> None:
     assert library_plan.one(LOG_GROUP).inputs["retentionInDays"] == 7
     granted = statements(policy_of(library_plan, role_of(library_plan, function(library_plan).inputs["role"])))
     assert granted["PublishNotices"]["Resource"] == ["arn:aws:sns:eu-central-1:123456789012:ops-alerts"]
+    assert "EncryptNotices" not in granted  # an unencrypted (or AWS-managed-key) topic needs no key grant
     assert library_plan.exports["functionName"] == function(library_plan).outputs["name"]
