@@ -1,0 +1,575 @@
+"""Evaluate any Python CrossGuard policy pack against an offline plan, the way the Pulumi analyzer would.
+
+The Pulumi CLI runs a policy pack as a plugin: the pack's `__main__.py` constructs
+`pulumi_policy.PolicyPack`, which starts a gRPC server, and the engine sends it each
+resource's inputs (`Analyze`) and, at the end, every resource's outputs (`AnalyzeStack`).
+This machine has no CLI, so this module does the engine's part:
+
+- `load_pack` runs the pack's `__main__.py` with `PolicyPack.__init__` patched to capture its
+  arguments instead of serving — so it works for any Python pack, not only ours;
+- `load_config` / `resolve_config` read a `--policy-pack-config` JSON file and merge it the way
+  the CLI does (schema defaults, then the pack's `initial_config`, then the file; `all` sets
+  every policy's enforcement level), then validate it against each policy's config schema;
+- `evaluate` builds `ResourceValidationArgs` / `StackValidationArgs` / `PolicyResource` as
+  `pulumi_policy`'s analyzer servicer does (properties wrapped in its unknown-checking proxy,
+  `disabled` policies skipped, `remediate` reported as `mandatory`) and collects violations.
+
+Stricter than the CLI on purpose: unknown policy names and unknown config keys are errors
+(the CLI ignores them), so a typo in a config file cannot silently relax a limit.
+
+May import `pulumi_policy` and `livestream.offline`; never a component module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import importlib
+import inspect
+import json
+import os
+import runpy
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi_policy
+import yaml
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.policy import _NotApplicableError
+from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
+
+from livestream import offline
+
+try:  # config validation uses JSON Schema when available (it is a runtime dependency), else a small type check
+    _jsonschema: Any = importlib.import_module("jsonschema")
+except ImportError:  # pragma: no cover
+    _jsonschema = None
+
+LEVELS = tuple(level.value for level in EnforcementLevel)
+ALL = "all"
+
+
+class PackError(RuntimeError):
+    """The policy pack could not be loaded: missing files, an exception in it, or no PolicyPack built."""
+
+
+class PolicyConfigError(ValueError):
+    """Policy config that does not fit the pack: names the policy, the key and what is allowed."""
+
+    def __init__(self, policy: str, key: str | None, problem: str) -> None:
+        self.policy = policy
+        self.key = key
+        self.problem = problem
+        where = f"{policy}.{key}" if key else policy
+        super().__init__(f"policy config {where}: {problem}")
+
+
+class PolicyRuntimeError(RuntimeError):
+    """A policy raised while validating (a bug in the policy, or a resource it cannot read)."""
+
+
+@dataclass
+class LoadedPack:
+    name: str
+    policies: list[Policy]
+    enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY
+    initial_config: dict[str, Any] | None = None
+    description: str | None = None
+    directory: Path | None = None
+
+    def policy(self, name: str) -> Policy:
+        for policy in self.policies:
+            if policy.name == name:
+                return policy
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    enforcement_level: str
+    resource: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `livestream plan --json` shape."""
+        return {
+            "policy": self.policy,
+            "enforcementLevel": self.enforcement_level,
+            "resource": self.resource,
+            "message": self.message,
+        }
+
+
+@dataclass
+class PolicyVerdict:
+    """One row of the verdict table."""
+
+    policy: str
+    kind: str  # "resource" | "stack"
+    enforcement_level: str
+    description: str
+    evaluated: int = 0  # resources (resource policy) or 1 (stack policy) it ran on
+    violations: int = 0
+    resources_failed: int = 0
+    not_applicable: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.enforcement_level == EnforcementLevel.DISABLED.value:
+            return "disabled"
+        return "fail" if self.violations else "pass"
+
+    @property
+    def passed(self) -> int:
+        return max(self.evaluated - self.resources_failed, 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "kind": self.kind,
+            "enforcementLevel": self.enforcement_level,
+            "status": self.status,
+            "evaluated": self.evaluated,
+            "passed": self.passed,
+            "failed": self.resources_failed,
+            "violations": self.violations,
+        }
+
+
+class Evaluation(list[Violation]):
+    """The violations (a list), plus `policies`: one verdict per policy in the pack, in pack order."""
+
+    def __init__(self, violations: Sequence[Violation] = (), policies: Sequence[PolicyVerdict] = ()) -> None:
+        super().__init__(violations)
+        self.policies: list[PolicyVerdict] = list(policies)
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self if v.enforcement_level == EnforcementLevel.MANDATORY.value]
+
+
+# --- loading a pack ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _captured_pack(captured: list[dict[str, Any]]) -> Iterator[None]:
+    original = pulumi_policy.PolicyPack.__init__
+    parameters = list(inspect.signature(original).parameters)[1:]
+
+    def capture(self: Any, *args: Any, **kwargs: Any) -> None:
+        captured.append({**dict(zip(parameters, args, strict=False)), **kwargs})
+
+    pulumi_policy.PolicyPack.__init__ = capture  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pulumi_policy.PolicyPack.__init__ = original  # type: ignore[method-assign]
+
+
+def _pack_description(pack_dir: Path) -> str | None:
+    try:
+        data = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    return data.get("description") if isinstance(data, dict) else None
+
+
+def load_pack(pack_dir: str | Path) -> LoadedPack:
+    """Run a Python policy pack's `__main__.py` and capture the `PolicyPack` it builds, without serving it."""
+    pack_dir = Path(pack_dir).resolve()
+    main = pack_dir / "__main__.py"
+    if not main.is_file():
+        raise PackError(f"{pack_dir} is not a Python policy pack: {main.name} is missing")
+    captured: list[dict[str, Any]] = []
+    saved_path, saved_modules, saved_cwd = list(sys.path), set(sys.modules), os.getcwd()
+    try:
+        # As `python -m pulumi.policy <engine> .` does in the pack directory: run_path on the
+        # directory puts it on sys.path and runs its __main__.py.
+        os.chdir(pack_dir)
+        with _captured_pack(captured):
+            runpy.run_path(str(pack_dir), run_name="__main__")
+    except SystemExit as error:
+        raise PackError(f"{main} exited ({error.code}) before building its PolicyPack") from None
+    except Exception as error:
+        raise PackError(f"{main} failed: {type(error).__name__}: {error}") from error
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        # Forget the pack's own modules, so that another pack with same-named modules loads its own.
+        for module in set(sys.modules) - saved_modules:
+            module_file = getattr(sys.modules[module], "__file__", None) or ""
+            if module_file.startswith(str(pack_dir)):
+                del sys.modules[module]
+    if len(captured) != 1:
+        raise PackError(f"{main} built {len(captured)} PolicyPack objects; expected exactly one")
+    args = captured[0]
+    return _validated_pack(args, pack_dir)
+
+
+def _validated_pack(args: Mapping[str, Any], pack_dir: Path | None) -> LoadedPack:
+    name, policies = args.get("name"), args.get("policies")
+    if not isinstance(name, str) or not name:
+        raise PackError("PolicyPack has no name")
+    if not isinstance(policies, list) or not policies or not all(isinstance(p, Policy) for p in policies):
+        raise PackError(f"PolicyPack {name!r}: policies must be a non-empty list of Policy objects")
+    names = [p.name for p in policies]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise PackError(f"PolicyPack {name!r}: duplicate policy names {duplicates}")
+    level = args.get("enforcement_level") or EnforcementLevel.ADVISORY
+    if not isinstance(level, EnforcementLevel):
+        raise PackError(f"PolicyPack {name!r}: enforcement_level must be an EnforcementLevel")
+    return LoadedPack(
+        name=name,
+        policies=list(policies),
+        enforcement_level=level,
+        initial_config=args.get("initial_config"),
+        description=args.get("description") or (_pack_description(pack_dir) if pack_dir else None),
+        directory=pack_dir,
+    )
+
+
+def pack_from_policies(
+    name: str, policies: list[Policy], enforcement_level: EnforcementLevel = EnforcementLevel.ADVISORY
+) -> LoadedPack:
+    """A LoadedPack straight from policy objects (tests, or packs built in code)."""
+    return _validated_pack({"name": name, "policies": policies, "enforcement_level": enforcement_level}, None)
+
+
+# --- policy config ----------------------------------------------------------------------------
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read a `--policy-pack-config` JSON file: {"all": level, "<policy>": level | {"enforcementLevel": ..., key: value}}."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise PolicyConfigError(str(path), None, f"cannot be read: {error.strerror or error}") from None
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PolicyConfigError(str(path), None, f"is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise PolicyConfigError(str(path), None, "must hold a JSON object keyed by policy name")
+    return data
+
+
+@dataclass(frozen=True)
+class ResolvedPolicyConfig:
+    enforcement_level: EnforcementLevel
+    properties: dict[str, Any]
+
+
+def _split(policy: str, value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
+    """One config entry → (enforcement level, properties), as the CLI parses it."""
+    if isinstance(value, EnforcementLevel):
+        return value, {}
+    if isinstance(value, str):
+        return _level(policy, value), {}
+    if isinstance(value, Mapping):
+        properties = dict(value)
+        level = properties.pop("enforcementLevel", None)
+        if level is None or isinstance(level, EnforcementLevel):
+            return level, properties
+        if not isinstance(level, str):
+            raise PolicyConfigError(policy, "enforcementLevel", f"{level!r} must be a string, one of {', '.join(LEVELS)}")
+        return _level(policy, level), properties
+    raise PolicyConfigError(policy, None, f"{value!r} must be an enforcement level ({', '.join(LEVELS)}) or an object")
+
+
+def _level(policy: str, value: str) -> EnforcementLevel:
+    try:
+        return EnforcementLevel(value)
+    except ValueError:
+        raise PolicyConfigError(policy, "enforcementLevel", f"{value!r} is not one of {', '.join(LEVELS)}") from None
+
+
+def _apply(result: dict[str, ResolvedPolicyConfig], config: Mapping[str, Any], known: set[str]) -> None:
+    if ALL in config:
+        level, properties = _split(ALL, config[ALL])
+        if properties:
+            raise PolicyConfigError(ALL, sorted(properties)[0], "'all' takes only an enforcementLevel")
+        if level is not None:
+            for name, current in result.items():
+                result[name] = ResolvedPolicyConfig(level, current.properties)
+    for name, value in config.items():
+        if name == ALL:
+            continue
+        if name not in known:
+            raise PolicyConfigError(name, None, f"no such policy in this pack; policies: {', '.join(sorted(known))}")
+        level, properties = _split(name, value)
+        current = result[name]
+        result[name] = ResolvedPolicyConfig(level or current.enforcement_level, {**current.properties, **properties})
+
+
+def _type_ok(value: Any, kind: str) -> bool:
+    checks: dict[str, Any] = {
+        "string": lambda v: isinstance(v, str),
+        "boolean": lambda v: isinstance(v, bool),
+        "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "array": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+        "null": lambda v: v is None,
+    }
+    return bool(checks.get(kind, lambda v: True)(value))
+
+
+def _validate_properties(policy: Policy, properties: Mapping[str, Any]) -> None:
+    schema = policy.config_schema
+    declared: dict[str, dict[str, Any]] = dict(schema.properties) if schema else {}
+    for key in properties:
+        if key not in declared:
+            allowed = ", ".join(sorted(declared)) or "none"
+            raise PolicyConfigError(policy.name, key, f"unknown key; allowed: enforcementLevel, {allowed}")
+    for key in (schema.required or []) if schema else []:
+        if key not in properties:
+            raise PolicyConfigError(policy.name, key, "is required")
+    for key, value in properties.items():
+        problem = _schema_problem(declared[key], value)
+        if problem:
+            where, message = problem
+            spec = declared[key]
+            allowed = {k: spec[k] for k in ("type", "enum", "items", "minimum", "maximum", "exclusiveMinimum") if k in spec}
+            raise PolicyConfigError(policy.name, f"{key}{where}", f"{message}; allowed: {json.dumps(allowed)}")
+
+
+def _schema_problem(spec: Mapping[str, Any], value: Any) -> tuple[str, str] | None:
+    """(path inside the value, message) of the first schema error, or None. jsonschema when installed, else types and enums."""
+    if _jsonschema is not None:
+        errors = sorted(_jsonschema.Draft7Validator(dict(spec)).iter_errors(value), key=lambda e: list(e.path))
+        if not errors:
+            return None
+        return "".join(f"[{p}]" for p in errors[0].path), str(errors[0].message)
+    kinds = spec.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+    if kinds and not any(_type_ok(value, k) for k in kinds):
+        return "", f"{value!r} is not of type {' or '.join(kinds)}"
+    if "enum" in spec and value not in spec["enum"]:
+        return "", f"{value!r} is not one of {spec['enum']}"
+    items = spec.get("items")
+    if isinstance(value, list) and isinstance(items, Mapping):
+        for i, item in enumerate(value):
+            problem = _schema_problem(items, item)
+            if problem:
+                return f"[{i}]{problem[0]}", problem[1]
+    return None
+
+
+def resolve_config(pack: LoadedPack, config: Mapping[str, Any] | None = None) -> dict[str, ResolvedPolicyConfig]:
+    """Each policy's enforcement level and properties, merged and validated as the CLI does before `Configure`."""
+    known = {p.name for p in pack.policies}
+    result: dict[str, ResolvedPolicyConfig] = {}
+    for policy in pack.policies:
+        defaults = {
+            k: copy.deepcopy(v["default"])
+            for k, v in (policy.config_schema.properties if policy.config_schema else {}).items()
+            if "default" in v
+        }
+        result[policy.name] = ResolvedPolicyConfig(policy.enforcement_level or pack.enforcement_level, defaults)
+    if pack.initial_config:
+        _apply(result, pack.initial_config, known)
+    if config:
+        _apply(result, config, known)
+    for policy in pack.policies:
+        _validate_properties(policy, result[policy.name].properties)
+    return result
+
+
+def validate_config(pack: LoadedPack, config: Mapping[str, Any]) -> None:
+    """Raise PolicyConfigError if `config` does not fit `pack`."""
+    resolve_config(pack, config)
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def _options(resource: offline.PlannedResource) -> PolicyResourceOptions:
+    return PolicyResourceOptions(
+        protect=resource.protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=resource.parent,
+    )
+
+
+def _provider(resource: offline.PlannedResource) -> PolicyProviderResource | None:
+    """The resource's provider: its type, URN and name (its configuration is not recorded offline)."""
+    if not resource.provider:
+        return None
+    urn = resource.provider.rsplit("::", 1)[0]  # a provider reference is "<urn>::<id>"
+    parts = urn.split("::")  # urn:pulumi:<stack>, <project>, <parent$type>, <name>
+    if len(parts) < 4:
+        return None
+    return PolicyProviderResource(parts[2].rsplit("$", 1)[-1], {}, urn, parts[3])
+
+
+class _TrackedProps(_DictProxy):
+    """The analyzer's unknown-checking proxy, remembering whether the policy read any property.
+
+    A resource policy that returns early for other resource types reads nothing, so "read a
+    property" is how the verdict table counts the resources a policy actually judged.
+    """
+
+    def __init__(self, props: dict[str, Any]) -> None:
+        super().__init__(unknown_checking_proxy(props)["__target"], [])
+        self.read = False
+
+    def __getitem__(self, key: Any) -> Any:
+        if key != "__target":
+            self.read = True
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        self.read = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.read = True
+        return int(super().__len__())
+
+
+def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | None = None) -> Evaluation:
+    """Run every policy of `pack` on `plan`; returns the violations, with `.policies` holding one verdict per policy.
+
+    Resource policies see each resource's inputs (as `Analyze` does), stack policies every
+    resource's outputs (as `AnalyzeStack` does), both in wire format behind the analyzer's
+    unknown-checking proxy. Config is merged and validated first (`resolve_config`).
+    """
+    resolved = resolve_config(pack, config)
+    violations: list[Violation] = []
+    verdicts: list[PolicyVerdict] = []
+    for policy in pack.policies:
+        settings = resolved[policy.name]
+        kind = "stack" if isinstance(policy, StackValidationPolicy) else "resource"
+        verdict = PolicyVerdict(policy.name, kind, settings.enforcement_level.value, policy.description)
+        verdicts.append(verdict)
+        if settings.enforcement_level == EnforcementLevel.DISABLED:
+            continue
+        # Stack policies cannot remediate, and a resource still violating after remediation is blocked: mandatory.
+        level = (
+            EnforcementLevel.MANDATORY if settings.enforcement_level == EnforcementLevel.REMEDIATE else settings.enforcement_level
+        )
+        found: list[Violation] = []
+        if isinstance(policy, ResourceValidationPolicy):
+            if not policy.has_validation():
+                verdict.not_applicable.append("Policy does not implement validate")
+                continue
+            for resource in plan.resources:
+                props = _TrackedProps(copy.deepcopy(resource.inputs))
+                args = ResourceValidationArgs(
+                    resource.type,
+                    props,
+                    resource.urn,
+                    resource.name,
+                    _options(resource),
+                    _provider(resource),
+                    copy.deepcopy(settings.properties) or None,
+                    {},
+                )
+                before = len(found)
+                _call(policy, args, level, resource.urn, found, verdict)
+                failed = len(found) > before
+                verdict.evaluated += int(props.read or failed)
+                verdict.resources_failed += int(failed)
+        elif isinstance(policy, StackValidationPolicy):
+            stack_args = StackValidationArgs(_stack_resources(plan), copy.deepcopy(settings.properties) or None, {})
+            _call(policy, stack_args, level, None, found, verdict)
+            verdict.evaluated = 1
+            verdict.resources_failed = len({v.resource for v in found})
+        verdict.violations = len(found)
+        violations += found
+    return Evaluation(violations, verdicts)
+
+
+def _call(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    args: Any,
+    level: EnforcementLevel,
+    urn: str | None,
+    found: list[Violation],
+    verdict: PolicyVerdict,
+) -> None:
+    """Call `policy.validate` with a report_violation callback, as the analyzer servicer does.
+
+    A resource policy's violations belong to the resource being validated; a stack policy's to
+    the URN it reports (None: the stack as a whole).
+    """
+
+    def report_violation(message: str, reported_urn: str | None = None) -> None:
+        if message and not isinstance(message, str):
+            raise TypeError("Expected message to be a string")
+        if reported_urn is not None and not isinstance(reported_urn, str):
+            raise TypeError("Expected urn to be a string")
+        found.append(
+            Violation(policy.name, level.value, urn if urn is not None else reported_urn or None, message or policy.description)
+        )
+
+    try:
+        result = policy.validate(args, report_violation)
+        if inspect.isawaitable(result):
+            loop = asyncio.new_event_loop()
+            try:
+                loop.run_until_complete(result)
+            finally:
+                loop.close()
+    except UnknownValueError as error:
+        # As the analyzer does: a value unknown during preview is an advisory note, not a verdict.
+        found.append(
+            Violation(policy.name, EnforcementLevel.ADVISORY.value, urn, f"can't run policy {policy.name!r}: {error.message}")
+        )
+    except _NotApplicableError as error:
+        verdict.not_applicable.append(error.reason or "Policy does not apply")
+    except Exception as error:
+        raise PolicyRuntimeError(
+            f"policy {policy.name!r} failed on {urn or 'the stack'}: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
+    """Every resource with its outputs, parent and dependencies linked, as `AnalyzeStack` receives them.
+
+    The engine sends a resource's output properties; its id is not among them (a plan records it
+    beside the outputs), so policies match references by output properties (`bucket`, `arn`, ...).
+    """
+    resources: dict[str, PolicyResource] = {}
+    for r in plan.resources:
+        outputs = {k: v for k, v in r.outputs.items() if k != "id"}
+        props = unknown_checking_proxy(copy.deepcopy(outputs if r.custom else r.inputs))
+        resources[r.urn] = PolicyResource(r.type, props, r.urn, r.name, _options(r), _provider(r), None, [], {})
+    for r in plan.resources:
+        resource = resources[r.urn]
+        if r.parent and r.parent in resources:
+            resource.parent = resources[r.parent]
+        resource.dependencies = [resources[d] for d in r.dependencies if d in resources]
+    return list(resources.values())
+
+
+def summary(evaluation: Evaluation) -> str:
+    """A plain-text verdict table."""
+    lines = [f"{'policy':40} {'level':10} {'status':8} {'passed':>6} {'failed':>6}"]
+    for v in evaluation.policies:
+        lines.append(f"{v.policy:40} {v.enforcement_level:10} {v.status:8} {v.passed:>6} {v.resources_failed:>6}")
+    return "\n".join(lines)

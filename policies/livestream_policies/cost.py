@@ -1,0 +1,734 @@
+"""Cost guard rails: what a channel is allowed to cost, and that nothing bills while idle.
+
+Limits come from the policy config (see `policies/config/*.json`). The monthly-estimate rule
+uses the pure cost model `livestream.cost` — the only thing this pack imports from the
+`livestream` package (DESIGN.md §2); every other rule reads wire-format resources only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
+
+from livestream_policies import _wire as w
+
+INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
+INPUT_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
+INPUT_CODECS = ("MPEG2", "AVC", "HEVC")
+# Lines a rendition without an explicit height may reach: it follows the source, bounded by the input class.
+INPUT_CLASS_LINES = {"SD": 576, "HD": 1080, "UHD": 2160}
+PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
+STOP_ACTIONS = ("stop", "stop-if-idle")
+UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
+
+
+# --- medialive-channel-class ------------------------------------------------------------------
+
+
+def _check_channel_class(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    channel_class = w.get(props, "channelClass") or "STANDARD"  # MediaLive's default class is STANDARD
+    if channel_class == "STANDARD" and not config["allowStandard"]:
+        report(
+            "channelClass is STANDARD: two pipelines bill about twice a SINGLE_PIPELINE channel. Set channelClass "
+            "'SINGLE_PIPELINE', or set allowStandard for stacks that need pipeline redundancy (prod)."
+        )
+
+
+channel_class = w.resource_policy(
+    name="medialive-channel-class",
+    description=(
+        "MediaLive channels are SINGLE_PIPELINE unless the stack allows STANDARD (two pipelines, about twice the price). "
+        "Fix: channelClass='SINGLE_PIPELINE', or allowStandard=true in this stack's policy config."
+    ),
+    types=w.MEDIALIVE_CHANNELS,
+    check=_check_channel_class,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation="Set channelClass='SINGLE_PIPELINE', or allowStandard: true for stacks that need redundancy.",
+    tags=["cost", "medialive"],
+    properties={"allowStandard": {"type": "boolean", "default": False, "description": "Allow STANDARD (two-pipeline) channels."}},
+)
+
+
+# --- medialive-input-spec-ceiling -------------------------------------------------------------
+
+
+def _check_input_spec(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    spec = w.get(props, "inputSpecification")
+    if spec is None:
+        report("inputSpecification is not set; MediaLive prices the input by it. Set codec, inputResolution and maximumBitrate.")
+        return
+    checks = (
+        ("inputResolution", INPUT_RESOLUTIONS, config["maxInputResolution"]),
+        ("maximumBitrate", INPUT_BITRATES, config["maxInputBitrate"]),
+    )
+    for key, order, ceiling in checks:
+        value = w.get(spec, key)
+        if value not in order or order.index(value) > order.index(ceiling):
+            report(
+                f"inputSpecification.{key} is {value!r}; this stack allows up to {ceiling}. A higher input class raises "
+                f"the per-hour input and encoding price: set {key} to {ceiling} or lower."
+            )
+    codec = w.get(spec, "codec")
+    if codec not in config["allowedCodecs"]:
+        report(f"inputSpecification.codec is {codec!r}; allowed: {config['allowedCodecs']}.")
+
+
+input_spec_ceiling = w.resource_policy(
+    name="medialive-input-spec-ceiling",
+    description=(
+        "A MediaLive channel's input specification (resolution class, maximum bitrate, codec) stays within the stack's "
+        "ceiling. Fix: lower inputSpecification.inputResolution / maximumBitrate."
+    ),
+    types=w.MEDIALIVE_CHANNELS,
+    check=_check_input_spec,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation="Set inputSpecification.inputResolution and maximumBitrate to the smallest class the contribution stream needs.",
+    tags=["cost", "medialive"],
+    properties={
+        "maxInputResolution": {"type": "string", "enum": list(INPUT_RESOLUTIONS), "default": "HD"},
+        "maxInputBitrate": {"type": "string", "enum": list(INPUT_BITRATES), "default": "MAX_20_MBPS"},
+        "allowedCodecs": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(INPUT_CODECS)},
+            "default": ["MPEG2", "AVC"],
+            "description": "HEVC input is billed at a higher rate.",
+        },
+    },
+)
+
+
+# --- medialive-ladder-ceiling -----------------------------------------------------------------
+
+
+def renditions(props: Mapping[str, Any]) -> list[tuple[str, float | None, float | None, float | None]]:
+    """(name, width, height, video bps) per encoded video description; frame-capture (thumbnail) ones are skipped."""
+    found: list[tuple[str, float | None, float | None, float | None]] = []
+    for description in w.items(props, "encoderSettings", "videoDescriptions"):
+        codec = w.get(description, "codecSettings", default={})
+        if w.get(codec, "frameCaptureSettings") is not None:
+            continue
+        settings = w.get(codec, "h264Settings") or w.get(codec, "h265Settings") or {}
+        bitrate = w.number(w.get(settings, "bitrate")) or w.number(w.get(settings, "maxBitrate"))
+        found.append(
+            (
+                str(w.get(description, "name") or "?"),
+                w.number(w.get(description, "width")),
+                w.number(w.get(description, "height")),
+                bitrate,
+            )
+        )
+    return found
+
+
+def _check_ladder(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    ladder = renditions(props)
+    if len(ladder) > config["maxRenditions"]:
+        report(
+            f"encoderSettings.videoDescriptions has {len(ladder)} renditions; this stack allows {config['maxRenditions']}. "
+            "Every rendition adds encoding and delivery cost: drop rungs."
+        )
+    source_lines = INPUT_CLASS_LINES.get(str(w.get(props, "inputSpecification", "inputResolution")), 1080)
+    for name, _, height, bitrate in ladder:
+        lines = height if height is not None else float(source_lines)
+        if lines > config["maxTopHeight"]:
+            how = f"height {lines:.0f}" if height is not None else f"no height (follows the source, up to {source_lines} lines)"
+            report(
+                f"video description {name!r} has {how}; this stack allows up to {config['maxTopHeight']} lines. Set height lower."
+            )
+        if bitrate is None:
+            report(f"video description {name!r} sets neither bitrate nor maxBitrate, so its cost is unbounded; set one.")
+    total_kbps = sum(b for _, _, _, b in ladder if b is not None) / 1000
+    if total_kbps > config["maxTotalBitrateKbps"]:
+        report(
+            f"the ladder's video bitrates add up to {total_kbps:.0f} kbps; "
+            f"this stack allows {config['maxTotalBitrateKbps']} kbps. Lower the rungs' bitrates or drop a rung."
+        )
+
+
+ladder_ceiling = w.resource_policy(
+    name="medialive-ladder-ceiling",
+    description=(
+        "A MediaLive channel's ABR ladder stays within the stack's ceiling: number of renditions, top height and total "
+        "video bitrate. Fix: use a smaller ladder preset or fewer, lower rungs."
+    ),
+    types=w.MEDIALIVE_CHANNELS,
+    check=_check_ladder,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation="Reduce encoderSettings.videoDescriptions: fewer rungs, a lower top height, lower bitrates.",
+    tags=["cost", "medialive", "ladder"],
+    properties={
+        "maxRenditions": {"type": "integer", "minimum": 1, "default": 5},
+        "maxTopHeight": {"type": "integer", "minimum": 144, "default": 1080},
+        "maxTotalBitrateKbps": {"type": "number", "exclusiveMinimum": 0, "default": 15000},
+    },
+)
+
+
+# --- cloudfront-price-class -------------------------------------------------------------------
+
+
+def _check_price_class(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    dist = w.get(props, "distributionConfig", default={}) if args.resource_type == w.NATIVE_DISTRIBUTION else props
+    price_class = w.get(dist, "priceClass") or "PriceClass_All"  # CloudFront's default
+    if price_class not in config["allowedPriceClasses"]:
+        report(
+            f"priceClass is {price_class!r}; allowed: {config['allowedPriceClasses']}. PriceClass_200 covers North America, "
+            "Europe, Asia (incl. Korea and Japan); PriceClass_100 only North America and Europe."
+        )
+
+
+price_class = w.resource_policy(
+    name="cloudfront-price-class",
+    description=(
+        "CloudFront distributions use an allowed price class (an unset priceClass means PriceClass_All). "
+        "Fix: set priceClass to one the stack allows, covering where the viewers are."
+    ),
+    types=w.DISTRIBUTIONS,
+    check=_check_price_class,
+    level=w.MANDATORY,
+    severity="low",
+    remediation="Set priceClass explicitly, e.g. 'PriceClass_200' for viewers in Korea/Japan, 'PriceClass_100' for US/Europe.",
+    tags=["cost", "cloudfront"],
+    properties={
+        "allowedPriceClasses": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(PRICE_CLASSES)},
+            "default": ["PriceClass_100", "PriceClass_200"],
+        }
+    },
+)
+
+
+# --- medialive-no-auto-start ------------------------------------------------------------------
+
+
+def _check_auto_start(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    if w.truthy(w.get(props, "startChannel")) and not config["allowAutoStart"]:
+        report(
+            "startChannel is true: the channel starts billing the moment it is deployed and runs until someone stops it. "
+            "Set startChannel false and start it by schedule or on demand."
+        )
+
+
+no_auto_start = w.resource_policy(
+    name="medialive-no-auto-start",
+    description=(
+        "MediaLive channels are not started by the deployment (startChannel), so they bill only when started on purpose. "
+        "Fix: startChannel=false; start by schedule or on demand."
+    ),
+    types=w.MEDIALIVE_CHANNELS,
+    check=_check_auto_start,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation="Set startChannel=false and start the channel with the scheduler or the control function.",
+    tags=["cost", "medialive"],
+    properties={"allowAutoStart": {"type": "boolean", "default": False}},
+)
+
+
+# --- archive-lifecycle ------------------------------------------------------------------------
+
+
+def _normalised_rules(resources: list[PolicyResource], bucket: PolicyResource) -> list[dict[str, Any]]:
+    """Enabled lifecycle rules of a bucket: standalone configurations and the legacy inline `lifecycleRules`."""
+    rules: list[dict[str, Any]] = []
+    for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket):
+        for rule in w.known(lambda config=config: w.plain(w.items(config.props, "rules")), []):
+            if rule.get("status") != "Enabled":
+                continue
+            rules.append(
+                {
+                    "expires": bool(w.get(rule, "expiration", "days") or w.get(rule, "expiration", "date")),
+                    "transitions": [
+                        w.get(t, "days", default=0 if w.get(t, "date") else None) for t in w.items(rule, "transitions")
+                    ],
+                    "noncurrent": w.get(rule, "noncurrentVersionExpiration", "noncurrentDays") is not None,
+                }
+            )
+    for rule in w.known(lambda: w.plain(w.items(bucket.props, "lifecycleRules")), []):
+        if not w.truthy(rule.get("enabled")):
+            continue
+        rules.append(
+            {
+                "expires": bool(w.get(rule, "expiration", "days") or w.get(rule, "expiration", "date")),
+                "transitions": [w.get(t, "days", default=0 if w.get(t, "date") else None) for t in w.items(rule, "transitions")],
+                "noncurrent": w.get(rule, "noncurrentVersionExpiration", "days") is not None,
+            }
+        )
+    return rules
+
+
+def _check_lifecycle(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    archives = {b.urn for b in w.archive_buckets(resources)}
+    buckets = w.of_type(resources, w.BUCKETS)
+    in_scope = buckets if config["scope"] == "all" else [b for b in buckets if b.urn in archives]
+    for bucket in in_scope:
+        rules = _normalised_rules(resources, bucket)
+        problems: list[str] = []
+        if not rules:
+            problems.append("has no enabled lifecycle rule (add a BucketLifecycleConfiguration)")
+        if rules and config["requireExpiration"] and not any(r["expires"] for r in rules):
+            problems.append("never expires objects (add expiration.days to a rule)")
+        if (
+            rules
+            and config["requireNoncurrentExpiration"]
+            and w.is_versioned(resources, bucket)
+            and not any(r["noncurrent"] for r in rules)
+        ):
+            problems.append("is versioned but never expires noncurrent versions, so deleted and expired objects keep billing")
+        if bucket.urn in archives and config["requireTransition"]:
+            days = [d for r in rules for d in r["transitions"] if d is not None]
+            if not days or min(days) > config["maxTransitionDays"]:
+                problems.append(
+                    f"records MediaLive archives but moves none to a colder class within {config['maxTransitionDays']} days "
+                    f"(transitions found: {days or 'none'})"
+                )
+        for problem in problems:
+            report(f"{w.label(bucket)} {problem}.", bucket.urn)
+
+
+archive_lifecycle = w.stack_policy(
+    name="archive-lifecycle",
+    description=(
+        "S3 buckets have a lifecycle: objects expire (noncurrent versions too when versioned), and buckets MediaLive "
+        "records into move to a colder class within maxTransitionDays when requireTransition. "
+        "Fix: add a BucketLifecycleConfiguration with expiration (and transitions)."
+    ),
+    check=_check_lifecycle,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation=(
+        "Add aws.s3.BucketLifecycleConfiguration with an Enabled rule: expiration.days, noncurrentVersionExpiration "
+        "for versioned buckets, and transitions to GLACIER for the archive."
+    ),
+    tags=["cost", "s3", "archive"],
+    properties={
+        "scope": {
+            "type": "string",
+            "enum": ["all", "archive"],
+            "default": "all",
+            "description": "'all' buckets, or only 'archive' buckets (those a MediaLive channel writes to).",
+        },
+        "requireExpiration": {"type": "boolean", "default": True},
+        "requireNoncurrentExpiration": {"type": "boolean", "default": True},
+        "requireTransition": {
+            "type": "boolean",
+            "default": False,
+            "description": "Archive buckets must transition objects to a colder storage class.",
+        },
+        "maxTransitionDays": {"type": "integer", "minimum": 0, "default": 90},
+    },
+)
+
+
+# --- channel-stop-schedule --------------------------------------------------------------------
+
+
+def channel_ids(channel: PolicyResource) -> set[str]:
+    """What a control function or a schedule may call the channel: its id, or its ARN."""
+    ids = w.reference_values(channel, "channelId", "id", "arn")
+    return ids | {i.rsplit(":", 1)[-1] for i in ids if i.startswith("arn:")}
+
+
+def _function_targets(function: PolicyResource) -> set[str]:
+    return w.reference_values(function, "arn", "name", "qualifiedArn", "invokeArn")
+
+
+def _function_channels(function: PolicyResource, variable: str, channels: list[PolicyResource]) -> set[str]:
+    """URNs of the channels a control function acts on: listed in its environment, or feeding it (preview)."""
+    raw = w.known(lambda: w.get(function.props, "environment", "variables", variable), None)
+    listed = {p.strip() for p in str(raw).split(",") if p.strip()} if raw is not None else set()
+    deps = {d.urn for d in (function.property_dependencies or {}).get("environment", [])} if raw is None else set()
+    return {c.urn for c in channels if channel_ids(c) & listed or c.urn in deps}
+
+
+def _check_stop_schedule(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    channels = w.of_type(resources, w.MEDIALIVE_CHANNELS)
+    if not channels:
+        return
+    functions = w.of_type(resources, w.LAMBDA_FUNCTIONS)
+    covered: set[str] = set()
+    for schedule in w.of_type(resources, w.SCHEDULES):
+        state, target, payload = w.known(
+            lambda s=schedule: (
+                w.get(s.props, "state"),
+                w.get(s.props, "target", "arn"),
+                w.json_value(w.get(s.props, "target", "input")),
+            ),
+            (None, None, None),
+        )
+        if state == "DISABLED" or not isinstance(target, str):
+            continue
+        if target.startswith(UNIVERSAL_STOP_TARGET):
+            wanted = {str(w.get(payload, "ChannelId"))}
+            covered |= {c.urn for c in channels if channel_ids(c) & wanted}
+            continue
+        if w.get(payload, "action") not in config["actions"]:
+            continue
+        narrowed = set(w.strings(w.get(payload, "channelIds")))
+        for function in functions:
+            names = _function_targets(function)
+            if not any(target == n or target.startswith(n + ":") for n in names):
+                continue
+            acted_on = _function_channels(function, config["channelIdsVariable"], channels)
+            if narrowed:
+                acted_on = {c.urn for c in channels if c.urn in acted_on and channel_ids(c) & narrowed}
+            covered |= acted_on
+    for channel in channels:
+        if channel.urn not in covered:
+            report(
+                f"{w.label(channel)} has no enabled stop schedule: nothing stops it if someone forgets, and a running channel "
+                f'bills every minute. Add an EventBridge Scheduler schedule with input {{"action": "stop"}} or '
+                f'{{"action": "stop-if-idle"}} targeting a control function whose {config["channelIdsVariable"]} lists '
+                "this channel (or the aws-sdk:medialive:stopChannel universal target).",
+                channel.urn,
+            )
+
+
+stop_schedule = w.stack_policy(
+    name="channel-stop-schedule",
+    description=(
+        "Every MediaLive channel is covered by an enabled stop schedule or idle auto-stop: an EventBridge Scheduler "
+        "schedule whose input action is 'stop' or 'stop-if-idle', targeting a Lambda whose CHANNEL_IDS lists the channel. "
+        "Fix: configure a stop time or idleStopMinutes."
+    ),
+    check=_check_stop_schedule,
+    level=w.MANDATORY,
+    severity="high",
+    remediation="Add a schedule (stop cron or idle auto-stop) targeting the channel-control function that lists this channel.",
+    tags=["cost", "medialive", "scheduler"],
+    properties={
+        "actions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": list(STOP_ACTIONS),
+            "description": "Control-function actions that stop a channel.",
+        },
+        "channelIdsVariable": {
+            "type": "string",
+            "default": "CHANNEL_IDS",
+            "description": "Environment variable of the control function listing the channel ids (comma-separated).",
+        },
+    },
+)
+
+
+# --- budget-exists ----------------------------------------------------------------------------
+
+_MONTHS_PER_PERIOD = {"DAILY": 1 / 30, "MONTHLY": 1.0, "QUARTERLY": 3.0, "ANNUALLY": 12.0}
+
+
+def monthly_budget_usd(budget: PolicyResource) -> float | None:
+    """The budget's limit per month in USD, or None if it is not a USD cost budget."""
+    props = budget.props
+    if w.get(props, "budgetType") != "COST":
+        return None
+    months = _MONTHS_PER_PERIOD.get(str(w.get(props, "timeUnit")))
+    if months is None:
+        return None
+    amounts = [(w.number(w.get(props, "limitAmount")), w.get(props, "limitUnit"))]
+    amounts += [(w.number(w.get(p, "amount")), w.get(p, "unit")) for p in w.items(props, "plannedLimits")]
+    usd = [a for a, unit in amounts if a is not None and unit == "USD"]
+    return max(usd) / months if usd else None
+
+
+def _check_budget(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    budgets = w.of_type(resources, w.BUDGETS)
+    limit = float(config["maxMonthlyUsd"])
+    if not budgets:
+        report(
+            f"the stack has no AWS Budgets budget. Add an aws.budgets.Budget (budgetType COST, timeUnit MONTHLY, limitUnit USD, "
+            f"limitAmount <= {limit:g}) with an e-mail or SNS notification."
+        )
+    for budget in budgets:
+        monthly = w.known(lambda b=budget: monthly_budget_usd(b), -1.0)
+        if monthly is not None and monthly < 0:
+            continue  # unknown during preview: judged at `pulumi up`
+        if monthly is None:
+            report(f"{w.label(budget)} is not a USD COST budget with a DAILY/MONTHLY/QUARTERLY/ANNUALLY period.", budget.urn)
+        elif monthly > limit:
+            report(
+                f"{w.label(budget)} allows ${monthly:,.2f}/month; this stack's ceiling is ${limit:,.2f}. Lower limitAmount.",
+                budget.urn,
+            )
+        notified = w.known(
+            lambda b=budget: any(
+                w.strings(w.get(n, "subscriberEmailAddresses")) or w.strings(w.get(n, "subscriberSnsTopicArns"))
+                for n in w.items(b.props, "notifications")
+            ),
+            True,
+        )
+        if config["requireNotification"] and not notified:
+            report(
+                f"{w.label(budget)} notifies nobody; add notifications with subscriberEmailAddresses or subscriberSnsTopicArns.",
+                budget.urn,
+            )
+
+
+budget_exists = w.stack_policy(
+    name="budget-exists",
+    description=(
+        "The stack has a monthly USD cost budget no higher than maxMonthlyUsd, which notifies someone. "
+        "Fix: add an aws.budgets.Budget (COST, MONTHLY, USD) with notifications."
+    ),
+    check=_check_budget,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation=(
+        "Add aws.budgets.Budget(budget_type='COST', time_unit='MONTHLY', limit_unit='USD', limit_amount=..., "
+        "notifications=[...])."
+    ),
+    tags=["cost", "budgets"],
+    properties={
+        "maxMonthlyUsd": {"type": "number", "exclusiveMinimum": 0, "default": 500},
+        "requireNotification": {"type": "boolean", "default": True},
+    },
+)
+
+
+# --- monthly-cost-limit -----------------------------------------------------------------------
+
+HOURS_PER_MONTH = 730.0
+_RATE_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
+
+
+_DAY_NAMES = {name: i + 1 for i, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
+_MONTH_NAMES = {
+    name: i + 1 for i, name in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))
+}
+
+
+def _field_count(field: str, low: int, high: int, names: Mapping[str, int] | None = None) -> float:
+    """How many values a cron field selects (L, W and # count as one value)."""
+
+    def value(token: str) -> int | None:
+        token = token.upper()
+        return int(token) if token.isdigit() else (names or {}).get(token)
+
+    total = 0.0
+    for part in field.split(","):
+        base, _, step = part.partition("/")
+        stride = int(step) if step.isdigit() and int(step) > 0 else 1
+        if base in ("*", "?"):
+            start, end = low, high
+        elif "-" in base:
+            first, last = (value(t) for t in base.split("-", 1))
+            if first is None or last is None:
+                total += 1
+                continue
+            start, end = first, last
+        elif value(base) is not None:
+            start = end = int(value(base) or 0)
+            end = high if step else end
+        else:
+            total += 1  # L, W, 3#2 ...: one day
+            continue
+        total += len(range(start, end + 1, stride))
+    return total
+
+
+def firings_per_month(expression: Any) -> float:
+    """Approximate monthly firings of an EventBridge Scheduler expression (rate, cron; at() fires once)."""
+    text = str(expression or "").strip()
+    if text.startswith("rate(") and text.endswith(")"):
+        value, _, unit = text[5:-1].strip().partition(" ")
+        minutes = _RATE_MINUTES.get(unit.strip())
+        return HOURS_PER_MONTH * 60 / (float(value) * minutes) if value.isdigit() and minutes and float(value) > 0 else 0.0
+    if text.startswith("cron(") and text.endswith(")"):
+        fields = text[5:-1].split()
+        if len(fields) != 6:
+            return 0.0
+        minutes, hours, dom, month, dow, _ = fields
+        per_day = _field_count(minutes, 0, 59) * _field_count(hours, 0, 23)
+        days_per_month = HOURS_PER_MONTH / 24
+        if dom in ("*", "?") and dow in ("*", "?"):
+            days = days_per_month
+        elif dom == "?":
+            weekly = not any(c in dow for c in "L#")
+            days = _field_count(dow, 1, 7, _DAY_NAMES) * (days_per_month / 7 if weekly else 1)
+        else:
+            days = min(_field_count(dom, 1, 31), days_per_month)
+        return per_day * days * _field_count(month, 1, 12, _MONTH_NAMES) / 12
+    return 1.0 if text.startswith("at(") else 0.0
+
+
+def _region(resources: list[PolicyResource], configured: str) -> str:
+    if configured:
+        return configured
+    for resource in resources:
+        region = w.known(lambda r=resource: w.get(r.provider.props, "region") if r.provider else None, None)
+        if isinstance(region, str) and region:
+            return region
+    for resource in w.of_type(resources, (*w.MEDIALIVE_CHANNELS, *w.BUCKETS, *w.LAMBDA_FUNCTIONS, *w.SNS_TOPICS)):
+        for arn in w.reference_values(resource, "arn"):
+            if w.arn_part(arn, 3):
+                return str(w.arn_part(arn, 3))
+    return "us-east-1"
+
+
+def _channel_usage(channel: PolicyResource, hours: float, channel_usage: Any) -> Any:
+    props = channel.props
+    resolution = str(w.get(props, "inputSpecification", "inputResolution") or "HD")
+    lines = INPUT_CLASS_LINES.get(resolution, 1080)
+    ladder = []
+    for _, width, height, bitrate in renditions(props):
+        h = int(height or lines)
+        ladder.append((int(width or round(h * 16 / 9)), h, int(bitrate or 0)))
+    return channel_usage(
+        name=channel.name,
+        pipeline=str(w.get(props, "channelClass") or "STANDARD"),
+        input_resolution=resolution if resolution in INPUT_RESOLUTIONS else "HD",
+        renditions=tuple(ladder) or ((1280, 720, 3_000_000),),
+        hours_per_month=hours,
+    )
+
+
+def _archive_days(resources: list[PolicyResource]) -> tuple[bool, int | None, int | None]:
+    """(found, expiration days, Glacier-after days) of the buckets MediaLive records into."""
+    expirations: list[float] = []
+    transitions: list[float] = []
+    found = False
+    for bucket in w.archive_buckets(resources):
+        found = True
+        for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket):
+            for rule in w.known(lambda c=config: w.plain(w.items(c.props, "rules")), []):
+                if rule.get("status") != "Enabled":
+                    continue
+                days = w.number(w.get(rule, "expiration", "days"))
+                if days:
+                    expirations.append(days)
+                transitions += [d for d in (w.number(w.get(t, "days")) for t in w.items(rule, "transitions")) if d is not None]
+    return found, int(min(expirations)) if expirations else None, int(min(transitions)) if transitions else None
+
+
+def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, Any]) -> Any:
+    """The cost model's `Usage` for a stack: channels, ladders and counts from the resources, the rest from config."""
+    from livestream.cost import REGION_VIEWERS, ChannelUsage, Usage
+
+    region = _region(resources, str(config["region"]))
+    hours = float(config["hoursPerMonth"])
+    channels = tuple(_channel_usage(c, hours, ChannelUsage) for c in w.of_type(resources, w.MEDIALIVE_CHANNELS))
+    viewer_region = str(config["viewerRegion"])
+    if not viewer_region:
+        classes = {
+            w.known(lambda d=d: w.get(d.props, "priceClass") or w.get(d.props, "distributionConfig", "priceClass"), None)
+            for d in w.of_type(resources, w.DISTRIBUTIONS)
+        }
+        viewer_region = "us_europe" if "PriceClass_100" in classes else REGION_VIEWERS.get(region, "us_europe")
+    found, expire_days, glacier_days = _archive_days(resources)
+    schedule_firings = 0.0
+    lambda_firings = 0.0
+    function_arns = {a for f in w.of_type(resources, w.LAMBDA_FUNCTIONS) for a in w.reference_values(f, "arn")}
+    for schedule in w.of_type(resources, w.SCHEDULES):
+        if w.known(lambda s=schedule: w.get(s.props, "state"), None) == "DISABLED":
+            continue
+        firings = firings_per_month(w.known(lambda s=schedule: w.get(s.props, "scheduleExpression"), None))
+        schedule_firings += firings
+        target = str(w.known(lambda s=schedule: w.get(s.props, "target", "arn"), "") or "")
+        if ":lambda:" in target or any(target.startswith(a) for a in function_arns):
+            lambda_firings += firings
+    extra: dict[str, Any] = {}
+    if found:
+        extra = {"archive_retention_days": expire_days, "glacier_after_days": glacier_days}
+    return Usage(
+        region=region,
+        channels=channels,
+        viewer_hours_per_month=float(config["viewerHoursPerMonth"]),
+        watched_kbps=float(config["watchedKbps"]),
+        viewer_region=viewer_region,
+        alarms=len(w.of_type(resources, w.METRIC_ALARMS)),
+        dashboards=len(w.of_type(resources, w.DASHBOARDS)),
+        budgets=len(w.of_type(resources, w.BUDGETS)),
+        secrets=len(w.of_type(resources, w.SECRETS)),
+        scheduler_invocations_per_month=round(schedule_firings),
+        lambda_invocations_per_month=round(lambda_firings),
+        **extra,
+    )
+
+
+def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    try:
+        from livestream.cost import estimate
+    except ImportError as error:
+        report(
+            f"cannot estimate the monthly cost: the cost model livestream.cost is not importable ({error}). Install the "
+            "livestream package from the repository root (pip install -r policies/requirements.txt, run there)."
+        )
+        return
+    try:
+        usage = usage_from_resources(resources, config)
+        result = estimate(usage)
+    except (ValueError, KeyError) as error:
+        report(f"cannot estimate the monthly cost: {error}. Adjust this policy's usage assumptions.")
+        return
+    limit = float(config["maxMonthlyUsd"])
+    if result.monthly_usd > limit:
+        biggest = sorted(result.items, key=lambda i: -i.monthly_usd)[:3]
+        report(
+            f"the stack is estimated at ${result.monthly_usd:,.2f}/month, above this stack's ceiling of ${limit:,.2f} "
+            f"(assuming {config['hoursPerMonth']:g} channel-hours, {config['viewerHoursPerMonth']:g} viewer-hours at "
+            f"{config['watchedKbps']:g} kbps, {usage.region}). Largest items: "
+            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
+            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+        )
+
+
+monthly_cost = w.stack_policy(
+    name="monthly-cost-limit",
+    description=(
+        "The stack's estimated monthly cost (livestream.cost model: MediaLive, MediaPackage, CloudFront, S3, monitoring) "
+        "stays within maxMonthlyUsd under the configured usage assumptions. Fix: smaller ladder, fewer hours, "
+        "cheaper price class — or a deliberate, higher limit."
+    ),
+    check=_check_monthly_cost,
+    level=w.MANDATORY,
+    severity="medium",
+    remediation="Reduce the ladder, the channel hours (schedule, idle stop) or the CDN price class, or raise maxMonthlyUsd.",
+    tags=["cost"],
+    properties={
+        "maxMonthlyUsd": {"type": "number", "exclusiveMinimum": 0, "default": 500},
+        "hoursPerMonth": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 744,
+            "default": 120,
+            "description": "Hours each channel runs per month (120 = 4 h/day).",
+        },
+        "viewerHoursPerMonth": {"type": "number", "minimum": 0, "default": 0},
+        "watchedKbps": {"type": "number", "exclusiveMinimum": 0, "default": 1500},
+        "region": {"type": "string", "default": "", "description": "AWS region to price; '' infers it from the stack."},
+        "viewerRegion": {
+            "type": "string",
+            "default": "",
+            "description": "CloudFront price group of the viewers (korea, japan, india, us_europe, ...); '' infers it.",
+        },
+    },
+)
+
+
+POLICIES = [
+    channel_class,
+    input_spec_ceiling,
+    ladder_ceiling,
+    price_class,
+    no_auto_start,
+    archive_lifecycle,
+    stop_schedule,
+    budget_exists,
+    monthly_cost,
+]

@@ -1,0 +1,460 @@
+"""HTTPS everywhere: viewers, origins, the packager's endpoints, S3 and ingest.
+
+Each rule reads provider wire format (type tokens, camelCase keys), so it judges any
+program's resources, not only this repository's components.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
+
+from livestream_policies import _wire as w
+
+# CloudFront security policies, oldest first (CloudFront API MinimumProtocolVersion enum).
+TLS_POLICIES = (
+    "SSLv3",
+    "TLSv1",
+    "TLSv1_2016",
+    "TLSv1.1_2016",
+    "TLSv1.2_2018",
+    "TLSv1.2_2019",
+    "TLSv1.2_2021",
+    "TLSv1.2_2025",
+    "TLSv1.3_2025",
+)
+SECURE_VIEWER_POLICIES = ("redirect-to-https", "https-only")
+ORIGIN_SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
+CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
+SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
+
+
+def _distribution_config(props: Mapping[str, Any], resource_type: str) -> tuple[Mapping[str, Any], str, str, str]:
+    """(config, ordered-behaviours key, default-certificate key, origin-id key) for classic or native."""
+    if resource_type == w.NATIVE_DISTRIBUTION:
+        return w.get(props, "distributionConfig", default={}), "cacheBehaviors", "cloudFrontDefaultCertificate", "id"
+    return props, "orderedCacheBehaviors", "cloudfrontDefaultCertificate", "originId"
+
+
+# --- cloudfront-viewer-https ------------------------------------------------------------------
+
+
+def _check_viewer_protocol(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    allowed = ("https-only",) if config["requireHttpsOnly"] else SECURE_VIEWER_POLICIES
+    dist, ordered_key, _, _ = _distribution_config(props, args.resource_type)
+    behaviours: list[tuple[str, Any]] = [("defaultCacheBehavior", w.get(dist, "defaultCacheBehavior"))]
+    for i, behaviour in enumerate(w.items(dist, ordered_key)):
+        behaviours.append((f"{ordered_key}[{i}] (pathPattern {w.get(behaviour, 'pathPattern')!r})", behaviour))
+    for where, behaviour in behaviours:
+        if behaviour is None:
+            continue
+        policy = w.get(behaviour, "viewerProtocolPolicy")
+        if policy not in allowed:
+            report(
+                f"{where}.viewerProtocolPolicy is {policy!r}; allowed: {', '.join(allowed)}. "
+                "Set viewerProtocolPolicy to 'redirect-to-https' (or 'https-only') on this behaviour."
+            )
+
+
+viewer_https = w.resource_policy(
+    name="cloudfront-viewer-https",
+    description=(
+        "Every CloudFront cache behaviour (default and ordered) serves viewers over HTTPS only. "
+        "Fix: set viewerProtocolPolicy to 'redirect-to-https' or 'https-only' on each behaviour."
+    ),
+    types=w.DISTRIBUTIONS,
+    check=_check_viewer_protocol,
+    level=w.MANDATORY,
+    severity="high",
+    remediation=(
+        "Set viewerProtocolPolicy='redirect-to-https' (or 'https-only') on defaultCacheBehavior and every "
+        "orderedCacheBehaviors entry."
+    ),
+    tags=["https", "cloudfront"],
+    properties={
+        "requireHttpsOnly": {
+            "type": "boolean",
+            "default": False,
+            "description": "Allow only 'https-only' (no redirect from plain HTTP).",
+        }
+    },
+)
+
+
+# --- cloudfront-tls-minimum -------------------------------------------------------------------
+
+
+def _check_tls(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    dist, _, _, _ = _distribution_config(props, args.resource_type)
+    certificate = w.get(dist, "viewerCertificate", default={})
+    custom = w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId")
+    if not custom:
+        # No certificate of its own: the *.cloudfront.net certificate, which CloudFront serves with TLSv1.
+        if not config["allowDefaultCertificate"]:
+            report(
+                "the distribution uses the default *.cloudfront.net certificate, whose minimum protocol CloudFront "
+                "fixes at TLSv1; attach an ACM certificate (us-east-1) with a custom domain and "
+                f"minimumProtocolVersion {config['minimumProtocolVersion']} or newer."
+            )
+        return
+    minimum = str(config["minimumProtocolVersion"])
+    version = w.get(certificate, "minimumProtocolVersion")
+    floor = TLS_POLICIES.index(minimum) if minimum in TLS_POLICIES else TLS_POLICIES.index("TLSv1.2_2021")
+    if version not in TLS_POLICIES or TLS_POLICIES.index(version) < floor:
+        report(
+            f"viewerCertificate.minimumProtocolVersion is {version!r} with a custom certificate; "
+            f"set it to {TLS_POLICIES[floor]} or newer ({', '.join(TLS_POLICIES[floor:])})."
+        )
+    if w.get(certificate, "sslSupportMethod") not in (None, "sni-only") and not config["allowDedicatedIp"]:
+        report(
+            f"viewerCertificate.sslSupportMethod is {w.get(certificate, 'sslSupportMethod')!r}: dedicated-IP "
+            "custom SSL costs $600/month per distribution; use 'sni-only'."
+        )
+
+
+tls_minimum = w.resource_policy(
+    name="cloudfront-tls-minimum",
+    description=(
+        "CloudFront with a custom certificate negotiates TLSv1.2_2021 or newer; the default *.cloudfront.net "
+        "certificate is allowed only where configured. Fix: set viewerCertificate.minimumProtocolVersion "
+        "to TLSv1.2_2021 and sslSupportMethod to sni-only."
+    ),
+    types=w.DISTRIBUTIONS,
+    check=_check_tls,
+    level=w.MANDATORY,
+    severity="high",
+    remediation=(
+        "Use an ACM certificate with viewerCertificate.minimumProtocolVersion='TLSv1.2_2021' (or newer) and "
+        "sslSupportMethod='sni-only'."
+    ),
+    tags=["https", "cloudfront", "tls"],
+    properties={
+        "minimumProtocolVersion": {
+            "type": "string",
+            "enum": list(TLS_POLICIES[TLS_POLICIES.index("TLSv1.2_2018") :]),
+            "default": "TLSv1.2_2021",
+            "description": "The oldest security policy accepted with a custom certificate.",
+        },
+        "allowDefaultCertificate": {
+            "type": "boolean",
+            "default": True,
+            "description": "Accept the default *.cloudfront.net certificate (its TLS floor is fixed by CloudFront).",
+        },
+        "allowDedicatedIp": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept sslSupportMethod 'vip' (dedicated IP, $600/month).",
+        },
+    },
+)
+
+
+# --- cloudfront-origin-https ------------------------------------------------------------------
+
+
+def _check_origins(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    dist, _, _, id_key = _distribution_config(props, args.resource_type)
+    allowed = set(config["allowedOriginSslProtocols"])
+    for i, origin in enumerate(w.items(dist, "origins")):
+        custom = w.get(origin, "customOriginConfig")
+        if custom is None:
+            continue  # S3 / VPC origins: CloudFront reaches them over HTTPS with its own credentials.
+        where = f"origins[{i}] ({w.get(origin, id_key) or w.get(origin, 'domainName')})"
+        policy = w.get(custom, "originProtocolPolicy")
+        if policy != "https-only":
+            report(f"{where}.customOriginConfig.originProtocolPolicy is {policy!r}; set it to 'https-only'.")
+        protocols = w.strings(w.get(custom, "originSslProtocols"))
+        weak = [p for p in protocols if p not in allowed]
+        if not protocols or weak:
+            report(
+                f"{where}.customOriginConfig.originSslProtocols is {protocols}; "
+                f"use only {sorted(allowed)} (drop {weak or 'nothing'})."
+            )
+
+
+origin_https = w.resource_policy(
+    name="cloudfront-origin-https",
+    description=(
+        "CloudFront reaches custom origins over HTTPS only, with TLSv1.2. "
+        "Fix: customOriginConfig.originProtocolPolicy='https-only' and originSslProtocols=['TLSv1.2']."
+    ),
+    types=w.DISTRIBUTIONS,
+    check=_check_origins,
+    level=w.MANDATORY,
+    severity="high",
+    remediation="On every custom origin set originProtocolPolicy='https-only' and originSslProtocols=['TLSv1.2'].",
+    tags=["https", "cloudfront"],
+    properties={
+        "allowedOriginSslProtocols": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(ORIGIN_SSL_PROTOCOLS)},
+            "default": ["TLSv1.2"],
+            "description": "SSL/TLS protocols CloudFront may use towards custom origins.",
+        }
+    },
+)
+
+
+# --- mediapackage-endpoint-cloudfront-only ----------------------------------------------------
+
+
+def _endpoint_key(resource: PolicyResource) -> tuple[Any, Any, Any]:
+    return w.known(
+        lambda: (
+            w.get(resource.props, "channelGroupName"),
+            w.get(resource.props, "channelName"),
+            w.get(resource.props, "originEndpointName"),
+        ),
+        (None, None, None),
+    )
+
+
+def _policy_covers(policy: PolicyResource, endpoint: PolicyResource) -> bool:
+    """By (group, channel, endpoint) names when all are known; else by the policy depending on the endpoint."""
+    want, have = _endpoint_key(endpoint), _endpoint_key(policy)
+    if all(want) and all(have):
+        return want == have
+    return any(d.urn == endpoint.urn for d in policy.dependencies) or any(
+        d.urn == endpoint.urn for deps in (policy.property_dependencies or {}).values() for d in deps
+    )
+
+
+def _statement_problems(statement: Mapping[str, Any], allowed_actions: set[str]) -> list[str]:
+    if statement.get("Effect") != "Allow":
+        return []
+    problems: list[str] = []
+    sid = statement.get("Sid") or "(no Sid)"
+    principals = w.principals(statement)
+    if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
+        problems.append(f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE}")
+    arns = [
+        v
+        for op, v in w.condition_values(statement, "aws:SourceArn")
+        if op.split(":")[-1].replace("IfExists", "") in SOURCE_ARN_OPERATORS
+    ]
+    if not arns or any(w.arn_part(a, 2) != "cloudfront" or "*" in a for a in arns):
+        problems.append(
+            f"statement {sid} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
+        )
+    if "NotAction" in statement:
+        problems.append(f"statement {sid} uses NotAction; list the actions instead")
+    extra = [a for a in w.strings(statement.get("Action")) if a not in allowed_actions]
+    if extra:
+        problems.append(f"statement {sid} allows {extra}; CloudFront needs only {sorted(allowed_actions)}")
+    return problems
+
+
+def _check_endpoints(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    policies = w.of_type(resources, w.ORIGIN_ENDPOINT_POLICIES)
+    allowed_actions = set(config["allowedActions"])
+    for endpoint in w.of_type(resources, w.ORIGIN_ENDPOINTS):
+        covering = [p for p in policies if _policy_covers(p, endpoint)]
+        if not covering:
+            report(
+                f"{w.label(endpoint)} has no OriginEndpointPolicy: anyone who learns its URL can read it. Add an "
+                f"OriginEndpointPolicy allowing only {CLOUDFRONT_SERVICE} with aws:SourceArn = the distribution ARN.",
+                endpoint.urn,
+            )
+    for policy in policies:
+        # Unknown during preview (the distribution ARN in the condition): judged at `pulumi up`.
+        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
+        if statements is None:
+            continue
+        problems = [p for s in statements for p in _statement_problems(s, allowed_actions)]
+        if not any(s.get("Effect") == "Allow" for s in statements):
+            problems.append("the policy document has no Allow statement for CloudFront (or is not valid JSON)")
+        for problem in problems:
+            report(f"{w.label(policy)}: {problem}.", policy.urn)
+
+
+endpoint_cloudfront_only = w.stack_policy(
+    name="mediapackage-endpoint-cloudfront-only",
+    description=(
+        "Every MediaPackage v2 origin endpoint has an endpoint policy that lets only CloudFront "
+        "(service principal cloudfront.amazonaws.com, condition aws:SourceArn = the distribution) read it. "
+        "Fix: add an OriginEndpointPolicy with that single Allow statement."
+    ),
+    check=_check_endpoints,
+    level=w.MANDATORY,
+    severity="high",
+    remediation=(
+        "Add an aws-native mediapackagev2.OriginEndpointPolicy per endpoint: Allow Service cloudfront.amazonaws.com "
+        "mediapackagev2:GetObject and GetHeadObject with Condition StringEquals aws:SourceArn = distribution ARN."
+    ),
+    tags=["https", "mediapackage", "origin-access"],
+    properties={
+        "allowedActions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["mediapackagev2:GetObject", "mediapackagev2:GetHeadObject"],
+            "description": "Actions CloudFront may be granted on an origin endpoint.",
+        }
+    },
+)
+
+
+# --- s3-bucket-tls-only -----------------------------------------------------------------------
+
+
+def _denies_insecure_transport(document: Any) -> bool:
+    for statement in w.statements(document):
+        if statement.get("Effect") != "Deny":
+            continue
+        principals = w.principals(statement)
+        everyone = principals.get("*") == ["*"] or principals.get("AWS") == ["*"]
+        actions = w.strings(statement.get("Action"))
+        all_actions = "*" in actions or "s3:*" in actions
+        insecure = any(
+            op.split(":")[-1] in ("Bool", "BoolIfExists") and str(v).lower() == "false"
+            for op, v in w.condition_values(statement, "aws:SecureTransport")
+        )
+        if everyone and all_actions and insecure:
+            return True
+    return False
+
+
+def _check_tls_only(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    for bucket in w.of_type(resources, w.BUCKETS):
+        holders = [bucket, *w.resources_for_bucket(resources, w.BUCKET_POLICIES, bucket)]
+        # A document still unknown during preview counts as compliant until `pulumi up` can read it.
+        if not any(w.known(lambda h=h: _denies_insecure_transport(w.get(h.props, "policy")), True) for h in holders):
+            report(
+                f"{w.label(bucket)} has no bucket policy denying requests with aws:SecureTransport=false. Add a "
+                'BucketPolicy with {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, '
+                'bucket ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.',
+                bucket.urn,
+            )
+
+
+bucket_tls_only = w.stack_policy(
+    name="s3-bucket-tls-only",
+    description=(
+        "Every S3 bucket has a bucket policy that denies any request made without TLS (aws:SecureTransport=false). "
+        "Fix: attach a BucketPolicy with a Deny s3:* statement on that condition."
+    ),
+    check=_check_tls_only,
+    level=w.MANDATORY,
+    severity="high",
+    remediation='Attach a BucketPolicy: Deny, Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false".',
+    tags=["https", "s3"],
+    properties={},
+)
+
+
+# --- medialive-ingest-not-open ----------------------------------------------------------------
+
+
+def _check_ingest_cidrs(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    for rule in w.items(props, "whitelistRules"):
+        cidr = w.get(rule, "cidr")
+        try:
+            network = ipaddress.ip_network(str(cidr).strip(), strict=False)
+        except ValueError:
+            report(f"whitelistRules cidr {cidr!r} is not a CIDR block.")
+            continue
+        minimum = config["minIpv4PrefixLength"] if network.version == 4 else config["minIpv6PrefixLength"]
+        if network.prefixlen < minimum:
+            width = "every address" if network.prefixlen == 0 else f"a /{network.prefixlen} block"
+            report(
+                f"whitelistRules allows {cidr} ({width}): "
+                f"anyone who learns the stream key can push. List the encoder networks (/{minimum} or narrower), "
+                "or use an SRT input with a passphrase."
+            )
+
+
+ingest_not_open = w.resource_policy(
+    name="medialive-ingest-not-open",
+    description=(
+        "MediaLive input security groups do not accept pushes from the whole internet (0.0.0.0/0 or ::/0). "
+        "Fix: list the encoders' networks in whitelistRules."
+    ),
+    types=w.MEDIALIVE_SECURITY_GROUPS,
+    check=_check_ingest_cidrs,
+    level=w.ADVISORY,
+    severity="medium",
+    remediation="Replace 0.0.0.0/0 in the input security group's whitelistRules with the encoder networks' CIDR blocks.",
+    tags=["ingest", "medialive", "network"],
+    properties={
+        "minIpv4PrefixLength": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 32,
+            "default": 1,
+            "description": "The widest IPv4 block accepted is /N (1 rejects only 0.0.0.0/0).",
+        },
+        "minIpv6PrefixLength": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 128,
+            "default": 1,
+            "description": "The widest IPv6 block accepted is /N (1 rejects only ::/0).",
+        },
+    },
+)
+
+
+# --- medialive-srt-encrypted ------------------------------------------------------------------
+
+
+def _check_srt(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    kind = w.get(props, "type")
+    allowed = set(config["allowedAlgorithms"])
+    if kind == "SRT_LISTENER":
+        decryptions = [
+            ("srtSettings.srtListenerSettings.decryption", w.get(props, "srtSettings", "srtListenerSettings", "decryption"))
+        ]
+    elif kind == "SRT_CALLER":
+        decryptions = [
+            (f"srtSettings.srtCallerSources[{i}].decryption", w.get(source, "decryption"))
+            for i, source in enumerate(w.items(props, "srtSettings", "srtCallerSources"))
+        ] or [("srtSettings.srtCallerSources", None)]
+    else:
+        return
+    for where, decryption in decryptions:
+        if not w.get(decryption, "passphraseSecretArn"):
+            report(
+                f"{kind} input without {where}.passphraseSecretArn: the contribution stream travels unencrypted. "
+                "Store a 10-79 character passphrase in Secrets Manager and set decryption "
+                "{algorithm: AES256, passphraseSecretArn} (aws-native medialive.Input)."
+            )
+        elif w.get(decryption, "algorithm") is not None and w.get(decryption, "algorithm") not in allowed:
+            report(f"{where}.algorithm is {w.get(decryption, 'algorithm')!r}; allowed: {sorted(allowed)}.")
+
+
+srt_encrypted = w.resource_policy(
+    name="medialive-srt-encrypted",
+    description=(
+        "SRT inputs (listener or caller) decrypt with a passphrase kept in Secrets Manager. "
+        "Fix: set srtSettings...decryption.passphraseSecretArn (and algorithm AES256)."
+    ),
+    types=w.MEDIALIVE_INPUTS,
+    check=_check_srt,
+    level=w.MANDATORY,
+    severity="high",
+    remediation="Store the SRT passphrase in Secrets Manager and set decryption.passphraseSecretArn on the SRT input.",
+    tags=["ingest", "medialive", "encryption"],
+    properties={
+        "allowedAlgorithms": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["AES128", "AES192", "AES256"]},
+            "default": ["AES128", "AES192", "AES256"],
+            "description": "SRT encryption algorithms accepted when one is set.",
+        }
+    },
+)
+
+
+POLICIES = [viewer_https, tls_minimum, origin_https, endpoint_cloudfront_only, bucket_tls_only, ingest_not_open, srt_encrypted]
