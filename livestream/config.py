@@ -20,6 +20,7 @@ from livestream import ladder as ladders
 from livestream.ladder import Ladder, Rendition
 
 T = TypeVar("T")
+NONE: tuple[str, ...] = ()  # an empty list default, typed for the readers
 
 PIPELINES = ("SINGLE_PIPELINE", "STANDARD")
 PROTOCOLS = ("rtmp", "srt")
@@ -47,8 +48,6 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
-_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$")
 
 
@@ -350,7 +349,7 @@ def _timezone(key: str, value: Any) -> str:
 def _ingest(key: str, raw: Any) -> IngestSettings:
     section = _Section(raw, key, ("protocol", "allowed_cidrs", "allow_public"))
     allow_public = section.get("allow_public", _bool, False)
-    cidrs = section.get("allowed_cidrs", _list(_cidr), ())
+    cidrs = section.get("allowed_cidrs", _list(_cidr), NONE)
     if not cidrs:
         raise ConfigError(section.key("allowed_cidrs"), list(cidrs), "list at least one CIDR the encoder sends from")
     for i, cidr in enumerate(cidrs):
@@ -394,6 +393,7 @@ def _ladder(key: str, value: Any) -> tuple[str, Ladder]:
 _CHANNEL_FIELDS = (
     "ingest",
     "ladder",
+    "renditions",
     "pipeline",
     "segment_seconds",
     "gop_seconds",
@@ -410,7 +410,11 @@ def _channel(key: str, name: Any, raw: Any) -> ChannelSettings:
     section = _Section(raw, key, _CHANNEL_FIELDS)
     if not section.has("ingest"):
         raise ConfigError(section.key("ingest"), None, "required: {protocol: rtmp|srt, allowedCidrs: [...]}")
-    ladder_name, ladder = section.get("ladder", _ladder, ("sd", ladders.PRESETS["sd"]))
+    if section.has("ladder") and section.has("renditions"):
+        raise ConfigError(section.key("renditions"), "...", "give either a ladder preset or renditions, not both")
+    ladder_name, ladder = section.get("renditions", _ladder, None) or section.get(
+        "ladder", _ladder, ("sd", ladders.PRESETS["sd"])
+    )
     segment = section.get("segment_seconds", _int_range(1, 30), 4)
     gop = section.get("gop_seconds", _int_range(1, 10), 2 if segment % 2 == 0 else 1)
     if segment % gop:
@@ -497,7 +501,7 @@ def _country(key: str, value: Any) -> str:
 
 def _geo(key: str, raw: Any) -> GeoRestriction:
     section = _Section(raw, key, ("type", "countries"))
-    countries = section.get("countries", _list(_country), ())
+    countries = section.get("countries", _list(_country), NONE)
     if not countries:
         raise ConfigError(section.key("countries"), list(countries), "list at least one country code")
     return GeoRestriction(section.get("type", _choice(GEO_RESTRICTIONS), "whitelist"), countries)
@@ -572,18 +576,20 @@ def _alarms(key: str, raw: Any) -> AlarmSettings:
     defaults = AlarmSettings().thresholds
     overrides = section.values.get("thresholds", (section.key("thresholds"), {}))
     if not isinstance(overrides[1], Mapping):
-        raise ConfigError(overrides[0], overrides[1], "expected a map of alarm name to {threshold, periodSeconds, evaluationPeriods}")
+        raise ConfigError(
+            overrides[0], overrides[1], "expected a map of alarm name to {threshold, periodSeconds, evaluationPeriods}"
+        )
     thresholds = dict(defaults)
     for name, value in overrides[1].items():
         if name not in defaults:
             raise ConfigError(f"{overrides[0]}.{name}", value, "unknown alarm; allowed alarms are " + ", ".join(defaults))
         thresholds[name] = _threshold(f"{overrides[0]}.{name}", value, defaults[name])
-    return AlarmSettings(section.get("emails", _list(_email), ()), thresholds)
+    return AlarmSettings(section.get("emails", _list(_email), NONE), thresholds)
 
 
 def _budget(key: str, raw: Any) -> BudgetSettings:
     section = _Section(raw, key, ("monthly_usd", "emails"))
-    emails = section.get("emails", _list(_email), ())
+    emails = section.get("emails", _list(_email), NONE)
     if len({e.lower() for e in emails}) > MAX_BUDGET_EMAILS:
         raise ConfigError(section.key("emails"), list(emails), f"AWS Budgets notifies at most {MAX_BUDGET_EMAILS} addresses")
     return BudgetSettings(section.get("monthly_usd", _positive_number, None), emails)
@@ -605,7 +611,7 @@ def _schedule(key: str, raw: Any) -> ScheduleSettings:
         start=start,
         stop=stop,
         idle_stop_minutes=idle,
-        running_notice_hour=section.get("running_notice_hour", _int_range(0, 23), 3),
+        running_notice_hour=section.get_nullable("running_notice_hour", _int_range(0, 23), 3),
     )
 
 

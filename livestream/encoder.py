@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,9 +100,7 @@ class Encoder(pulumi.ComponentResource):
         self.channel_id = medialive_channel.channel_id
         self.channel_arn = medialive_channel.arn
         self.role_arn = role.arn
-        self.register_outputs(
-            {"channelId": self.channel_id, "channelArn": self.channel_arn, "ingestUrls": self.ingest_urls}
-        )
+        self.register_outputs({"channelId": self.channel_id, "channelArn": self.channel_arn, "ingestUrls": self.ingest_urls})
 
     def _rtmp_input(
         self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions
@@ -120,7 +118,7 @@ class Encoder(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls)
+        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls.apply(list))
 
     def _srt_input(
         self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions
@@ -140,13 +138,15 @@ class Encoder(pulumi.ComponentResource):
             input_security_groups=[security_group.id],
             srt_settings=native_ml.InputSrtSettingsArgs(
                 srt_listener_settings=native_ml.InputSrtListenerSettingsArgs(
-                    decryption=native_ml.InputSrtListenerDecryptionArgs(algorithm="AES256", passphrase_secret_arn=secret.arn),
+                    decryption=native_ml.InputSrtListenerDecryptionArgs(
+                        algorithm=native_ml.InputAlgorithm.AES256, passphrase_secret_arn=secret.arn
+                    ),
                     minimum_latency=2000,
                 )
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[secret]),
         )
-        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls), secret.arn
+        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls.apply(list)), secret.arn
 
 
 def _role_policy(
@@ -160,11 +160,11 @@ def _role_policy(
     """Least privilege: this channel's archive prefix, its own log streams, its own secret and packager."""
     log_group = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:ElementalMediaLive:*")
     statements = [
-        iam.statement(
-            ["s3:PutObject"], [pulumi.Output.concat(archive.bucket_arn, "/", archive.prefix, "*")], sid="WriteArchive"
-        ),
+        iam.statement(["s3:PutObject"], [pulumi.Output.concat(archive.bucket_arn, "/", archive.prefix, "*")], sid="WriteArchive"),
         iam.statement(["s3:ListBucket"], [archive.bucket_arn], condition={"StringLike": {"s3:prefix": [f"{archive.prefix}*"]}}),
-        iam.statement(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [log_group]),
+        iam.statement(
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], [log_group]
+        ),
     ]
     if archive.kms_key_arn:
         statements.append(iam.statement(["kms:GenerateDataKey", "kms:Encrypt"], [archive.kms_key_arn]))
@@ -180,7 +180,8 @@ def _destinations(
 ) -> list[ml.ChannelDestinationArgs]:
     pipelines = range(channel.pipeline_count)
     archive_urls = [
-        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, f"pipeline{p}/", channel.name) for p in pipelines
+        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, f"pipeline{p}/", channel.name)
+        for p in pipelines
     ]
     destinations = [
         ml.ChannelDestinationArgs(
@@ -192,10 +193,14 @@ def _destinations(
         destinations.append(
             ml.ChannelDestinationArgs(
                 id=PACKAGER_DESTINATION,
-                settings=[ml.ChannelDestinationSettingArgs(url=urls.apply(lambda u, p=p: u[p])) for p in pipelines],
+                settings=[ml.ChannelDestinationSettingArgs(url=urls.apply(_pick(p))) for p in pipelines],
             )
         )
     return destinations
+
+
+def _pick(index: int) -> Callable[[Sequence[str]], str]:
+    return lambda urls: urls[index]
 
 
 # --- encoder settings: pure functions of the channel's settings ------------------------------

@@ -42,6 +42,4 @@ def document(*statements: dict[str, Any]) -> pulumi.Output[str]:
 def service_trust(service: str, *, source_account: str | None = None) -> pulumi.Output[str]:
     """Trust policy letting one AWS service assume a role, optionally only for our account."""
     condition = {"StringEquals": {"aws:SourceAccount": source_account}} if source_account else None
-    return document(
-        statement(["sts:AssumeRole"], effect="Allow", principal={"Service": service}, condition=condition)
-    )
+    return document(statement(["sts:AssumeRole"], effect="Allow", principal={"Service": service}, condition=condition))

@@ -88,7 +88,7 @@ class Plan:
 
 def _fake_outputs(type_token: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
     """Computed outputs a real provider would return, so downstream wiring has values to work on."""
-    package, _, rest = type_token.partition(":")
+    rest = type_token.partition(":")[2]
     module = rest.split("/")[0].split(":")[0]
     service = module.replace("-", "")
     arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{rest.split(':')[-1].lower()}/{name}"
@@ -104,7 +104,10 @@ def _native_medialive_input(name: str, inputs: dict[str, Any], region: str) -> d
     if inputs.get("type") == "SRT_LISTENER":
         urls = [f"srt://198.51.100.{i + 20}:5000" for i in range(2)]
     else:
-        urls = [f"rtmp://198.51.100.{i + 10}:1935/{d.get('streamName', 'live')}" for i, d in enumerate(inputs.get("destinations") or [])]
+        urls = [
+            f"rtmp://198.51.100.{i + 10}:1935/{d.get('streamName', 'live')}"
+            for i, d in enumerate(inputs.get("destinations") or [])
+        ]
     return {"arn": f"arn:aws:medialive:{region}:{ACCOUNT_ID}:input:{name}-id", "awsId": f"{name}-id", "destinationUrls": urls}
 
 
@@ -119,14 +122,19 @@ def _mediapackagev2_group(name: str, inputs: dict[str, Any], region: str) -> dic
 
 def _mediapackagev2_channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
     group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", name)
+    ingest = f"{region}.amazonaws.com/in/v1/{group}"
     return {
         "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}",
         "ingestEndpoints": [
-            {"id": str(i + 1), "url": f"https://{group}-{i + 1}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i + 1}/{channel}/index"}
+            {
+                "id": str(i + 1),
+                "url": f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index",
+            }
             for i in range(2)
         ],
         "ingestEndpointUrls": [
-            f"https://{group}-{i + 1}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i + 1}/{channel}/index" for i in range(2)
+            f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index"
+            for i in range(2)
         ],
     }
 
@@ -138,7 +146,9 @@ def _mediapackagev2_endpoint(name: str, inputs: dict[str, Any], region: str) -> 
     return {
         "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}/originEndpoint/{endpoint}",
         "hlsManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("hlsManifests") or []],
-        "lowLatencyHlsManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("lowLatencyHlsManifests") or []],
+        "lowLatencyHlsManifestUrls": [
+            f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("lowLatencyHlsManifests") or []
+        ],
         "dashManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.mpd" for m in inputs.get("dashManifests") or []],
     }
 
@@ -257,9 +267,24 @@ def _redact(value: Any) -> Any:
     return SECRET
 
 
+def _asset(value: Any) -> Any:
+    """Assets and archives as plain data, so plans serialise to JSON."""
+    if isinstance(value, pulumi.AssetArchive):
+        return {"assetArchive": {name: _asset(item) for name, item in value.assets.items()}}
+    if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):
+        return {"path": str(value.path)}
+    if isinstance(value, pulumi.StringAsset):
+        return {"text": f"<{len(value.text)} characters>"}
+    if isinstance(value, pulumi.RemoteAsset | pulumi.RemoteArchive):
+        return {"uri": value.uri}
+    return {"asset": type(value).__name__}
+
+
 def _strip_secrets(value: Any) -> Any:
     if rpc.is_rpc_secret(value):
         return _redact(_strip_secrets(rpc.unwrap_rpc_secret(value)))
+    if isinstance(value, pulumi.Asset | pulumi.Archive):
+        return _asset(value)
     if isinstance(value, dict):
         return {k: _strip_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -277,7 +302,7 @@ class _Mocks(pulumi_mocks.Mocks):
         if not args.custom:
             return None, {}
         outputs = _fake_outputs(args.typ, args.name, inputs, self.region)
-        state = {**inputs, **outputs}
+        state = {**args.inputs, **outputs}  # the SDK gets real values back (assets stay assets)
         for key in self.secret_outputs:  # as the engine does with additionalSecretOutputs
             if key in state:
                 state[key] = rpc.wrap_rpc_secret(state[key])
@@ -352,7 +377,9 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], se
     runtime = project.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
-        raise ProgramError(f"{project_dir / 'Pulumi.yaml'}: runtime {runtime_name!r} is not python; only Python programs run offline")
+        raise ProgramError(
+            f"{project_dir / 'Pulumi.yaml'}: runtime {runtime_name!r} is not python; only Python programs run offline"
+        )
     defaults = {k: v.get("default") for k, v in (project.get("config") or {}).items() if isinstance(v, dict) and "default" in v}
     stack_file = _read_yaml(project_dir / f"Pulumi.{stack}.yaml")
     values: dict[str, Any] = {}
@@ -384,6 +411,10 @@ def _program_context(project_dir: Path) -> Iterator[None]:
         sys.path[:] = saved_path
 
 
+def _run_main(main: Path) -> None:
+    runpy.run_path(str(main), run_name="__main__")
+
+
 def _resolve(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     resolved = _sync_await(output.future())
@@ -409,7 +440,7 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     plan = Plan(project=project, stack=stack, config=values, resources=monitor.planned)
     with _program_context(project_dir):
         try:
-            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(main), run_name="__main__")))
+            _sync_await(run_pulumi_func(lambda: _run_main(main)))
         except Exception as error:
             raise ProgramError(f"{type(error).__name__}: {error}", error=error, plan=plan) from error
         finally:

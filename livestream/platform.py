@@ -43,9 +43,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     dashboard_url: pulumi.Output[str]
     alarm_topic_arn: pulumi.Output[str]
 
-    def __init__(
-        self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None) -> None:
         settings = settings_from_args(args)  # validate everything before the first resource exists
         # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
         tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
@@ -61,9 +59,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self._build_scheduler(name, settings)
 
         self.archive_bucket_name = archive.bucket_name
-        self.channel_ids = pulumi.Output.all(
-            **{c: e.channel_id for c, e in self.encoders.items()}
-        ).apply(lambda ids: dict(ids))
+        self.channel_ids = pulumi.Output.all(**{c: e.channel_id for c, e in self.encoders.items()}).apply(lambda ids: dict(ids))
         self.ingest_urls = pulumi.Output.secret(
             pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(lambda urls: dict(urls))
         )

@@ -12,7 +12,9 @@ S3 = "aws:s3/"
 
 def bucket_part(plan: Plan, kind: str) -> dict:
     bucket_id = archive_bucket(plan).outputs["id"]
-    parts = [r for r in plan.resources if r.type.startswith(S3) and r.type.endswith(f":{kind}") and r.inputs.get("bucket") == bucket_id]
+    parts = [
+        r for r in plan.resources if r.type.startswith(S3) and r.type.endswith(f":{kind}") and r.inputs.get("bucket") == bucket_id
+    ]
     assert len(parts) == 1, kind
     return parts[0].inputs
 

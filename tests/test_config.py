@@ -36,14 +36,27 @@ BAD_CONFIGS = [
     ("channels", {"main": {"ingest": {"allowedCidrs": ["203.0.113.0/33"]}}}, "livestream:channels.main.ingest.allowedCidrs[0]"),
     ("channels", {"main": {"ingest": {"allowedCidrs": ["0.0.0.0/0"]}}}, "livestream:channels.main.ingest.allowedCidrs[0]"),
     ("channels", {"main": {"ingest": {"allowedCidrs": []}}}, "livestream:channels.main.ingest.allowedCidrs"),
-    ("channels", {"main": {"ingest": {"protocol": "rtmps", "allowedCidrs": ["203.0.113.0/24"]}}}, "livestream:channels.main.ingest.protocol"),
+    (
+        "channels",
+        {"main": {"ingest": {"protocol": "rtmps", "allowedCidrs": ["203.0.113.0/24"]}}},
+        "livestream:channels.main.ingest.protocol",
+    ),
     ("channels", {"main": {"ladder": "sd"}}, "livestream:channels.main.ingest"),
     ("archive", {"glacierAfterDays": 400, "expireAfterDays": 365}, "livestream:archive.glacierAfterDays"),
     ("archive", {"retainOnDelete": "yes"}, "livestream:archive.retainOnDelete"),
     ("archive", {"kmsKeyArn": "my-key"}, "livestream:archive.kmsKeyArn"),
     ("cdn", {"priceClass": "PriceClass_Cheap"}, "livestream:cdn.priceClass"),
     ("cdn", {"viewerProtocol": "allow-all"}, "livestream:cdn.viewerProtocol"),
-    ("cdn", {"customDomain": {"domainName": "live.example.com", "certificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/x"}}, "livestream:cdn.customDomain.certificateArn"),
+    (
+        "cdn",
+        {
+            "customDomain": {
+                "domainName": "live.example.com",
+                "certificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/x",
+            }
+        },
+        "livestream:cdn.customDomain.certificateArn",
+    ),
     ("cdn", {"geoRestriction": {"type": "whitelist", "countries": ["Korea"]}}, "livestream:cdn.geoRestriction.countries[0]"),
     ("alarms", {"emails": ["ops-at-example.com"]}, "livestream:alarms.emails[0]"),
     ("alarms", {"thresholds": {"inputLos": {"threshold": 1}}}, "livestream:alarms.thresholds.inputLos"),
@@ -82,13 +95,22 @@ def test_unknown_top_level_key_is_refused() -> None:
 def test_stack_config_and_library_args_read_the_same() -> None:
     """camelCase (stack YAML) and snake_case (Python args) spell the same settings."""
     camel = config.load(
-        {"channels": {"main": {"ingest": INGEST, "segmentSeconds": 6, "dvrWindowMinutes": 30}}, "archive": {"expireAfterDays": 7}},
+        {
+            "channels": {"main": {"ingest": INGEST, "segmentSeconds": 6, "dvrWindowMinutes": 30}},
+            "archive": {"expireAfterDays": 7},
+        },
         environment="dev",
         region="ap-northeast-2",
     )
     snake = config.load(
         {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowed_cidrs": ["203.0.113.0/24"]}, "segment_seconds": 6, "dvr_window_minutes": 30}},
+            "channels": {
+                "main": {
+                    "ingest": {"protocol": "rtmp", "allowed_cidrs": ["203.0.113.0/24"]},
+                    "segment_seconds": 6,
+                    "dvr_window_minutes": 30,
+                }
+            },
             "archive": {"expire_after_days": 7},
         },
         environment="dev",
@@ -100,7 +122,9 @@ def test_stack_config_and_library_args_read_the_same() -> None:
 
 def test_library_errors_use_the_args_spelling() -> None:
     with pytest.raises(ConfigError) as failure:
-        config.load({"channels": {"main": {"ingest": INGEST, "segment_seconds": 7, "gop_seconds": 2}}}, environment="d", region="r")
+        config.load(
+            {"channels": {"main": {"ingest": INGEST, "segment_seconds": 7, "gop_seconds": 2}}}, environment="d", region="r"
+        )
     assert failure.value.key == "channels.main.segment_seconds"
 
 

@@ -58,7 +58,11 @@ def test_gop_follows_a_changed_segment_length() -> None:
 
 
 def test_input_specification_derived_from_the_ladder(dev_plan: Plan, prod_plan: Plan) -> None:
-    assert channel_inputs(dev_plan)["inputSpecification"] == {"codec": "AVC", "inputResolution": "SD", "maximumBitrate": "MAX_10_MBPS"}
+    assert channel_inputs(dev_plan)["inputSpecification"] == {
+        "codec": "AVC",
+        "inputResolution": "SD",
+        "maximumBitrate": "MAX_10_MBPS",
+    }
     assert channel_inputs(prod_plan)["inputSpecification"]["inputResolution"] == "HD"
 
 

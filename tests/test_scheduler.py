@@ -169,9 +169,9 @@ def test_function_shape(dev_plan: offline.Plan) -> None:
     assert fn["architectures"] == ["arm64"]
     assert fn["memorySize"] == 128
     assert fn["timeout"] == 60
-    code = fn["code"]
-    assert isinstance(code, pulumi.AssetArchive)
-    assert set(code.assets) == {"channel_control.py"}
+    archive = fn["code"]["assetArchive"]
+    assert set(archive) == {"channel_control.py"}
+    assert archive["channel_control.py"]["path"].endswith("livestream/functions/channel_control.py")
 
 
 def test_function_environment(dev_plan: offline.Plan) -> None:
