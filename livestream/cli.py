@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -149,6 +150,24 @@ def _quiet(collect: _Collect) -> Iterator[None]:
             yield
     finally:
         root.removeHandler(collect)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one plan (reference counting still frees memory).
+
+    The SDK imports build thousands of classes and the engine keeps every resource's futures alive,
+    so generation-2 collections keep re-walking a growing heap: measured on the 2-core reference
+    machine, pausing them cuts a 20-channel plan from ~3.1 s to ~2.1 s (prod ~1.2 s to ~1.0 s) for
+    ~6 MB more peak memory (bench/plan_speed.py). The previous state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _secure_values(node: Any) -> list[str]:
@@ -439,9 +458,10 @@ def build(
         raise PlanError("prices", f"--prices {prices}: no such file")
 
     collect = _Collect()
-    plan = _run_program(project_dir, stack, collect)
-    pack, used_config, evaluation = _evaluate(plan, pack_dir, config_path, stack, collect)
-    estimates = _estimates(plan, stack, prices_path)
+    with _no_cyclic_gc():
+        plan = _run_program(project_dir, stack, collect)
+        pack, used_config, evaluation = _evaluate(plan, pack_dir, config_path, stack, collect)
+        estimates = _estimates(plan, stack, prices_path)
 
     from livestream import report
 
