@@ -386,11 +386,34 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], se
     secrets: set[str] = set()
     for key, value in {**defaults, **(stack_file.get("config") or {})}.items():
         full = key if ":" in key else f"{name}:{key}"
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        if _has_secure(value):  # top-level or nested in an object: the whole key is secret, as the CLI treats it
             secrets.add(full)
-            value = SECRET
+            value = _mask_secure(value)
         values[full] = value
     return name, values, secrets
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _has_secure(value: Any) -> bool:
+    if _is_secure(value):
+        return True
+    if isinstance(value, dict):
+        return any(_has_secure(v) for v in value.values())
+    return isinstance(value, list) and any(_has_secure(v) for v in value)
+
+
+def _mask_secure(value: Any) -> Any:
+    """Every `{secure: <ciphertext>}` (at any depth) becomes the placeholder; the ciphertext never reaches the program."""
+    if _is_secure(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: _mask_secure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_secure(v) for v in value]
+    return value
 
 
 def _main_path(project_dir: Path) -> Path:
