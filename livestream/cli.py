@@ -396,7 +396,8 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
             "monthlyUsd": None,
             "items": [],
             "basis": None,
-            "note": "not applicable: the stack config has no livestream:channels and the plan has no MediaLive channel",
+            "note": "not applicable: the stack config has no livestream:channels and the plan has no MediaLive channel "
+            "(cost is modelled for live-streaming platforms only)",
         }
         result["latency"] = {}
         result["latencyBasis"] = None

@@ -199,9 +199,12 @@ def _verdict_lines(doc: Mapping[str, Any], g: Glyphs) -> list[str]:
         result = {"pass": "pass", "disabled": "disabled"}.get(
             row["status"], "FAIL" if row["enforcementLevel"] == "mandatory" else "warn"
         )
+        if result == "pass" and not row["evaluated"]:
+            result = "n/a"  # nothing in the plan that this policy judges
         checked = "-" if row["status"] == "disabled" else str(row["evaluated"])
         failed = "-" if row["status"] == "disabled" else str(row["failed"])
         lines.append(f"  {row['policy']:<{width}}  {row['enforcementLevel']:<9}  {result:<8}  {checked:>7}  {failed:>6}")
+    lines.append("  (checked: resources the policy judged, 1 for a stack policy; n/a: nothing in the plan it judges)")
     violations = doc.get("violations") or []
     if violations:
         lines.append("")
@@ -217,7 +220,7 @@ def _cost_lines(doc: Mapping[str, Any]) -> list[str]:
     cost = doc["cost"]
     assumptions = cost.get("assumptions") or {}
     if cost.get("monthlyUsd") is None:
-        return ["Monthly cost", *_wrap(f"not estimated: {cost.get('note', '')}", 2), ""]
+        return ["Monthly cost", *_wrap(str(cost.get("note") or "not estimated"), 2), ""]
     region = assumptions.get("pricingRegion") or assumptions.get("region") or "?"
     lines = [f"Monthly cost  (estimate, USD, {region} prices; basis: {cost.get('basis')})"]
     items = cost.get("items") or []
