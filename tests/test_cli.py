@@ -1,0 +1,330 @@
+"""`livestream plan` (DESIGN §6): the JSON contract, exit codes 0/1/2, other projects, Mermaid, no secret leaks.
+
+Most tests call the command in-process (`cli.main` with capsys, or `cli.build` + `cli.render`) and
+share one run per stack; two subprocess runs prove the console behaviour (exit status, stderr,
+no traceback, no SDK import for `--help`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livestream import cli, report
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+BAD_PROGRAM = FIXTURES / "bad_program"
+BAD_CONFIG = FIXTURES / "bad_config"
+SECRET_CONFIG = FIXTURES / "secret_config"
+TWO_CHANNELS = FIXTURES / "two_channels"
+
+CONTRACT_KEYS = {"resources", "violations", "cost", "latency", "exports"}
+VIOLATION_KEYS = {"policy", "enforcementLevel", "resource", "message"}
+STREAM_KEY_PLAINTEXT = "x" * 16  # the mock engine's RandomPassword result is "x" * length: a secret output
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def dev() -> cli.PlanReport:
+    return cli.build(ROOT, "dev")
+
+
+@pytest.fixture(scope="module")
+def dev_json(dev: cli.PlanReport) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(cli.render(dev, "json"))
+    return document
+
+
+@pytest.fixture(scope="module")
+def two_channels() -> cli.PlanReport:
+    return cli.build(TWO_CHANNELS, "test")
+
+
+@pytest.fixture(scope="module")
+def secret_outputs() -> dict[str, str]:
+    result = cli.build(SECRET_CONFIG, "dev")
+    return {fmt: cli.render(result, fmt) for fmt in ("text", "json", "mermaid")}
+
+
+# --- the JSON contract --------------------------------------------------------------------------
+
+
+def test_json_on_the_dev_stack_has_the_contract_keys_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(ROOT), "--json")
+    assert code == 0
+    document = json.loads(out)  # exactly one JSON object on stdout
+    assert CONTRACT_KEYS <= set(document)
+    assert document["summary"]["exitCode"] == 0 and document["summary"]["mandatoryViolations"] == 0
+    assert isinstance(document["cost"]["monthlyUsd"], float)
+
+
+def test_resources_are_type_name_parent(dev_json: dict[str, Any]) -> None:
+    resources = dev_json["resources"]
+    assert all({"type", "name", "parent"} <= set(r) for r in resources)
+    by_name = {r["name"]: r for r in resources}
+    assert by_name["live-dev"]["type"] == "livestream:index:LiveStreamPlatform"
+    assert by_name["live-dev"]["parent"] is None  # the stack is not listed
+    assert (by_name["live-dev-main"]["type"], by_name["live-dev-main"]["parent"]) == ("livestream:index:Encoder", "live-dev")
+    channel = by_name["live-dev-main-channel"]
+    assert (channel["type"], channel["parent"], channel["parentType"]) == (
+        "aws:medialive/channel:Channel",
+        "live-dev-main",
+        "livestream:index:Encoder",
+    )
+    names = {r["name"] for r in resources}
+    assert all(r["parent"] is None or r["parent"] in names for r in resources)
+    assert dev_json["summary"]["resources"] == len(resources)
+
+
+def test_violations_have_the_contract_shape(dev_json: dict[str, Any]) -> None:
+    assert dev_json["violations"], "dev's open RTMP ingest is an advisory finding"
+    assert all(set(v) == VIOLATION_KEYS for v in dev_json["violations"])
+    assert {v["enforcementLevel"] for v in dev_json["violations"]} == {"advisory"}
+    assert [v["policy"] for v in dev_json["violations"]] == ["medialive-ingest-not-open"]
+    assert dev_json["policyPack"]["name"] == "livestream-policies"
+    assert dev_json["policyPack"]["config"].endswith("policies/config/dev.json")  # the stack's own policy config
+    assert len(dev_json["policies"]) > 10 and all(p["status"] in ("pass", "fail", "disabled") for p in dev_json["policies"])
+
+
+def test_cost_is_itemised_from_the_settings_with_counts_from_the_plan(dev_json: dict[str, Any]) -> None:
+    cost = dev_json["cost"]
+    assert cost["basis"] == "settings"
+    items = {i["name"]: i for i in cost["items"]}
+    assert {"MediaLive channels", "CloudFront egress", "S3 archive", "CloudWatch alarms"} <= set(items)
+    assert cost["monthlyUsd"] == pytest.approx(sum(i["monthlyUsd"] for i in cost["items"]), abs=0.05)
+    alarms = sum(1 for r in dev_json["resources"] if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert items["CloudWatch alarms"]["detail"].startswith(f"{alarms} alarms")
+    assert cost["assumptions"]["region"] == "ap-northeast-2"
+
+
+def test_latency_is_per_channel(dev_json: dict[str, Any]) -> None:
+    assert set(dev_json["latency"]) == {"main"}
+    main = dev_json["latency"]["main"]
+    assert main["low"] <= main["seconds"] <= main["high"]
+    assert main["segmentSeconds"] == 4 and main["lowLatencyHls"] is False
+
+
+def test_exports_keep_secrets_secret(dev_json: dict[str, Any]) -> None:
+    exports = dev_json["exports"]
+    assert exports["ingestUrls"] == "[secret]"  # RTMP URLs carry the stream key
+    assert exports["archiveBucket"].startswith("live-dev-archive")
+
+
+def test_output_is_deterministic(dev: cli.PlanReport) -> None:
+    again = cli.build(ROOT, "dev")  # the engine registers concurrently; the report must not show it
+    for fmt in ("text", "json", "mermaid"):
+        assert cli.render(again, fmt).replace(str(ROOT), "ROOT") == cli.render(dev, fmt).replace(str(ROOT), "ROOT")
+
+
+# --- text and mermaid -----------------------------------------------------------------------------
+
+
+def test_text_report_has_tree_verdicts_cost_latency_exports(dev: cli.PlanReport) -> None:
+    text = cli.render(dev, "text")
+    for heading in ("Resources", "Policies", "Monthly cost", "Latency", "Exports"):
+        assert f"\n{heading}  " in text or f"\n{heading}\n" in text
+    assert "LiveStreamPlatform live-dev" in text
+    assert "├─ Encoder live-dev-main" in text
+    assert "aws:cloudwatch:MetricAlarm  ×" in text  # same-type siblings folded
+    assert "medialive-ingest-not-open" in text and "advisory" in text
+    total = next(line for line in text.splitlines() if line.strip().startswith("total "))
+    assert f"${dev.document['cost']['monthlyUsd']:,.2f}" in total
+    assert "main   19.0 s" in text
+    assert text.rstrip().endswith("(exit 0)")
+
+
+def test_text_full_tree_and_ascii_fallback(dev: cli.PlanReport) -> None:
+    full = cli.render(dev, "text", full_tree=True)
+    alarms = sum(1 for r in dev.plan.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert full.count("aws:cloudwatch:MetricAlarm  live-dev-alarms-") == alarms
+    ascii_text = cli.render(dev, "text", encoding="ascii")
+    ascii_text.encode("ascii")
+    assert "|- Encoder live-dev-main" in ascii_text
+
+
+def test_mermaid_is_drawn_from_the_plan(dev: cli.PlanReport) -> None:
+    diagram = cli.render(dev, "mermaid")
+    assert diagram.startswith("flowchart LR\n")
+    labels = " | ".join(report.node_labels(diagram))
+    for node in ("Broadcaster", "Encoder live-dev-main", "Packager", "MediaPackage v2", "Cdn", "CloudFront", "Viewers"):
+        assert node in labels
+    assert "Archive live-dev-archive" in labels and "Alarms" in labels and "Scheduler" in labels
+    for edge in (
+        "broadcaster -->|RTMP| enc1",
+        "enc1 -->|HLS ingest| pkg1",
+        "pkg1 -->|origin fetch| cdn1",
+        "cdn1 -->|HTTPS| viewers",
+        "enc1 -->|recording| arc1",
+        "scheduler -.->|start / stop| enc1",
+    ):
+        assert edge in diagram
+
+
+def test_mermaid_has_only_the_nodes_the_plan_has(two_channels: cli.PlanReport, secret_outputs: dict[str, str]) -> None:
+    diagram = cli.render(two_channels, "mermaid")
+    assert "broadcaster -->|RTMP| enc1" in diagram and "broadcaster -->|SRT| enc2" in diagram
+    assert diagram.count("-->|HLS ingest| pkg1") == 2
+    assert "operators" not in diagram  # no e-mail subscriptions in this program
+    assert secret_outputs["mermaid"] == "flowchart LR\n"  # no media path at all
+
+
+# --- exit codes ------------------------------------------------------------------------------------
+
+
+def test_a_mandatory_violation_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(BAD_PROGRAM), "--json")
+    assert code == 1
+    document = json.loads(out)
+    mandatory = [v for v in document["violations"] if v["enforcementLevel"] == "mandatory"]
+    assert mandatory and document["summary"]["mandatoryViolations"] == len(mandatory)
+    assert {"iam-no-wildcards", "cloudfront-viewer-https", "budget-exists"} <= {v["policy"] for v in mandatory}
+    assert any(v["resource"] is None for v in mandatory)  # a stack policy's finding
+    assert document["cost"]["basis"] == "resources"  # raw providers, no livestream config: priced from the plan
+
+
+def test_policy_config_can_relax_the_levels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "advisory.json"
+    config.write_text(json.dumps({"all": "advisory"}))
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(BAD_PROGRAM), "--policy-config", str(config))
+    assert code == 0
+    assert "mandatory policy violated" in out and f"config: {config}" in out
+
+
+def test_a_bad_config_exits_2_naming_the_key(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(capsys, "plan", "dev", "--project", str(BAD_CONFIG))
+    assert code == 2
+    assert out == ""
+    assert "livestream:channels.main.pipeline" in err and "DOUBLE" in err and "SINGLE_PIPELINE" in err
+    assert "Traceback" not in err
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(BAD_CONFIG), "--json")
+    assert code == 2
+    assert json.loads(out)["error"]["key"] == "livestream:channels.main.pipeline"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["plan", "nope"], "no stack file Pulumi.nope.yaml"),
+        (["plan", "dev", "--project", "tests"], "Pulumi.yaml not found"),
+        (["plan", "dev", "--policy-pack", "no/such/pack"], "no such directory"),
+    ],
+)
+def test_project_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> None:
+    code, _, err = run_main(capsys, *[a if a != "tests" else str(ROOT / "tests") for a in argv])
+    assert code == 2 and expected in err
+
+
+def test_program_errors_exit_2_with_the_location(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: broken\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\n\nvalue = {}\nprint('chatter')\npulumi.export('x', value['missing'])\n")
+    code, out, err = run_main(capsys, "plan", "--project", str(tmp_path), "--json")
+    assert code == 2
+    assert json.loads(out)["error"]["kind"] == "program"  # the program's print went to stderr, not into the JSON
+    assert "KeyError" in err and "__main__.py:5" in err and "chatter" in err
+    assert "Traceback" not in err
+
+
+def test_policy_config_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "typo.json"
+    config.write_text(json.dumps({"monthly-cost-limt": {"maxMonthlyUsd": 10}}))
+    code, _, err = run_main(capsys, "plan", "test", "--project", str(TWO_CHANNELS), "--policy-config", str(config))
+    assert code == 2 and "monthly-cost-limt" in err
+
+
+def test_subprocess_exit_codes_and_no_traceback() -> None:
+    command = [sys.executable, "-m", "livestream.cli", "plan", "dev", "--project", str(BAD_CONFIG)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    assert "livestream:channels.main.pipeline" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_help_does_not_import_the_sdks() -> None:
+    probe = "import sys; from livestream import cli; cli._parser().format_help(); print('pulumi' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
+    assert done.stdout.strip() == "False"
+
+
+# --- any project -------------------------------------------------------------------------------------
+
+
+def test_runs_on_a_second_project_directory(two_channels: cli.PlanReport, capsys: pytest.CaptureFixture[str]) -> None:
+    document = two_channels.document
+    assert document["project"] == "two-channels" and document["stack"] == "test"
+    encoders = [r["name"] for r in document["resources"] if r["type"] == "livestream:index:Encoder"]
+    assert sorted(encoders) == ["studio-studio-a", "studio-studio-b"]
+    assert two_channels.exit_code in (0, 1) and document["summary"]["exitCode"] == two_channels.exit_code
+    # No livestream:channels in this stack (the program passes Python args): cost and latency come from the plan.
+    assert document["cost"]["basis"] == "resources" and document["cost"]["monthlyUsd"] > 0
+    assert "730 h" in document["cost"]["note"]
+    assert set(document["latency"]) == {"studio-a", "studio-b"}
+    assert document["latency"]["studio-b"]["segmentSeconds"] == 2
+    assert document["exports"]["ingestUrls"] == "[secret]"
+
+
+def test_cost_is_not_applicable_without_live_channels(secret_outputs: dict[str, str]) -> None:
+    document = json.loads(secret_outputs["json"])
+    assert CONTRACT_KEYS <= set(document)
+    assert document["cost"]["monthlyUsd"] is None and document["cost"]["items"] == []
+    assert "not applicable" in document["cost"]["note"]
+    assert document["latency"] == {}
+
+
+def test_prices_override(capsys: pytest.CaptureFixture[str], dev_json: dict[str, Any], tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"assumptions": {"cacheHitRatio": 0.95}}))
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(ROOT), "--prices", str(prices), "--json")
+    assert code == 0
+    cost = json.loads(out)["cost"]
+    assert cost["assumptions"]["overridden"] == ["assumptions.cacheHitRatio"]
+    assert cost["monthlyUsd"] < dev_json["cost"]["monthlyUsd"]
+    prices.write_text(json.dumps({"medialive": {"noSuchFigure": 1}}))
+    code, _, err = run_main(capsys, "plan", "dev", "--project", str(ROOT), "--prices", str(prices))
+    assert code == 2 and "noSuchFigure" in err
+
+
+def test_without_a_policy_pack_the_report_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(cli, "PACKAGE_ROOT", tmp_path)  # an install without the repository's policies/
+    result = cli.build(SECRET_CONFIG, "dev")
+    assert result.exit_code == 0 and result.document["policyPack"] is None and result.document["violations"] == []
+    text = cli.render(result, "text")
+    assert "no policy pack" in text and "no policy pack was run (exit 0)" in text
+
+
+# --- secrets -------------------------------------------------------------------------------------------
+
+
+def test_no_secure_value_ever_reaches_the_output(secret_outputs: dict[str, str]) -> None:
+    stack_file = (SECRET_CONFIG / "Pulumi.dev.yaml").read_text()
+    ciphertexts = [line.split("secure:", 1)[1].strip() for line in stack_file.splitlines() if "secure:" in line]
+    assert len(ciphertexts) == 2  # one top-level, one nested in an object
+    for fmt, output in secret_outputs.items():
+        for ciphertext in ciphertexts:
+            assert ciphertext not in output, fmt
+            assert ciphertext.split(":")[-1] not in output, fmt
+        assert "secure" not in output, fmt
+    exports = json.loads(secret_outputs["json"])["exports"]
+    assert exports["webhookToken"] == exports["webhookUrl"] == exports["apiKey"] == "[secret]"
+    assert exports["retentionDays"] == 14  # the rest of the object is still there
+
+
+def test_secret_outputs_never_reach_the_output(dev: cli.PlanReport, dev_json: dict[str, Any]) -> None:
+    for fmt in ("text", "json", "mermaid"):
+        assert STREAM_KEY_PLAINTEXT not in cli.render(dev, fmt)
+
+
+def test_the_last_guard_redacts_a_leaked_secure_value(dev: cli.PlanReport) -> None:
+    leaky = cli.PlanReport(plan=dev.plan, document={**dev.document, "exports": {"oops": "v1:abc:LEAKED"}}, exit_code=0)
+    leaky.secrets = ("v1:abc:LEAKED",)
+    assert "LEAKED" not in cli.render(leaky, "json")
