@@ -18,8 +18,10 @@
    - `resources`: no such config, but the plan has MediaLive channels (e.g. a program that builds
      `LiveStreamPlatform` from Python args, or raw providers) — channels, pipeline class, input class
      and ladder come from the captured channels, segment length and LL-HLS from the MediaPackage v2
-     endpoints, counts from the plan. Nothing says how long channels run or who watches, so each
-     channel is priced running all month (730 h, an upper bound) with no viewer traffic;
+     endpoints, archive expiry and Glacier transition from the recording bucket's lifecycle, counts
+     from the plan; schedules are counted as one firing a day each. Nothing says how long channels
+     run or who watches, so each channel is priced running all month (730 h, an upper bound) with
+     no viewer traffic;
    - otherwise neither applies: `cost.monthlyUsd` is null with a note, `latency` is empty.
 
 Exit status: 0 no mandatory policy violated, 1 at least one, 2 a config, program, policy-pack or
@@ -36,6 +38,7 @@ import contextlib
 import gc
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -320,6 +323,46 @@ def _wire_channels(plan: Plan) -> list[ChannelUsage]:
     return channels
 
 
+LIFECYCLE_CONFIGS = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
+
+
+def _wire_archive(plan: Plan) -> dict[str, int | None]:
+    """Expiry and Glacier transition days of the buckets the channels record into (s3:// or s3ssl:// destinations).
+
+    The earliest enabled expiration and transition win. Without a lifecycle the archive never
+    expires and stays in Standard; without any recording bucket the cost model's defaults stand.
+    """
+    from livestream import report
+
+    hosts = {
+        url.split("://", 1)[1].split("/", 1)[0]
+        for channel in report.of_type(plan, report.MEDIALIVE_CHANNELS)
+        for url in report._destination_urls(channel)
+        if url.startswith(("s3://", "s3ssl://"))
+    }
+    if not hosts:
+        return {}
+    expirations: list[float] = []
+    transitions: list[float] = []
+    for config in report.of_type(plan, LIFECYCLE_CONFIGS):
+        if config.inputs.get("bucket") not in hosts:
+            continue
+        for rule in report._list(config.inputs.get("rules")):
+            if report._get(rule, "status") != "Enabled":
+                continue
+            days = _number(report._get(rule, "expiration", "days"))
+            if days:
+                expirations.append(days)
+            transitions += [d for t in report._list(report._get(rule, "transitions")) if (d := _number(report._get(t, "days")))]
+    return {
+        "archive_retention_days": int(min(expirations)) if expirations else None,
+        "glacier_after_days": int(min(transitions)) if transitions else None,
+    }
+
+
 def _wire_usage(plan: Plan, region: str) -> Usage:
     from livestream import report
     from livestream.cost import REGION_VIEWERS, Usage
@@ -334,6 +377,7 @@ def _wire_usage(plan: Plan, region: str) -> Usage:
         viewer_region=viewer_region,
         scheduler_invocations_per_month=0 if not schedules else round(schedules * 30.4),
         **_counts(plan),
+        **_wire_archive(plan),
     )
 
 
@@ -558,8 +602,13 @@ def plan_command(args: argparse.Namespace) -> int:
     except PlanError as error:
         _report_error(error, args.format, args.stack)
         return EXIT_ERROR
-    sys.stdout.write(render(result, args.format, encoding=getattr(sys.stdout, "encoding", None), full_tree=args.full_tree))
-    sys.stdout.flush()
+    text = render(result, args.format, encoding=getattr(sys.stdout, "encoding", None), full_tree=args.full_tree)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `livestream plan | head`: the reader left; the verdict still stands
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python's advice: no flush error at exit)
     return result.exit_code
 
 
