@@ -42,7 +42,7 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,9 +202,10 @@ def _program_location(error: BaseException, project_dir: Path) -> str | None:
     """file:line of the innermost frame of the user's program, for a program error."""
     frames = traceback.extract_tb(error.__traceback__)
     inside = [f for f in frames if Path(f.filename).resolve().is_relative_to(project_dir)]
-    frame = (inside or frames or [None])[-1]
-    if frame is None:
+    candidates = inside or list(frames)
+    if not candidates:
         return None
+    frame = candidates[-1]
     path = Path(frame.filename)
     shown = path.resolve().relative_to(project_dir) if path.resolve().is_relative_to(project_dir) else path
     return f"{shown}:{frame.lineno}" + (f" in {frame.name}" if frame.name != "<module>" else "")
@@ -329,8 +330,8 @@ LIFECYCLE_CONFIGS = (
 )
 
 
-def _wire_archive(plan: Plan) -> dict[str, int | None]:
-    """Expiry and Glacier transition days of the buckets the channels record into (s3:// or s3ssl:// destinations).
+def _wire_archive(plan: Plan) -> tuple[bool, int | None, int | None]:
+    """(found, expiry days, Glacier-after days) of the buckets the channels record into (s3:// or s3ssl:// destinations).
 
     The earliest enabled expiration and transition win. Without a lifecycle the archive never
     expires and stays in Standard; without any recording bucket the cost model's defaults stand.
@@ -344,7 +345,7 @@ def _wire_archive(plan: Plan) -> dict[str, int | None]:
         if url.startswith(("s3://", "s3ssl://"))
     }
     if not hosts:
-        return {}
+        return False, None, None
     expirations: list[float] = []
     transitions: list[float] = []
     for config in report.of_type(plan, LIFECYCLE_CONFIGS):
@@ -357,10 +358,7 @@ def _wire_archive(plan: Plan) -> dict[str, int | None]:
             if days:
                 expirations.append(days)
             transitions += [d for t in report._list(report._get(rule, "transitions")) if (d := _number(report._get(t, "days")))]
-    return {
-        "archive_retention_days": int(min(expirations)) if expirations else None,
-        "glacier_after_days": int(min(transitions)) if transitions else None,
-    }
+    return True, int(min(expirations)) if expirations else None, int(min(transitions)) if transitions else None
 
 
 def _wire_usage(plan: Plan, region: str) -> Usage:
@@ -370,15 +368,22 @@ def _wire_usage(plan: Plan, region: str) -> Usage:
     classes = {d.inputs.get("priceClass") for d in report.of_type(plan, report.DISTRIBUTIONS)}
     viewer_region = "us_europe" if "PriceClass_100" in classes else REGION_VIEWERS.get(region, "us_europe")
     schedules = _count(plan, *report.SCHEDULES)
-    return Usage(
+    counts = _counts(plan)
+    usage = Usage(
         region=region,
         channels=tuple(_wire_channels(plan)),
         viewer_hours_per_month=0.0,
         viewer_region=viewer_region,
-        scheduler_invocations_per_month=0 if not schedules else round(schedules * 30.4),
-        **_counts(plan),
-        **_wire_archive(plan),
+        alarms=counts["alarms"],
+        dashboards=counts["dashboards"],
+        budgets=counts["budgets"],
+        secrets=counts["secrets"],
+        scheduler_invocations_per_month=round(schedules * 30.4),
     )
+    found, expire_days, glacier_days = _wire_archive(plan)
+    if found:
+        usage = replace(usage, archive_retention_days=expire_days, glacier_after_days=glacier_days)
+    return usage
 
 
 def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
@@ -413,8 +418,6 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
             settings, alarms=counts["alarms"], dashboards=counts["dashboards"], budgets=counts["budgets"]
         )
         if counts["secrets"]:
-            from dataclasses import replace
-
             usage = replace(usage, secrets=counts["secrets"])
         basis = "settings"
         cost_note = (

@@ -16,6 +16,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -186,12 +187,20 @@ def _resource_label(urn: str | None) -> str:
     return f"{name} ({short_type(type_part.rsplit('$', 1)[-1])})"
 
 
+def _shown(path: str) -> str:
+    """A path relative to the working directory when it is inside it (the README shows this output)."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
 def _verdict_lines(doc: Mapping[str, Any], g: Glyphs) -> list[str]:
     pack = doc.get("policyPack")
     if not pack:
         return ["Policies", "  no policy pack: " + str(doc.get("policyPackNote") or "none found"), ""]
-    config = pack.get("config") or "pack defaults"
-    lines = [f"Policies  (pack {pack['name']} from {pack['directory']}; config: {config})"]
+    config = _shown(pack["config"]) if pack.get("config") else "pack defaults"
+    lines = [f"Policies  (pack {pack['name']} from {_shown(pack['directory'])}; config: {config})"]
     rows = doc.get("policies") or []
     width = max([len(r["policy"]) for r in rows] + [6])
     lines.append(f"  {'policy':<{width}}  {'level':<9}  {'result':<8}  {'checked':>7}  {'failed':>6}")
