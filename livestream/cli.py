@@ -231,9 +231,13 @@ def _run_program(project_dir: Path, stack: str, collect: _Collect) -> Plan:
 
 
 def _default_pack(project_dir: Path) -> tuple[Path | None, str]:
-    for candidate, origin in ((project_dir / "policies", "the project's policies/"), (PACKAGE_ROOT / "policies", None)):
+    candidates: list[tuple[Path, str]] = [
+        (project_dir / "policies", "the project's policies/"),
+        (PACKAGE_ROOT / "policies", "the livestream repository's policies/"),
+    ]
+    for candidate, origin in candidates:
         if (candidate / "__main__.py").is_file() or (candidate / "PulumiPolicy.yaml").is_file():
-            return candidate, origin or "the livestream repository's policies/"
+            return candidate, origin
     return None, (
         f"no policy pack: {project_dir / 'policies'} does not exist and this livestream install has no policies/ "
         "folder; pass --policy-pack DIR"
