@@ -411,7 +411,7 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
     region = str(plan.config.get("aws:region") or "us-east-1")
     raw = _livestream_config(plan)
     result: dict[str, Any] = {"notes": []}
-    usage: Usage | None = None
+    usage: Usage
     if "channels" in raw:
         try:
             settings = config.load(raw, environment=stack, region=region, prefix="livestream:")
