@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup plan test lint typecheck unit bench clean
+.PHONY: setup plan test lint typecheck unit wheel bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -n 2
 
-test: lint typecheck unit
+wheel: setup
+	./scripts/check-wheel
+
+test: lint typecheck unit wheel
 
 bench: setup
 	$(BIN)/python bench/cost_scenarios.py

@@ -44,7 +44,34 @@ _EXPORTS = {
     "load_settings": "livestream.config",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "AlarmArgs",
+    "AlarmThresholdArgs",
+    "Alarms",
+    "Archive",
+    "ArchiveArgs",
+    "ArchiveTarget",
+    "BudgetArgs",
+    "Cdn",
+    "CdnArgs",
+    "ChannelArgs",
+    "ChannelSettings",
+    "ConfigError",
+    "CustomDomainArgs",
+    "Encoder",
+    "GeoRestrictionArgs",
+    "IngestArgs",
+    "LiveStreamPlatform",
+    "LiveStreamPlatformArgs",
+    "Packager",
+    "RenditionArgs",
+    "ScheduleArgs",
+    "Scheduler",
+    "Settings",
+    "UsageArgs",
+    "__version__",
+    "load_settings",
+]
 
 if TYPE_CHECKING:
     from livestream.alarms import Alarms

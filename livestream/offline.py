@@ -92,7 +92,7 @@ def _fake_outputs(type_token: str, name: str, inputs: dict[str, Any], region: st
     module = rest.split("/")[0].split(":")[0]
     service = module.replace("-", "")
     arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{rest.split(':')[-1].lower()}/{name}"
-    outputs: dict[str, Any] = {"arn": arn, "id": f"{name}-id"}
+    outputs: dict[str, Any] = {"arn": arn, "id": f"{name}-id", "name": inputs.get("name") or f"{name}-0a1b2c3"}
     specific = _SPECIFIC_OUTPUTS.get(type_token)
     if specific:
         outputs.update(specific(name, inputs, region))
@@ -133,8 +133,7 @@ def _mediapackagev2_channel(name: str, inputs: dict[str, Any], region: str) -> d
             for i in range(2)
         ],
         "ingestEndpointUrls": [
-            f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index"
-            for i in range(2)
+            f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index" for i in range(2)
         ],
     }
 
