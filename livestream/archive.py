@@ -22,7 +22,7 @@ class Archive(pulumi.ComponentResource):
             parent=self,
             retain_on_delete=settings.retain_on_delete,
             kms_key_arn=settings.kms_key_arn,
-        )
+        ).bucket
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.kms_key_arn = settings.kms_key_arn

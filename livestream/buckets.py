@@ -12,6 +12,14 @@ from livestream import iam
 
 
 @dataclass(frozen=True)
+class PrivateBucket:
+    """The bucket and its guard rails; depend on `guards` to wait until the rails are in place."""
+
+    bucket: aws.s3.Bucket
+    guards: list[pulumi.Resource]
+
+
+@dataclass(frozen=True)
 class Lifecycle:
     """Days after which objects move to Glacier / expire; None switches the step off."""
 
@@ -29,52 +37,56 @@ def private_bucket(
     versioned: bool = True,
     kms_key_arn: Any = None,
     object_ownership: str = "BucketOwnerEnforced",
-) -> aws.s3.Bucket:
-    """Create the bucket and every guard rail it needs; returns the bucket."""
+) -> PrivateBucket:
+    """Create the bucket and every guard rail it needs."""
     child = pulumi.ResourceOptions(parent=parent, retain_on_delete=retain_on_delete)
     bucket = aws.s3.Bucket(name, force_destroy=not retain_on_delete, opts=child)
     guard = pulumi.ResourceOptions(parent=bucket, retain_on_delete=retain_on_delete)
-    aws.s3.BucketPublicAccessBlock(
-        f"{name}-public-access",
-        bucket=bucket.id,
-        block_public_acls=True,
-        block_public_policy=True,
-        ignore_public_acls=True,
-        restrict_public_buckets=True,
-        opts=guard,
-    )
-    aws.s3.BucketOwnershipControls(
-        f"{name}-ownership",
-        bucket=bucket.id,
-        rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=object_ownership),
-        opts=guard,
-    )
-    aws.s3.BucketServerSideEncryptionConfiguration(
-        f"{name}-encryption",
-        bucket=bucket.id,
-        rules=[
-            aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                    sse_algorithm="aws:kms" if kms_key_arn else "AES256",
-                    kms_master_key_id=kms_key_arn,
-                ),
-                bucket_key_enabled=bool(kms_key_arn),
-            )
-        ],
-        opts=guard,
-    )
-    if versioned:
-        aws.s3.BucketVersioning(
-            f"{name}-versioning",
+    guards: list[pulumi.Resource] = [
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access",
             bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
             opts=guard,
+        ),
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=object_ownership),
+            opts=guard,
+        ),
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption", bucket=bucket.id, rules=[_encryption_rule(kms_key_arn)], opts=guard
+        ),
+        aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=tls_only_policy(bucket.arn), opts=guard),
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle", bucket=bucket.id, rules=[_lifecycle_rule(lifecycle, versioned)], opts=guard
+        ),
+    ]
+    if versioned:
+        guards.append(
+            aws.s3.BucketVersioning(
+                f"{name}-versioning",
+                bucket=bucket.id,
+                versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+                opts=guard,
+            )
         )
-    aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=tls_only_policy(bucket.arn), opts=guard)
-    aws.s3.BucketLifecycleConfiguration(
-        f"{name}-lifecycle", bucket=bucket.id, rules=[_lifecycle_rule(lifecycle, versioned)], opts=guard
+    return PrivateBucket(bucket, guards)
+
+
+def _encryption_rule(kms_key_arn: Any) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
+    """SSE-S3 by default; SSE-KMS with bucket keys (fewer KMS calls) when a key is given."""
+    return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+        apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms" if kms_key_arn else "AES256",
+            kms_master_key_id=kms_key_arn,
+        ),
+        bucket_key_enabled=bool(kms_key_arn),
     )
-    return bucket
 
 
 def tls_only_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:

@@ -215,15 +215,15 @@ class Cdn(pulumi.ComponentResource):
             else cf.DistributionViewerCertificateArgs(cloudfront_default_certificate=True),
             web_acl_id=settings.web_acl_arn,
             logging_config=cf.DistributionLoggingConfigArgs(
-                bucket=logs.bucket_domain_name, include_cookies=False, prefix=LOGS_PREFIX
+                bucket=logs.bucket.bucket_domain_name, include_cookies=False, prefix=LOGS_PREFIX
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs, *_guards(logs)]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.bucket, *logs.guards]),
         )
         self.distribution_id = distribution.id
         self.distribution_arn = distribution.arn
         self.domain_name = distribution.domain_name
         self.viewer_domain = pulumi.Output.from_input(domain.domain_name) if domain else distribution.domain_name
-        self.logs_bucket_name = logs.bucket
+        self.logs_bucket_name = logs.bucket.bucket
         self.register_outputs(
             {
                 "distributionId": self.distribution_id,
@@ -303,13 +303,3 @@ class Cdn(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return [key_group.id]
-
-
-def _guards(bucket: aws.s3.Bucket) -> list[pulumi.Resource]:
-    """The bucket's guard rails (ownership controls, encryption, policy...), created by `private_bucket`.
-
-    Standard logging adds an ACL grant when the distribution is created, so ACLs must already be
-    enabled (`BucketOwnerPreferred`); depending on the bucket alone would not wait for its
-    children. `private_bucket` returns only the bucket, hence the look at its children.
-    """
-    return sorted(bucket._childResources, key=lambda child: child._name)
