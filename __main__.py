@@ -1,20 +1,22 @@
 """The livestream program: one platform per stack, configured by Pulumi.<stack>.yaml."""
 
+from typing import Any, cast
+
 import pulumi
 
-from livestream import config
-from livestream.platform import LiveStreamPlatform
+from livestream import LiveStreamPlatform, LiveStreamPlatformArgs, config
 
 
-def read_stack_config() -> config.Settings:
+def read_stack_config() -> tuple[dict[str, Any], config.Settings]:
+    """The `livestream:*` keys, checked up front so errors name them as the stack file spells them."""
     stack = pulumi.Config("livestream")
     raw = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}
     region = pulumi.Config("aws").require("region")
-    return config.load(raw, environment=pulumi.get_stack(), region=region, prefix="livestream:")
+    return raw, config.load(raw, environment=pulumi.get_stack(), region=region, prefix="livestream:")
 
 
-settings = read_stack_config()
-platform = LiveStreamPlatform(f"live-{settings.environment}", settings)
+raw, settings = read_stack_config()
+platform = LiveStreamPlatform(f"live-{settings.environment}", cast(LiveStreamPlatformArgs, raw))
 
 pulumi.export("archiveBucket", platform.archive_bucket_name)
 pulumi.export("channelIds", platform.channel_ids)

@@ -1,6 +1,8 @@
-"""LiveStreamPlatform: wires the subcomponents together by passing outputs between them."""
+"""LiveStreamPlatform: wires the subcomponents together by passing outputs between them.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Pulumi's schema analyzer reads the args and
+output annotations at run time to publish the component to other languages.
+"""
 
 import os
 from collections.abc import Mapping
@@ -12,6 +14,7 @@ import pulumi_aws as aws
 from livestream import config, tags, ttl
 from livestream.alarms import Alarms, ChannelTarget
 from livestream.archive import Archive
+from livestream.args import LiveStreamPlatformArgs
 from livestream.cdn import Cdn, PackagerOrigin
 from livestream.config import Settings
 from livestream.encoder import ArchiveTarget, Encoder, hls_output_group
@@ -21,10 +24,8 @@ from livestream.scheduler import Scheduler
 TYPE = "livestream:index:LiveStreamPlatform"
 
 
-def settings_from_args(args: Mapping[str, Any] | Settings, *, prefix: str = "") -> Settings:
+def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings:
     """Validated settings from component args; region and environment default to the stack's."""
-    if isinstance(args, Settings):
-        return args
     raw = dict(args)
     region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
     return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
@@ -34,16 +35,25 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     """A complete live-streaming platform: many channels sharing one archive, CDN, topic and scheduler."""
 
     archive_bucket_name: pulumi.Output[str]
+    """S3 bucket every channel records into, under `<channel>/`."""
     channel_ids: pulumi.Output[dict[str, str]]
+    """MediaLive channel id per channel name (for the control function and the console)."""
     ingest_urls: pulumi.Output[dict[str, list[str]]]
+    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
+    """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
     distribution_domain: pulumi.Output[str]
+    """CloudFront domain name (point a custom domain's CNAME here)."""
     distribution_id: pulumi.Output[str]
+    """CloudFront distribution id (for invalidations and metrics)."""
     control_function_name: pulumi.Output[str]
+    """Lambda that starts, stops and reports on the channels: invoke with {"action": "start"}."""
     dashboard_url: pulumi.Output[str]
+    """Console URL of the platform's CloudWatch dashboard."""
     alarm_topic_arn: pulumi.Output[str]
+    """SNS topic alarms, budget alerts and idle-stop notices go to."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | Settings, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: LiveStreamPlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         settings = settings_from_args(args)  # validate everything before the first resource exists
         # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
         tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
