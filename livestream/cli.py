@@ -308,7 +308,7 @@ def _wire_channels(plan: Plan) -> list[ChannelUsage]:
         renditions: list[tuple[int, int, int]] = []
         for video in report._list(report._get(props, "encoderSettings", "videoDescriptions")):
             codec = report._get(video, "codecSettings") or {}
-            settings = next(
+            settings: Mapping[str, Any] = next(
                 (codec[k] for k in ("h264Settings", "h265Settings", "av1Settings") if isinstance(codec.get(k), Mapping)), {}
             )
             bitrate = _number(settings.get("bitrate")) or _number(settings.get("maxBitrate"))
@@ -496,9 +496,10 @@ def build(
             f"no stack file Pulumi.{stack}.yaml in {project_dir}; stacks here: {', '.join(stacks) or 'none'}",
         )
     if policy_pack is not None:
-        pack_dir: Path | None = Path(policy_pack).resolve()
-        if not pack_dir.is_dir():
+        chosen = Path(policy_pack).resolve()
+        if not chosen.is_dir():
             raise PlanError("policy", f"--policy-pack {policy_pack}: no such directory")
+        pack_dir: Path | None = chosen
         pack_origin = "--policy-pack"
     else:
         pack_dir, pack_origin = _default_pack(project_dir)

@@ -316,7 +316,7 @@ def _rate_fires(interval: timedelta, start: datetime, end: datetime, anchor: dat
 def _cron_fires(schedule: CronSchedule, zone: zoneinfo.ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
     day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     times = [(h, m) for h in sorted(schedule.hours) for m in sorted(schedule.minutes)]
-    fires = []
+    fires: list[datetime] = []
     while day <= last:
         if schedule.runs_on(day):
             fires.extend(t for h, m in times if (t := _local(day, h, m, zone)) is not None and start <= t < end)

@@ -22,6 +22,7 @@ native_ml = aws_native.medialive
 AUDIO_SELECTOR = "program"
 ARCHIVE_DESTINATION = "archive"
 PACKAGER_DESTINATION = "packager"
+HLS_GROUP = "packager"  # the output group that pushes to the packager (alarms watch its errors)
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,7 @@ def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutpu
     """Every rendition as HLS, pushed to the packager's ingest endpoints (one per pipeline)."""
     groups = ml
     return groups.ChannelEncoderSettingsOutputGroupArgs(
-        name="packager",
+        name=HLS_GROUP,
         output_group_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArgs(
             hls_group_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsArgs(
                 destination=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsDestinationArgs(

@@ -17,7 +17,7 @@ from livestream.archive import Archive
 from livestream.args import LiveStreamPlatformArgs
 from livestream.cdn import Cdn, PackagerOrigin
 from livestream.config import Settings
-from livestream.encoder import ArchiveTarget, Encoder, hls_output_group
+from livestream.encoder import HLS_GROUP, ArchiveTarget, Encoder
 from livestream.packager import LL_HLS, Packager
 from livestream.scheduler import Scheduler
 
@@ -146,7 +146,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 name=channel.name,
                 channel_id=self.encoders[channel.name].channel_id,
                 pipelines=channel.pipeline_count,
-                hls_output_group=hls_output_group(channel).name,  # the group that pushes to the packager
+                hls_output_group=HLS_GROUP,
                 packager_channel_group=self.packager.group_name,
                 packager_channel=self.packager.channels[channel.name].channel_name,
             )

@@ -415,7 +415,7 @@ def render_mermaid(plan: Plan) -> str:
         encoder_ids[channel.urn] = node
         pipeline = str(channel.inputs.get("channelClass") or "STANDARD")
         videos = _list(_get(channel.inputs, "encoderSettings", "videoDescriptions"))
-        heights = [v.get("height") for v in videos if isinstance(v, Mapping) and isinstance(v.get("height"), int | float)]
+        heights = [float(v["height"]) for v in videos if isinstance(v, Mapping) and isinstance(v.get("height"), int | float)]
         ladder = _n(len(videos), "rendition") + (f", top {_height(max(heights))}" if heights else "")
         protocols = _ingest_protocols(plan, channel)
         encoder_protocols[channel.urn] = protocols

@@ -48,7 +48,7 @@ def cost_filter_value(platform: str) -> str:
 
 
 @functools.cache
-def tag_shape(resource_class: type) -> TagShape | None:
+def tag_shape(resource_class: Any) -> TagShape | None:
     """'map' or 'list' when the class's constructor takes `tags` in a shape we understand, else None."""
     init = getattr(resource_class, "_internal_init", None)
     if init is None:
@@ -85,7 +85,8 @@ def transformation(tags: Mapping[str, str]) -> pulumi.ResourceTransformation:
     def add_tags(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
         if not isinstance(args.resource, pulumi.CustomResource) or isinstance(args.resource, pulumi.ProviderResource):
             return None
-        shape = tag_shape(type(args.resource))
+        resource_class: Any = type(args.resource)
+        shape = tag_shape(resource_class)
         if shape is None:
             return None
         props = dict(args.props)

@@ -349,8 +349,8 @@ def _validate_properties(policy: Policy, properties: Mapping[str, Any]) -> None:
         if problem:
             where, message = problem
             spec = declared[key]
-            allowed = {k: spec[k] for k in ("type", "enum", "items", "minimum", "maximum", "exclusiveMinimum") if k in spec}
-            raise PolicyConfigError(policy.name, f"{key}{where}", f"{message}; allowed: {json.dumps(allowed)}")
+            limits = {k: spec[k] for k in ("type", "enum", "items", "minimum", "maximum", "exclusiveMinimum") if k in spec}
+            raise PolicyConfigError(policy.name, f"{key}{where}", f"{message}; allowed: {json.dumps(limits)}")
 
 
 def _schema_problem(spec: Mapping[str, Any], value: Any) -> tuple[str, str] | None:
