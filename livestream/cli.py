@@ -289,6 +289,7 @@ def _counts(plan: Plan) -> dict[str, int]:
         "dashboards": _count(plan, *report.DASHBOARDS),
         "budgets": _count(plan, *report.BUDGETS),
         "secrets": _count(plan, "aws:secretsmanager/secret:Secret", "aws-native:secretsmanager:Secret"),
+        "kmsKeys": _count(plan, "aws:kms/key:Key", "aws-native:kms:Key"),
     }
 
 
@@ -382,6 +383,7 @@ def _wire_usage(plan: Plan, region: str) -> Usage:
         dashboards=counts["dashboards"],
         budgets=counts["budgets"],
         secrets=counts["secrets"],
+        kms_keys=counts["kmsKeys"],
         scheduler_invocations_per_month=round(schedules * 30.4),
     )
     found, expire_days, glacier_days = _wire_archive(plan)
@@ -419,14 +421,18 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
             raise PlanError("config", str(error), key=error.key) from None
         counts = _counts(plan)
         usage = cost.usage_from_settings(
-            settings, alarms=counts["alarms"], dashboards=counts["dashboards"], budgets=counts["budgets"]
+            settings,
+            alarms=counts["alarms"],
+            dashboards=counts["dashboards"],
+            budgets=counts["budgets"],
+            kms_keys=counts["kmsKeys"],
         )
         if counts["secrets"]:
             usage = replace(usage, secrets=counts["secrets"])
         basis = "settings"
         cost_note = (
             "from the stack's livestream:* settings (schedule, usage assumptions) and the plan's alarm, dashboard, "
-            "budget and secret counts"
+            "budget, secret and KMS key counts"
         )
         result["latency"] = {c.name: latency.for_channel(c).as_dict() for c in settings.channels}
         result["latencyBasis"] = "settings"

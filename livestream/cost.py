@@ -144,6 +144,7 @@ class Usage:
     dashboards: int = 0
     budgets: int = 0
     secrets: int = 0
+    kms_keys: int = 0
     scheduler_invocations_per_month: int = 0
     lambda_invocations_per_month: int = 0
 
@@ -655,6 +656,15 @@ def _operations(usage: Usage, prices: PriceTable) -> list[CostItem]:
             ["secretsmanager.secretPerMonth"],
         ),
         _counted(
+            "KMS keys",
+            usage.kms_keys,
+            0.0,
+            prices.value("kms.keyPerMonth"),
+            f"customer managed keys x ${prices.value('kms.keyPerMonth'):.2f}",
+            prices,
+            ["kms.keyPerMonth"],
+        ),
+        _counted(
             "EventBridge Scheduler",
             usage.scheduler_invocations_per_month,
             _free(prices, "scheduler.freeInvocations"),
@@ -800,8 +810,10 @@ def viewer_region_for(settings: Settings) -> str:
     return REGION_VIEWERS.get(settings.region, "us_europe")
 
 
-def usage_from_settings(settings: Settings, *, alarms: int = 0, dashboards: int = 1, budgets: int = 0) -> Usage:
-    """The usage a validated platform implies; alarm, dashboard and budget counts come from the caller."""
+def usage_from_settings(
+    settings: Settings, *, alarms: int = 0, dashboards: int = 1, budgets: int = 0, kms_keys: int = 0
+) -> Usage:
+    """The usage a validated platform implies; alarm, dashboard, budget and key counts come from the caller."""
     hours = channel_hours(settings.schedule, settings.usage)
     watched = settings.usage.watched_kbps
     if watched is None:
@@ -819,6 +831,7 @@ def usage_from_settings(settings: Settings, *, alarms: int = 0, dashboards: int 
         dashboards=dashboards,
         budgets=budgets,
         secrets=sum(1 for c in settings.channels if c.ingest.protocol == "srt"),
+        kms_keys=kms_keys,
         scheduler_invocations_per_month=invocations,
         lambda_invocations_per_month=invocations,
     )

@@ -105,6 +105,8 @@ def test_cost_is_itemised_from_the_settings_with_counts_from_the_plan(dev_json: 
     assert cost["monthlyUsd"] == pytest.approx(sum(i["monthlyUsd"] for i in cost["items"]), abs=0.05)
     alarms = sum(1 for r in dev_json["resources"] if r["type"] == "aws:cloudwatch/metricAlarm:MetricAlarm")
     assert items["CloudWatch alarms"]["detail"].startswith(f"{alarms} alarms")
+    keys = sum(1 for r in dev_json["resources"] if r["type"] == "aws:kms/key:Key")
+    assert keys and items["KMS keys"]["detail"].startswith(f"{keys} customer managed keys")
     assert cost["assumptions"]["region"] == "ap-northeast-2"
 
 

@@ -320,6 +320,13 @@ def test_monitoring_budgets_and_secrets_above_their_free_allowances() -> None:
     assert got.item("Secrets Manager").monthly_usd == pytest.approx(2 * v("secretsmanager.secretPerMonth"))
 
 
+def test_customer_managed_keys_bill_per_key() -> None:
+    assert cost.estimate(usage()).item("KMS keys").monthly_usd == 0
+    got = cost.estimate(usage(kms_keys=2))
+    assert got.item("KMS keys").monthly_usd == pytest.approx(2 * v("kms.keyPerMonth"))
+    assert "kms/pricing" in PRICES.figure("kms.keyPerMonth").source
+
+
 def test_scheduler_and_lambda_above_their_free_tiers() -> None:
     n = 20_000_000
     got = cost.estimate(usage(scheduler_invocations_per_month=n, lambda_invocations_per_month=n))
