@@ -1,22 +1,16 @@
 """The livestream program: one platform per stack, configured by Pulumi.<stack>.yaml."""
 
-from typing import Any, cast
+from typing import cast
 
 import pulumi
 
 from livestream import LiveStreamPlatform, LiveStreamPlatformArgs, config
 
-
-def read_stack_config() -> tuple[dict[str, Any], config.Settings]:
-    """The `livestream:*` keys, checked up front so errors name them as the stack file spells them."""
-    stack = pulumi.Config("livestream")
-    raw = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}
-    region = pulumi.Config("aws").require("region")
-    return raw, config.load(raw, environment=pulumi.get_stack(), region=region, prefix="livestream:")
-
-
-raw, settings = read_stack_config()
-platform = LiveStreamPlatform(f"live-{settings.environment}", cast(LiveStreamPlatformArgs, raw))
+stack = pulumi.Config("livestream")
+args = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}
+environment = stack.get("environment") or pulumi.get_stack()
+# Errors name the keys as the stack file spells them (livestream:channels.main...).
+platform = LiveStreamPlatform(f"live-{environment}", cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
 
 pulumi.export("archiveBucket", platform.archive_bucket_name)
 pulumi.export("channelIds", platform.channel_ids)

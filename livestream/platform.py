@@ -25,7 +25,10 @@ TYPE = "livestream:index:LiveStreamPlatform"
 
 
 def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings:
-    """Validated settings from component args; region and environment default to the stack's."""
+    """Validated settings from component args; region and environment default to the stack's.
+
+    `prefix` is how error keys are spelt: "" for args, "livestream:" for stack config.
+    """
     raw = dict(args)
     region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
     return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
@@ -53,25 +56,34 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     alarm_topic_arn: pulumi.Output[str]
     """SNS topic alarms, budget alerts and idle-stop notices go to."""
 
-    def __init__(self, name: str, args: LiveStreamPlatformArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        settings = settings_from_args(args)  # validate everything before the first resource exists
+    def __init__(
+        self,
+        name: str,
+        args: LiveStreamPlatformArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        config_prefix: str = "",
+    ) -> None:
+        settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
         # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
         tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
         super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging])))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
-        archive = Archive(f"{name}-archive", settings.archive, opts=pulumi.ResourceOptions(parent=self))
-        self.archive = archive
-        self.encoders = self._build_encoders(name, settings, archive, account_id)
+        child = pulumi.ResourceOptions(parent=self)
+        self.archive = Archive(f"{name}-archive", settings.archive, opts=child)
+        # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=child)
+        self.encoders = self._build_encoders(name, settings, account_id)
         self._build_delivery(name, settings)
-        self._build_operations(name, settings)
-        self._build_scheduler(name, settings)
+        self._build_operations(name, settings, account_id)
+        self._build_scheduler(name, settings, account_id)
 
-        self.archive_bucket_name = archive.bucket_name
-        self.channel_ids = pulumi.Output.all(**{c: e.channel_id for c, e in self.encoders.items()}).apply(lambda ids: dict(ids))
+        self.archive_bucket_name = self.archive.bucket_name
+        self.channel_ids = pulumi.Output.all(**{c: e.channel_id for c, e in self.encoders.items()}).apply(dict)
         self.ingest_urls = pulumi.Output.secret(
-            pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(lambda urls: dict(urls))
+            pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(dict)
         )
         self.register_outputs(
             {
@@ -87,11 +99,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             }
         )
 
-    def _build_encoders(
-        self, name: str, settings: Settings, archive: Archive, account_id: pulumi.Output[str]
-    ) -> dict[str, Encoder]:
-        """Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints."""
-        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=pulumi.ResourceOptions(parent=self))
+    def _build_encoders(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> dict[str, Encoder]:
+        """One Encoder per channel, recording under its own archive prefix and allowed into its v2 channel."""
+        archive = self.archive
         encoders = {
             channel.name: Encoder(
                 f"{name}-{channel.name}",
@@ -139,7 +149,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
 
-    def _build_operations(self, name: str, settings: Settings) -> None:
+    def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
         targets = [
             ChannelTarget(
@@ -160,12 +170,13 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             channels=targets,
             budget=settings.budget,
             distribution_id=self.cdn.distribution_id,
+            account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.dashboard_url = self.alarms.dashboard_url
         self.alarm_topic_arn = self.alarms.topic_arn
 
-    def _build_scheduler(self, name: str, settings: Settings) -> None:
+    def _build_scheduler(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """The control function and its schedules; idle stops and "still running" notices go to the alarms topic."""
         self.scheduler = Scheduler(
             f"{name}-scheduler",
@@ -174,6 +185,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             channel_arns={c: e.channel_arn for c, e in self.encoders.items()},
             topic_arn=self.alarms.topic_arn,
             topic_kms_key_arn=self.alarms.topic_kms_key_arn,
+            account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.control_function_name = self.scheduler.function_name
