@@ -10,12 +10,14 @@ Pure module: no Pulumi import.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from livestream import cron
 from livestream import ladder as ladders
 from livestream.ladder import Ladder, Rendition
 
@@ -29,7 +31,6 @@ VIEWER_PROTOCOLS = ("redirect-to-https", "https-only")
 GEO_RESTRICTIONS = ("whitelist", "blacklist")
 FRAMERATES = (24, 25, 30)
 MAX_DVR_MINUTES = 14 * 24 * 60  # MediaPackage v2 startover window: 14 days
-OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 MAX_BUDGET_EMAILS = 10  # e-mail subscribers per AWS Budgets notification
 
 # Alarm defaults (threshold, period seconds, evaluation periods). Stacks override per key.
@@ -260,16 +261,23 @@ def _int_range(low: int, high: int) -> Callable[[str, Any], int]:
     return read
 
 
-def _positive_number(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(key, value, "expected a number greater than 0")
-    return float(value)
+def _number(*, above: float | None = None, low: float | None = None, high: float = math.inf) -> Callable[[str, Any], float]:
+    """A number strictly `above` a bound, or from `low` to `high`."""
+
+    def read(key: str, value: Any) -> float:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and (above is None or value > above) and (low is None or value >= low) and value <= high:
+            return float(value)
+        if above is not None:
+            raise ConfigError(key, value, f"expected a number greater than {above:g}")
+        limit = f" to {high:g}" if high < math.inf else " or more"
+        raise ConfigError(key, value, f"expected a number of {low:g}{limit}")
+
+    return read
 
 
-def _non_negative_number(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(key, value, "expected a number of 0 or more")
-    return float(value)
+_positive_number = _number(above=0)
+_non_negative_number = _number(low=0)
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -321,8 +329,6 @@ def _cidr(key: str, value: Any) -> str:
 
 def schedule_expression(key: str, value: Any) -> str:
     """EventBridge Scheduler cron(6 fields) or rate(n unit) expression, checked by livestream.cron.parse."""
-    from livestream import cron  # local: only this function changed; cron is a pure stdlib module
-
     if not isinstance(value, str):
         raise ConfigError(key, value, "expected cron(min hour day-of-month month day-of-week year) or rate(n minutes)")
     try:
@@ -571,20 +577,23 @@ def _threshold(key: str, raw: Any, default: AlarmThreshold) -> AlarmThreshold:
     )
 
 
+def _thresholds(key: str, raw: Any) -> dict[str, AlarmThreshold]:
+    """The default thresholds with the stack's overrides; unknown alarm names are refused."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(key, raw, "expected a map of alarm name to {threshold, periodSeconds, evaluationPeriods}")
+    thresholds = dict(AlarmSettings().thresholds)
+    for name, value in raw.items():
+        if name not in thresholds:
+            raise ConfigError(f"{key}.{name}", value, "unknown alarm; allowed alarms are " + ", ".join(thresholds))
+        thresholds[name] = _threshold(f"{key}.{name}", value, thresholds[name])
+    return thresholds
+
+
 def _alarms(key: str, raw: Any) -> AlarmSettings:
     section = _Section(raw, key, ("emails", "thresholds"))
-    defaults = AlarmSettings().thresholds
-    overrides = section.values.get("thresholds", (section.key("thresholds"), {}))
-    if not isinstance(overrides[1], Mapping):
-        raise ConfigError(
-            overrides[0], overrides[1], "expected a map of alarm name to {threshold, periodSeconds, evaluationPeriods}"
-        )
-    thresholds = dict(defaults)
-    for name, value in overrides[1].items():
-        if name not in defaults:
-            raise ConfigError(f"{overrides[0]}.{name}", value, "unknown alarm; allowed alarms are " + ", ".join(defaults))
-        thresholds[name] = _threshold(f"{overrides[0]}.{name}", value, defaults[name])
-    return AlarmSettings(section.get("emails", _list(_email), NONE), thresholds)
+    return AlarmSettings(
+        section.get("emails", _list(_email), NONE), section.get("thresholds", _thresholds, AlarmSettings().thresholds)
+    )
 
 
 def _budget(key: str, raw: Any) -> BudgetSettings:
@@ -617,11 +626,8 @@ def _schedule(key: str, raw: Any) -> ScheduleSettings:
 
 def _usage(key: str, raw: Any) -> UsageSettings:
     section = _Section(raw, key, ("streamed_hours_per_month", "viewer_hours_per_month", "watched_kbps"))
-    hours = section.get("streamed_hours_per_month", _non_negative_number, None)
-    if hours is not None and hours > 744:
-        raise ConfigError(section.key("streamed_hours_per_month"), hours, "a month has at most 744 hours")
     return UsageSettings(
-        streamed_hours_per_month=hours,
+        streamed_hours_per_month=section.get("streamed_hours_per_month", _number(low=0, high=744), None),
         viewer_hours_per_month=section.get("viewer_hours_per_month", _non_negative_number, 0.0),
         watched_kbps=section.get("watched_kbps", _positive_number, None),
     )
