@@ -65,15 +65,15 @@ class Encoder(pulumi.ComponentResource):
             opts=child,
         )
         if channel.ingest.protocol == "srt":
-            input_id, self.ingest_urls, secret_arn = self._srt_input(name, security_group, child)
+            ingest, secret_arn = self._srt_input(name, security_group, child)
         else:
-            input_id, self.ingest_urls = self._rtmp_input(name, security_group, child)
-            secret_arn = None
+            ingest, secret_arn = self._rtmp_input(name, security_group, child), None
+        self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(list))
         role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.service_trust("medialive.amazonaws.com"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-role-policy",
             role=role.id,
-            policy=_role_policy(name, archive, region, account_id, secret_arn, packager_channel_arn),
+            policy=_role_policy(archive, region, account_id, secret_arn, packager_channel_arn),
             opts=pulumi.ResourceOptions(parent=role),
         )
         medialive_channel = ml.Channel(
@@ -87,7 +87,7 @@ class Encoder(pulumi.ComponentResource):
             input_attachments=[
                 ml.ChannelInputAttachmentArgs(
                     input_attachment_name=f"{name}-ingest",
-                    input_id=input_id,
+                    input_id=ingest.aws_id,
                     input_settings=ml.ChannelInputAttachmentInputSettingsArgs(
                         audio_selectors=[ml.ChannelInputAttachmentInputSettingsAudioSelectorArgs(name=AUDIO_SELECTOR)],
                         source_end_behavior="CONTINUE",
@@ -103,13 +103,11 @@ class Encoder(pulumi.ComponentResource):
         self.role_arn = role.arn
         self.register_outputs({"channelId": self.channel_id, "channelArn": self.channel_arn, "ingestUrls": self.ingest_urls})
 
-    def _rtmp_input(
-        self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions
-    ) -> tuple[pulumi.Output[str], pulumi.Output[list[str]]]:
+    def _rtmp_input(self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions) -> native_ml.Input:
         """RTMP push with an unguessable stream key: one destination per pipeline."""
         key = random.RandomPassword(f"{name}-stream-key", length=24, special=False, opts=child)
         suffixes = ("primary", "backup")[: self.settings.pipeline_count]
-        ingest = native_ml.Input(
+        return native_ml.Input(
             f"{name}-rtmp",
             type=native_ml.InputType.RTMP_PUSH,
             input_security_groups=[security_group.id],
@@ -119,11 +117,10 @@ class Encoder(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls.apply(list))
 
     def _srt_input(
         self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions
-    ) -> tuple[pulumi.Output[str], pulumi.Output[list[str]], pulumi.Output[str]]:
+    ) -> tuple[native_ml.Input, pulumi.Output[str]]:
         """SRT listener, AES-256 encrypted; the passphrase lives only in Secrets Manager."""
         passphrase = random.RandomPassword(f"{name}-srt-passphrase", length=32, special=False, opts=child)
         secret = aws.secretsmanager.Secret(f"{name}-srt-passphrase", description="SRT passphrase for ingest", opts=child)
@@ -147,11 +144,10 @@ class Encoder(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[secret]),
         )
-        return ingest.aws_id, pulumi.Output.secret(ingest.destination_urls.apply(list)), secret.arn
+        return ingest, secret.arn
 
 
 def _role_policy(
-    name: str,
     archive: ArchiveTarget,
     region: str,
     account_id: pulumi.Input[str],
@@ -276,13 +272,12 @@ def audio_description(name: str) -> ml.ChannelEncoderSettingsAudioDescriptionArg
 def archive_output_group(channel: ChannelSettings, rollover_seconds: int) -> ml.ChannelEncoderSettingsOutputGroupArgs:
     """The top rendition recorded as MPEG-TS files that roll over every `rollover_seconds`."""
     top = ladders.top(channel.ladder)
-    groups = ml
-    return groups.ChannelEncoderSettingsOutputGroupArgs(
+    return ml.ChannelEncoderSettingsOutputGroupArgs(
         name="archive",
-        output_group_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArgs(
+        output_group_settings=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArgs(
             archive_group_settings=[
-                groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArchiveGroupSettingArgs(
-                    destination=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArchiveGroupSettingDestinationArgs(
+                ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArchiveGroupSettingArgs(
+                    destination=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArchiveGroupSettingDestinationArgs(
                         destination_ref_id=ARCHIVE_DESTINATION
                     ),
                     rollover_interval=rollover_seconds,
@@ -290,16 +285,16 @@ def archive_output_group(channel: ChannelSettings, rollover_seconds: int) -> ml.
             ]
         ),
         outputs=[
-            groups.ChannelEncoderSettingsOutputGroupOutputArgs(
+            ml.ChannelEncoderSettingsOutputGroupOutputArgs(
                 output_name="archive",
                 video_description_name=video_name(top),
                 audio_description_names=[audio_name("archive")],
-                output_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArgs(
-                    archive_output_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsArgs(
+                output_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArgs(
+                    archive_output_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsArgs(
                         extension="ts",
                         name_modifier=f"_{top.name}",
-                        container_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsContainerSettingsArgs(
-                            m2ts_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsContainerSettingsM2tsSettingsArgs(
+                        container_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsContainerSettingsArgs(
+                            m2ts_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArchiveOutputSettingsContainerSettingsM2tsSettingsArgs(
                                 audio_buffer_model="ATSC", buffer_model="MULTIPLEX", rate_mode="CBR"
                             )
                         ),
@@ -312,19 +307,18 @@ def archive_output_group(channel: ChannelSettings, rollover_seconds: int) -> ml.
 
 def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutputGroupArgs:
     """Every rendition as HLS, pushed to the packager's ingest endpoints (one per pipeline)."""
-    groups = ml
-    return groups.ChannelEncoderSettingsOutputGroupArgs(
+    return ml.ChannelEncoderSettingsOutputGroupArgs(
         name=HLS_GROUP,
-        output_group_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArgs(
-            hls_group_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsArgs(
-                destination=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsDestinationArgs(
+        output_group_settings=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsArgs(
+            hls_group_settings=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsArgs(
+                destination=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsDestinationArgs(
                     destination_ref_id=PACKAGER_DESTINATION
                 ),
                 segment_length=channel.segment_seconds,
                 mode="LIVE",
                 hls_cdn_settings=[
-                    groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsHlsCdnSettingArgs(
-                        hls_basic_put_settings=groups.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsHlsCdnSettingHlsBasicPutSettingsArgs(
+                    ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsHlsCdnSettingArgs(
+                        hls_basic_put_settings=ml.ChannelEncoderSettingsOutputGroupOutputGroupSettingsHlsGroupSettingsHlsCdnSettingHlsBasicPutSettingsArgs(
                             connection_retry_interval=1, filecache_duration=300, num_retries=10, restart_delay=15
                         )
                     )
@@ -339,16 +333,16 @@ def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutpu
             )
         ),
         outputs=[
-            groups.ChannelEncoderSettingsOutputGroupOutputArgs(
+            ml.ChannelEncoderSettingsOutputGroupOutputArgs(
                 output_name=f"hls_{rendition.name}",
                 video_description_name=video_name(rendition),
                 audio_description_names=[audio_name(rendition.name)],
-                output_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArgs(
-                    hls_output_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsArgs(
+                output_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsArgs(
+                    hls_output_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsArgs(
                         name_modifier=f"_{rendition.name}",
-                        hls_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsArgs(
-                            standard_hls_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsStandardHlsSettingsArgs(
-                                m3u8_settings=groups.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsStandardHlsSettingsM3u8SettingsArgs(
+                        hls_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsArgs(
+                            standard_hls_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsStandardHlsSettingsArgs(
+                                m3u8_settings=ml.ChannelEncoderSettingsOutputGroupOutputOutputSettingsHlsOutputSettingsHlsSettingsStandardHlsSettingsM3u8SettingsArgs(
                                     audio_frames_per_pes=4, pcr_control="PCR_EVERY_PES_PACKET", scte35_behavior="NO_PASSTHROUGH"
                                 )
                             )
