@@ -88,6 +88,7 @@ class Plan:
 
 def _fake_outputs(type_token: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
     """Computed outputs a real provider would return, so downstream wiring has values to work on."""
+    region = inputs.get("region") or region  # pulumi_aws 7: a resource may name its own region
     rest = type_token.partition(":")[2]
     module = rest.split("/")[0].split(":")[0]
     service = module.replace("-", "")
@@ -122,19 +123,11 @@ def _mediapackagev2_group(name: str, inputs: dict[str, Any], region: str) -> dic
 
 def _mediapackagev2_channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
     group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", name)
-    ingest = f"{region}.amazonaws.com/in/v1/{group}"
+    urls = [f"https://{group}-{i}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i}/{channel}/index" for i in (1, 2)]
     return {
         "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}",
-        "ingestEndpoints": [
-            {
-                "id": str(i + 1),
-                "url": f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index",
-            }
-            for i in range(2)
-        ],
-        "ingestEndpointUrls": [
-            f"https://{group}-{i + 1}.ingest.mediapackagev2.{ingest}/{i + 1}/{channel}/index" for i in range(2)
-        ],
+        "ingestEndpoints": [{"id": str(i), "url": url} for i, url in enumerate(urls, 1)],
+        "ingestEndpointUrls": urls,
     }
 
 
@@ -153,9 +146,10 @@ def _mediapackagev2_endpoint(name: str, inputs: dict[str, Any], region: str) -> 
 
 
 def _distribution(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
+    distribution_id = f"E{name.upper().replace('-', '')[:12]}"
     return {
-        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/E{name.upper().replace('-', '')[:12]}",
-        "id": f"E{name.upper().replace('-', '')[:12]}",
+        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{distribution_id}",
+        "id": distribution_id,
         "domainName": "d111111abcdef8.cloudfront.net",
         "hostedZoneId": "Z2FDTNDATAQYW2",
     }
@@ -182,17 +176,14 @@ def _random_id(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]
 
 
 def _sns_topic(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    region = inputs.get("region") or region  # pulumi_aws 7: a resource may name its own region
     return {"arn": f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"}
 
 
 def _kms_key(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    region = inputs.get("region") or region
     return {"arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{name}-id", "keyId": f"{name}-id"}
 
 
 def _metric_alarm(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    region = inputs.get("region") or region
     return {"arn": f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{name}"}
 
 
