@@ -321,6 +321,17 @@ def test_origin_https_ignores_s3_origins() -> None:
     assert check_resource("cloudfront-origin-https", DISTRIBUTION, props) == []
 
 
+def test_native_distributions_are_read_from_distribution_config() -> None:
+    native = "aws-native:cloudfront:Distribution"
+    origin = {"id": "pkg", "domainName": "x.example.com", "customOriginConfig": {"originProtocolPolicy": "http-only"}}
+    config = {"origins": [origin], "viewerCertificate": {"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/x"}}
+    [policy, protocols] = check_resource("cloudfront-origin-https", native, {"distributionConfig": config})
+    assert policy.startswith("origins[0] (pkg).") and "http-only" in policy and "originSslProtocols" in protocols
+    [tls] = check_resource("cloudfront-tls-minimum", native, {"distributionConfig": config})
+    assert "minimumProtocolVersion is None" in tls
+    assert check_resource("cloudfront-tls-minimum", native, {}) == []  # no distributionConfig: the default certificate
+
+
 ENDPOINT = "aws-native:mediapackagev2:OriginEndpoint"
 ENDPOINT_POLICY = "aws-native:mediapackagev2:OriginEndpointPolicy"
 DIST_ARN = f"arn:aws:cloudfront::{ACCOUNT}:distribution/E123"
@@ -379,6 +390,27 @@ def test_endpoint_policy_must_allow_only_cloudfront_for_one_distribution(stateme
     assert any(expected in message for _, message in found)
 
 
+@pytest.mark.parametrize(
+    ("operator", "passes"),
+    [
+        ("ArnEquals", True),
+        ("StringLikeIfExists", True),
+        ("ForAnyValue:ArnLike", True),
+        ("StringNotEquals", False),
+        ("ArnNotLike", False),
+    ],
+)
+def test_endpoint_policy_source_arn_operators(operator: str, passes: bool) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": ["mediapackagev2:GetObject"],
+        "Condition": {operator: {"aws:SourceArn": DIST_ARN}},
+    }
+    found = check_stack("mediapackage-endpoint-cloudfront-only", [endpoint(), endpoint_policy(statement=statement)])
+    assert (found == []) is passes, found
+
+
 def test_endpoint_policy_matches_by_dependency_when_names_are_unknown() -> None:
     unknown_name = endpoint_policy(originEndpointName=UNKNOWN_STRING_VALUE)
     unknown_name["props"] = {k: v for k, v in unknown_name["props"].items() if k != "originEndpointName"}
@@ -409,6 +441,31 @@ def test_bucket_tls_only_rejects_buckets_without_the_deny(condition: dict[str, A
         on_bucket("aws:s3/bucketPolicy:BucketPolicy", "p", "archive", policy=tls_policy("archive", condition)),
     ]
     assert {where for where, _ in check_stack("s3-bucket-tls-only", specs)} == {"archive", "logs"}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"BoolIfExists": {"aws:SecureTransport": "false"}},
+        {"Bool": {"AWS:SecureTransport": False}},
+        {"ForAnyValue:Bool": {"aws:securetransport": ["false"]}},
+    ],
+)
+def test_bucket_tls_only_accepts_the_deny_in_every_spelling(condition: dict[str, Any]) -> None:
+    specs = [
+        bucket("archive"),
+        on_bucket("aws:s3/bucketPolicy:BucketPolicy", "p", "archive", policy=tls_policy("archive", condition)),
+    ]
+    assert check_stack("s3-bucket-tls-only", specs) == []
+
+
+def test_sub_resources_may_name_their_bucket_by_arn() -> None:
+    by_arn = res(
+        "aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "arn:aws:s3:::archive-0a1b2c3", "policy": tls_policy("archive")}
+    )
+    assert check_stack("s3-bucket-tls-only", [bucket("archive"), by_arn]) == []
+    elsewhere = res("aws:s3/bucketPolicy:BucketPolicy", "p", {"bucket": "arn:aws:s3:::other", "policy": tls_policy("other")})
+    assert [where for where, _ in check_stack("s3-bucket-tls-only", [bucket("archive"), elsewhere])] == ["archive"]
 
 
 SG = "aws:medialive/inputSecurityGroup:InputSecurityGroup"
@@ -964,6 +1021,34 @@ def test_config_files_validate_and_prod_is_stricter(pack: verdicts.LoadedPack) -
     )
     assert prod["cloudfront-price-class"].properties["allowedPriceClasses"] == ["PriceClass_200"]
     assert not prod["iam-no-wildcards"].properties["allowServiceWildcards"]
+
+
+@pytest.mark.parametrize(
+    ("config", "key", "hint"),
+    [
+        ({"budget-exists": {"enforcementLevel": 5}}, "enforcementLevel", "must be a string"),
+        ({"budget-exists": 5}, None, "must be an enforcement level"),
+        ({"budget-exists": {"enforcementLevel": "loud"}}, "enforcementLevel", "'loud' is not one of"),
+    ],
+)
+def test_enforcement_level_errors(pack: verdicts.LoadedPack, config: dict[str, Any], key: str | None, hint: str) -> None:
+    with pytest.raises(verdicts.PolicyConfigError) as error:
+        verdicts.validate_config(pack, config)
+    assert (error.value.policy, error.value.key) == ("budget-exists", key) and hint in str(error.value)
+
+
+def test_enforcement_levels_may_be_given_as_enum_members_or_strings(pack: verdicts.LoadedPack) -> None:
+    config = {
+        "budget-exists": EnforcementLevel.DISABLED,
+        "log-group-retention": {"enforcementLevel": EnforcementLevel.ADVISORY, "maxRetentionDays": 30},
+        "sns-topic-encrypted": {"allowAwsManagedKey": True},
+        "s3-encryption": "remediate",
+    }
+    resolved = verdicts.resolve_config(pack, config)
+    assert resolved["budget-exists"].enforcement_level == EnforcementLevel.DISABLED
+    assert resolved["log-group-retention"] == verdicts.ResolvedPolicyConfig(EnforcementLevel.ADVISORY, {"maxRetentionDays": 30})
+    assert resolved["sns-topic-encrypted"].enforcement_level == EnforcementLevel.MANDATORY
+    assert resolved["s3-encryption"].enforcement_level == EnforcementLevel.REMEDIATE
 
 
 def test_load_config_rejects_bad_json(tmp_path: Path) -> None:
