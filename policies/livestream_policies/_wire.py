@@ -180,14 +180,21 @@ def statements(document: Any) -> list[Mapping[str, Any]]:
     return []
 
 
-def condition_values(statement: Mapping[str, Any], key: str) -> list[tuple[str, str]]:
-    """(operator, value) pairs for a condition key, matching the key case-insensitively as IAM does."""
+def condition_values(statement: Mapping[str, Any], key: str, operators: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(operator, value) pairs for a condition key, matching the key case-insensitively as IAM does.
+
+    With `operators`, only pairs whose operator is one of them once its set qualifier
+    (`ForAnyValue:`, `ForAllValues:`) and `IfExists` suffix are dropped: `ForAnyValue:ArnLike`
+    and `ArnLikeIfExists` count as `ArnLike`.
+    """
     pairs: list[tuple[str, str]] = []
     condition = statement.get("Condition")
     if not is_map(condition):
         return pairs
     for operator, block in condition.items():
         if not is_map(block):
+            continue
+        if operators is not None and str(operator).split(":")[-1].removesuffix("IfExists") not in operators:
             continue
         for name, values in block.items():
             if str(name).lower() == key.lower():
@@ -206,6 +213,11 @@ def principals(statement: Mapping[str, Any]) -> dict[str, list[str]]:
     if is_map(principal):
         return {str(k): strings(v) for k, v in principal.items()}
     return {}
+
+
+def arn_resource(value: str) -> str:
+    """The resource part of an ARN (`arn:aws:s3:::b` -> `b`); any other string as it is."""
+    return value.split(":", 5)[-1] if value.startswith("arn:") else value
 
 
 def arn_part(arn: Any, index: int) -> str | None:
@@ -252,16 +264,12 @@ def refers_to(resource: PolicyResource, key: str, target: PolicyResource, target
     if deps and any(d.urn == target.urn for d in deps):
         return True
     value = known(lambda: get(resource.props, key), None)
-    if not isinstance(value, str):
-        return False
-    if value.startswith("arn:"):
-        value = value.split(":", 5)[-1]
-    return value in target_values
+    return isinstance(value, str) and arn_resource(value) in target_values
 
 
 def bucket_names(bucket: PolicyResource) -> set[str]:
     names = reference_values(bucket, "bucket", "id", "arn")
-    return names | {n.split(":", 5)[-1] for n in names if n.startswith("arn:")}
+    return names | {arn_resource(n) for n in names}
 
 
 def resources_for_bucket(
@@ -295,6 +303,13 @@ def is_versioned(resources: Sequence[PolicyResource], bucket: PolicyResource) ->
         if known(lambda v=versioning: get(v.props, "versioningConfiguration", "status"), None) == "Enabled":
             return True
     return known(lambda: truthy(get(bucket.props, "versioning", "enabled")), False)
+
+
+def distribution_config(props: Mapping[str, Any], resource_type: str) -> Mapping[str, Any]:
+    """A CloudFront distribution's settings: the classic resource's own properties, aws-native's `distributionConfig`."""
+    if resource_type == NATIVE_DISTRIBUTION:
+        return get(props, "distributionConfig", default={})
+    return props
 
 
 def label(resource: PolicyResource) -> str:

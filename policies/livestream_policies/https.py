@@ -32,13 +32,6 @@ CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
 SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
 
 
-def _distribution_config(props: Mapping[str, Any], resource_type: str) -> tuple[Mapping[str, Any], str, str, str]:
-    """(config, ordered-behaviours key, default-certificate key, origin-id key) for classic or native."""
-    if resource_type == w.NATIVE_DISTRIBUTION:
-        return w.get(props, "distributionConfig", default={}), "cacheBehaviors", "cloudFrontDefaultCertificate", "id"
-    return props, "orderedCacheBehaviors", "cloudfrontDefaultCertificate", "originId"
-
-
 # --- cloudfront-viewer-https ------------------------------------------------------------------
 
 
@@ -46,7 +39,8 @@ def _check_viewer_protocol(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
     allowed = ("https-only",) if config["requireHttpsOnly"] else SECURE_VIEWER_POLICIES
-    dist, ordered_key, _, _ = _distribution_config(props, args.resource_type)
+    dist = w.distribution_config(props, args.resource_type)
+    ordered_key = "cacheBehaviors" if args.resource_type == w.NATIVE_DISTRIBUTION else "orderedCacheBehaviors"
     behaviours: list[tuple[str, Any]] = [("defaultCacheBehavior", w.get(dist, "defaultCacheBehavior"))]
     for i, behaviour in enumerate(w.items(dist, ordered_key)):
         behaviours.append((f"{ordered_key}[{i}] (pathPattern {w.get(behaviour, 'pathPattern')!r})", behaviour))
@@ -92,8 +86,7 @@ viewer_https = w.resource_policy(
 def _check_tls(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist, _, _, _ = _distribution_config(props, args.resource_type)
-    certificate = w.get(dist, "viewerCertificate", default={})
+    certificate = w.get(w.distribution_config(props, args.resource_type), "viewerCertificate", default={})
     custom = w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId")
     if not custom:
         # No certificate of its own: the *.cloudfront.net certificate, which CloudFront serves with TLSv1.
@@ -162,7 +155,8 @@ tls_minimum = w.resource_policy(
 def _check_origins(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist, _, _, id_key = _distribution_config(props, args.resource_type)
+    dist = w.distribution_config(props, args.resource_type)
+    id_key = "id" if args.resource_type == w.NATIVE_DISTRIBUTION else "originId"
     allowed = set(config["allowedOriginSslProtocols"])
     for i, origin in enumerate(w.items(dist, "origins")):
         custom = w.get(origin, "customOriginConfig")
@@ -236,11 +230,7 @@ def _statement_problems(statement: Mapping[str, Any], allowed_actions: set[str])
     principals = w.principals(statement)
     if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
         problems.append(f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE}")
-    arns = [
-        v
-        for op, v in w.condition_values(statement, "aws:SourceArn")
-        if op.split(":")[-1].replace("IfExists", "") in SOURCE_ARN_OPERATORS
-    ]
+    arns = [v for _, v in w.condition_values(statement, "aws:SourceArn", SOURCE_ARN_OPERATORS)]
     if not arns or any(w.arn_part(a, 2) != "cloudfront" or "*" in a for a in arns):
         problems.append(
             f"statement {sid} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
@@ -313,10 +303,7 @@ def _denies_insecure_transport(document: Any) -> bool:
         everyone = principals.get("*") == ["*"] or principals.get("AWS") == ["*"]
         actions = w.strings(statement.get("Action"))
         all_actions = "*" in actions or "s3:*" in actions
-        insecure = any(
-            op.split(":")[-1] in ("Bool", "BoolIfExists") and str(v).lower() == "false"
-            for op, v in w.condition_values(statement, "aws:SecureTransport")
-        )
+        insecure = any(v.lower() == "false" for _, v in w.condition_values(statement, "aws:SecureTransport", ("Bool",)))
         if everyone and all_actions and insecure:
             return True
     return False
