@@ -20,7 +20,6 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-ACTIONS = ("start", "stop", "status", "stop-if-idle", "notify-if-running")
 NAMESPACE = "AWS/MediaLive"
 METRIC = "InputVideoFrameRate"
 PERIOD_SECONDS = 60
@@ -115,19 +114,14 @@ def _idle_minutes(action: str) -> int:
 # --- actions --------------------------------------------------------------------------------
 
 
-def _status(request: Request) -> dict[str, Any]:
-    medialive = _client("medialive")
-    return _respond(request, _each(request, lambda cid: _result(cid, _describe(medialive, cid)["State"], False)))
+def _on_each_channel(act_on_one: Callable[[Any, str], dict[str, Any]]) -> Callable[[Request], dict[str, Any]]:
+    """An action that applies `act_on_one(medialive, channel_id)` to every requested channel."""
 
+    def action(request: Request) -> dict[str, Any]:
+        medialive = _client("medialive")
+        return _respond(request, _each(request, lambda cid: act_on_one(medialive, cid)))
 
-def _start(request: Request) -> dict[str, Any]:
-    medialive = _client("medialive")
-    return _respond(request, _each(request, lambda cid: _start_one(medialive, cid)))
-
-
-def _stop(request: Request) -> dict[str, Any]:
-    medialive = _client("medialive")
-    return _respond(request, _each(request, lambda cid: _stop_one(medialive, cid)))
+    return action
 
 
 def _stop_if_idle(request: Request) -> dict[str, Any]:
@@ -148,7 +142,7 @@ def _stop_if_idle(request: Request) -> dict[str, Any]:
 
 def _notify_if_running(request: Request) -> dict[str, Any]:
     medialive = _client("medialive")
-    results = _each(request, lambda cid: _result(cid, _describe(medialive, cid)["State"], False))
+    results = _each(request, lambda cid: _status_one(medialive, cid))
     running = [r for r in results if r["state"] in RUNNING_STATES]
     response = _respond(request, running + [r for r in results if r["state"] == "UNKNOWN"])
     response["notified"] = False
@@ -159,16 +153,11 @@ def _notify_if_running(request: Request) -> dict[str, Any]:
     return response
 
 
-_ACTIONS: dict[str, Callable[[Request], dict[str, Any]]] = {
-    "start": _start,
-    "stop": _stop,
-    "status": _status,
-    "stop-if-idle": _stop_if_idle,
-    "notify-if-running": _notify_if_running,
-}
-
-
 # --- one channel ----------------------------------------------------------------------------
+
+
+def _status_one(medialive: Any, channel_id: str) -> dict[str, Any]:
+    return _result(channel_id, _describe(medialive, channel_id)["State"], False)
 
 
 def _start_one(medialive: Any, channel_id: str) -> dict[str, Any]:
@@ -210,6 +199,18 @@ def _pipelines(channel: dict[str, Any]) -> list[str]:
     ids = {str(i) for i in range(count)}
     ids.update(str(d["PipelineId"]) for d in channel.get("PipelineDetails") or [] if d.get("PipelineId") is not None)
     return sorted(ids)
+
+
+# --- actions by name -----------------------------------------------------------------------
+
+_ACTIONS: dict[str, Callable[[Request], dict[str, Any]]] = {
+    "start": _on_each_channel(_start_one),
+    "stop": _on_each_channel(_stop_one),
+    "status": _on_each_channel(_status_one),
+    "stop-if-idle": _stop_if_idle,
+    "notify-if-running": _notify_if_running,
+}
+ACTIONS = tuple(_ACTIONS)
 
 
 # --- metrics --------------------------------------------------------------------------------
