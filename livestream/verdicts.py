@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import importlib
 import inspect
 import json
 import os
@@ -32,10 +31,11 @@ import runpy
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pulumi_policy
 import yaml
 from pulumi_policy import (
@@ -54,11 +54,6 @@ from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
 
 from livestream import offline
-
-try:  # config validation uses JSON Schema when available (it is a runtime dependency), else a small type check
-    _jsonschema: Any = importlib.import_module("jsonschema")
-except ImportError:  # pragma: no cover
-    _jsonschema = None
 
 LEVELS = tuple(level.value for level in EnforcementLevel)
 ALL = "all"
@@ -92,12 +87,6 @@ class LoadedPack:
     description: str | None = None
     directory: Path | None = None
 
-    def policy(self, name: str) -> Policy:
-        for policy in self.policies:
-            if policy.name == name:
-                return policy
-        raise KeyError(name)
-
 
 @dataclass(frozen=True)
 class Violation:
@@ -127,7 +116,6 @@ class PolicyVerdict:
     evaluated: int = 0  # resources (resource policy) or 1 (stack policy) it ran on
     violations: int = 0
     resources_failed: int = 0
-    not_applicable: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -321,19 +309,6 @@ def _apply(result: dict[str, ResolvedPolicyConfig], config: Mapping[str, Any], k
         result[name] = ResolvedPolicyConfig(level or current.enforcement_level, {**current.properties, **properties})
 
 
-def _type_ok(value: Any, kind: str) -> bool:
-    checks: dict[str, Any] = {
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
-        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-        "array": lambda v: isinstance(v, list),
-        "object": lambda v: isinstance(v, dict),
-        "null": lambda v: v is None,
-    }
-    return bool(checks.get(kind, lambda v: True)(value))
-
-
 def _validate_properties(policy: Policy, properties: Mapping[str, Any]) -> None:
     schema = policy.config_schema
     declared: dict[str, dict[str, Any]] = dict(schema.properties) if schema else {}
@@ -354,25 +329,11 @@ def _validate_properties(policy: Policy, properties: Mapping[str, Any]) -> None:
 
 
 def _schema_problem(spec: Mapping[str, Any], value: Any) -> tuple[str, str] | None:
-    """(path inside the value, message) of the first schema error, or None. jsonschema when installed, else types and enums."""
-    if _jsonschema is not None:
-        errors = sorted(_jsonschema.Draft7Validator(dict(spec)).iter_errors(value), key=lambda e: list(e.path))
-        if not errors:
-            return None
-        return "".join(f"[{p}]" for p in errors[0].path), str(errors[0].message)
-    kinds = spec.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
-    if kinds and not any(_type_ok(value, k) for k in kinds):
-        return "", f"{value!r} is not of type {' or '.join(kinds)}"
-    if "enum" in spec and value not in spec["enum"]:
-        return "", f"{value!r} is not one of {spec['enum']}"
-    items = spec.get("items")
-    if isinstance(value, list) and isinstance(items, Mapping):
-        for i, item in enumerate(value):
-            problem = _schema_problem(items, item)
-            if problem:
-                return f"[{i}]{problem[0]}", problem[1]
-    return None
+    """(path inside the value, message) of the first JSON Schema error, or None."""
+    errors = sorted(jsonschema.Draft7Validator(dict(spec)).iter_errors(value), key=lambda e: list(e.path))
+    if not errors:
+        return None
+    return "".join(f"[{p}]" for p in errors[0].path), str(errors[0].message)
 
 
 def resolve_config(pack: LoadedPack, config: Mapping[str, Any] | None = None) -> dict[str, ResolvedPolicyConfig]:
@@ -475,8 +436,7 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
         found: list[Violation] = []
         if isinstance(policy, ResourceValidationPolicy):
             if not policy.has_validation():
-                verdict.not_applicable.append("Policy does not implement validate")
-                continue
+                continue  # a remediation-only policy: the analyzer reports it not applicable
             for resource in plan.resources:
                 props = _TrackedProps(copy.deepcopy(resource.inputs))
                 args = ResourceValidationArgs(
@@ -490,13 +450,13 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
                     {},
                 )
                 before = len(found)
-                _call(policy, args, level, resource.urn, found, verdict)
+                _call(policy, args, level, resource.urn, found)
                 failed = len(found) > before
                 verdict.evaluated += int(props.read or failed)
                 verdict.resources_failed += int(failed)
         elif isinstance(policy, StackValidationPolicy):
             stack_args = StackValidationArgs(_stack_resources(plan), copy.deepcopy(settings.properties) or None, {})
-            _call(policy, stack_args, level, None, found, verdict)
+            _call(policy, stack_args, level, None, found)
             verdict.evaluated = 1
             verdict.resources_failed = len({v.resource for v in found})
         verdict.violations = len(found)
@@ -510,7 +470,6 @@ def _call(
     level: EnforcementLevel,
     urn: str | None,
     found: list[Violation],
-    verdict: PolicyVerdict,
 ) -> None:
     """Call `policy.validate` with a report_violation callback, as the analyzer servicer does.
 
@@ -540,8 +499,8 @@ def _call(
         found.append(
             Violation(policy.name, EnforcementLevel.ADVISORY.value, urn, f"can't run policy {policy.name!r}: {error.message}")
         )
-    except _NotApplicableError as error:
-        verdict.not_applicable.append(error.reason or "Policy does not apply")
+    except _NotApplicableError:
+        pass  # `args.not_applicable()`: no verdict, as in the analyzer
     except Exception as error:
         raise PolicyRuntimeError(
             f"policy {policy.name!r} failed on {urn or 'the stack'}: {type(error).__name__}: {error}"

@@ -14,19 +14,18 @@ This module imports only the standard library and `pulumi_policy`.
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
-    Policy,
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -318,22 +317,11 @@ def label(resource: PolicyResource) -> str:
 
 # --- building policies ------------------------------------------------------------------------
 
-_SUPPORTS_SEVERITY = "severity" in inspect.signature(Policy.__init__).parameters
-
 
 def _schema(properties: Mapping[str, Mapping[str, Any]] | None, required: Sequence[str] | None) -> PolicyConfigSchema:
     return PolicyConfigSchema(
         properties={k: dict(v) for k, v in (properties or {}).items()}, required=list(required or []) or None
     )
-
-
-def _extras(severity: str, remediation: str, tags: Sequence[str]) -> dict[str, Any]:
-    extras: dict[str, Any] = {"remediation_steps": remediation, "tags": list(tags)}
-    if _SUPPORTS_SEVERITY:
-        from pulumi_policy import Severity
-
-        extras["severity"] = Severity(severity)
-    return extras
 
 
 def config_of(get_config: Callable[[], Mapping[str, Any]], schema: PolicyConfigSchema) -> dict[str, Any]:
@@ -375,7 +363,9 @@ def resource_policy(
         validate=validate,
         enforcement_level=level,
         config_schema=schema,
-        **_extras(severity, remediation, tags),
+        severity=Severity(severity),
+        remediation_steps=remediation,
+        tags=list(tags),
     )
 
 
@@ -403,5 +393,7 @@ def stack_policy(
         validate=validate,
         enforcement_level=level,
         config_schema=schema,
-        **_extras(severity, remediation, tags),
+        severity=Severity(severity),
+        remediation_steps=remediation,
+        tags=list(tags),
     )
