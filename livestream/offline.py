@@ -358,19 +358,37 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], set[str]]:
-    """Project name, the stack's config with fully qualified keys, and which keys are secret."""
-    project = _read_yaml(project_dir / "Pulumi.yaml")
+@dataclass(frozen=True)
+class _Project:
+    name: str
+    main: Path  # the program file
+    defaults: dict[str, Any]  # config defaults declared in Pulumi.yaml
+
+
+def _project(project_dir: Path) -> _Project:
+    """Pulumi.yaml, read once: a named Python project, its entry point and config defaults."""
+    path = project_dir / "Pulumi.yaml"
+    project = _read_yaml(path)
     name = str(project.get("name") or "")
     if not name:
-        raise ProgramError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+        raise ProgramError(f"{path} has no project name")
     runtime = project.get("runtime")
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
-        raise ProgramError(
-            f"{project_dir / 'Pulumi.yaml'}: runtime {runtime_name!r} is not python; only Python programs run offline"
-        )
+        raise ProgramError(f"{path}: runtime {runtime_name!r} is not python; only Python programs run offline")
+    main = project_dir / str(project.get("main") or ".")
     defaults = {k: v.get("default") for k, v in (project.get("config") or {}).items() if isinstance(v, dict) and "default" in v}
+    return _Project(name, main / "__main__.py" if main.is_dir() else main, defaults)
+
+
+def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], set[str]]:
+    """Project name, the stack's config with fully qualified keys, and which keys are secret."""
+    project = _project(project_dir)
+    return (project.name, *_stack_values(project_dir, project, stack))
+
+
+def _stack_values(project_dir: Path, project: _Project, stack: str) -> tuple[dict[str, Any], set[str]]:
+    name, defaults = project.name, project.defaults
     stack_file = _read_yaml(project_dir / f"Pulumi.{stack}.yaml")
     values: dict[str, Any] = {}
     secrets: set[str] = set()
@@ -380,7 +398,7 @@ def stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any], se
             secrets.add(full)
             value = _mask_secure(value)
         values[full] = value
-    return name, values, secrets
+    return values, secrets
 
 
 def _is_secure(value: Any) -> bool:
@@ -404,12 +422,6 @@ def _mask_secure(value: Any) -> Any:
     if isinstance(value, list):
         return [_mask_secure(v) for v in value]
     return value
-
-
-def _main_path(project_dir: Path) -> Path:
-    project = _read_yaml(project_dir / "Pulumi.yaml")
-    main = project_dir / str(project.get("main") or ".")
-    return main / "__main__.py" if main.is_dir() else main
 
 
 @contextmanager
@@ -437,10 +449,10 @@ def _resolve(value: Any) -> Any:
 def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, Any] | None = None) -> Plan:
     """Run the project's program for `stack` under mocks. `config` (full keys) replaces the stack file's config."""
     project_dir = Path(project_dir).resolve()
+    project = _project(project_dir)
     if config is None:
-        project, values, secret_keys = stack_config(project_dir, stack)
+        values, secret_keys = _stack_values(project_dir, project, stack)
     else:
-        project = str(_read_yaml(project_dir / "Pulumi.yaml").get("name"))
         values, secret_keys = dict(config), set()
     region = str(values.get("aws:region") or "us-east-1")
     loop = asyncio.new_event_loop()
@@ -448,12 +460,11 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     settings.ROOT.set(None)
     set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}, sorted(secret_keys))
     monitor = _RecordingMonitor(_Mocks(region))
-    pulumi_mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
-    main = _main_path(project_dir)
-    plan = Plan(project=project, stack=stack, config=values, resources=monitor.planned)
+    pulumi_mocks.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
+    plan = Plan(project=project.name, stack=stack, config=values, resources=monitor.planned)
     with _program_context(project_dir):
         try:
-            _sync_await(run_pulumi_func(lambda: _run_main(main)))
+            _sync_await(run_pulumi_func(lambda: _run_main(project.main)))
         except Exception as error:
             raise ProgramError(f"{type(error).__name__}: {error}", error=error, plan=plan) from error
         finally:
