@@ -47,19 +47,24 @@ IDLE_CHECK_EXPRESSION = "rate(5 minutes)"
 
 @dataclass(frozen=True)
 class ScheduleSpec:
-    """One schedule: when, in which timezone, and the event the control function receives."""
+    """One schedule: when, in which timezone, and the action the control function receives."""
 
-    key: str
+    key: str  # the control function's action; also names the schedule
     expression: str
     timezone: str
-    payload: Mapping[str, Any]
     description: str
-    retry_attempts: int
-    max_event_age_seconds: int
+    # A missed start, stop or notice is retried for up to an hour: a late stop still saves money,
+    # and a late start is what an operator would do by hand anyway.
+    retry_attempts: int = 3
+    max_event_age_seconds: int = 3600
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return {"action": self.key}
 
     @property
     def input(self) -> str:
-        return json.dumps(dict(self.payload), sort_keys=True)
+        return json.dumps(self.payload, sort_keys=True)
 
 
 def running_notice_expression(hour: int) -> str:
@@ -71,12 +76,10 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
     """The schedules `settings` asks for; none at all is fine (the function is still invocable by hand)."""
     tz = settings.timezone
     specs: list[ScheduleSpec] = []
-    # A missed start or stop is retried for up to an hour: a late stop still saves money, and a
-    # late start is what an operator would do by hand anyway.
     if settings.start is not None:
-        specs.append(ScheduleSpec("start", settings.start, tz, {"action": "start"}, "Start the channels", 3, 3600))
+        specs.append(ScheduleSpec("start", settings.start, tz, "Start the channels"))
     if settings.stop is not None:
-        specs.append(ScheduleSpec("stop", settings.stop, tz, {"action": "stop"}, "Stop the channels", 3, 3600))
+        specs.append(ScheduleSpec("stop", settings.stop, tz, "Stop the channels"))
     if settings.idle_stop_minutes is not None:
         # The next check is five minutes away: retrying an old check only repeats it late.
         specs.append(
@@ -84,10 +87,9 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
                 "stop-if-idle",
                 IDLE_CHECK_EXPRESSION,
                 tz,
-                {"action": "stop-if-idle"},
                 f"Stop channels that received no video for {settings.idle_stop_minutes} minutes",
-                0,
-                240,
+                retry_attempts=0,
+                max_event_age_seconds=240,
             )
         )
     if settings.running_notice_hour is not None:
@@ -96,10 +98,7 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
                 "notify-if-running",
                 running_notice_expression(settings.running_notice_hour),
                 tz,
-                {"action": "notify-if-running"},
                 f"Notify the topic if a channel is still running at {settings.running_notice_hour:02d}:00 {tz}",
-                3,
-                3600,
             )
         )
     return tuple(specs)
