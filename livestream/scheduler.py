@@ -27,6 +27,7 @@ import pulumi_aws as aws
 
 from livestream import iam
 from livestream.config import ScheduleSettings
+from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
 
 TYPE = "livestream:index:Scheduler"
 
@@ -39,7 +40,8 @@ ARCHITECTURE = "arm64"  # Graviton: about 20% cheaper per GB-second than x86_64
 MEMORY_MB = 128  # a few boto3 calls; the function is I/O-bound
 TIMEOUT_SECONDS = 60  # adaptive retries against MediaLive throttling fit comfortably
 LOG_RETENTION_DAYS = 30
-IDLE_CHECK_EXPRESSION = "rate(5 minutes)"
+# The cost model counts idle checks at this interval; the schedule is built from the same figure.
+IDLE_CHECK_EXPRESSION = f"rate({IDLE_CHECK_INTERVAL_MINUTES} minutes)"
 
 
 # --- what to schedule (pure data, unit-tested) -------------------------------------------------
@@ -81,7 +83,7 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
     if settings.stop is not None:
         specs.append(ScheduleSpec("stop", settings.stop, tz, "Stop the channels"))
     if settings.idle_stop_minutes is not None:
-        # The next check is five minutes away: retrying an old check only repeats it late.
+        # The next check is one interval away: retrying an old check only repeats it late.
         specs.append(
             ScheduleSpec(
                 "stop-if-idle",
@@ -89,7 +91,7 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
                 tz,
                 f"Stop channels that received no video for {settings.idle_stop_minutes} minutes",
                 retry_attempts=0,
-                max_event_age_seconds=240,
+                max_event_age_seconds=(IDLE_CHECK_INTERVAL_MINUTES - 1) * 60,
             )
         )
     if settings.running_notice_hour is not None:

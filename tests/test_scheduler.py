@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 
-from livestream import offline, scheduler
+from livestream import cost, cron, offline, scheduler
 from livestream.config import ConfigError, ScheduleSettings
 from tests.conftest import run_stack, stack_config
 
@@ -98,6 +99,14 @@ def test_nothing_configured_schedules_nothing() -> None:
 def test_idle_checks_are_not_retried_late() -> None:
     (idle,) = scheduler.schedule_specs(ScheduleSettings(idle_stop_minutes=30, running_notice_hour=None))
     assert idle.retry_attempts == 0 and idle.max_event_age_seconds < 300  # the next check is 5 minutes away
+
+
+def test_idle_check_runs_at_the_interval_the_cost_model_counts() -> None:
+    (idle,) = scheduler.schedule_specs(ScheduleSettings(idle_stop_minutes=30, running_notice_hour=None))
+    schedule = cron.parse(idle.expression)
+    assert isinstance(schedule, cron.RateSchedule)
+    assert schedule.interval == timedelta(minutes=cost.IDLE_CHECK_INTERVAL_MINUTES)
+    assert idle.max_event_age_seconds < schedule.interval.total_seconds()
 
 
 @pytest.mark.parametrize("hour, expression", [(0, "cron(0 0 * * ? *)"), (3, "cron(0 3 * * ? *)"), (23, "cron(0 23 * * ? *)")])
