@@ -269,22 +269,18 @@ class ResolvedPolicyConfig:
 
 def _split(policy: str, value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
     """One config entry → (enforcement level, properties), as the CLI parses it."""
-    if isinstance(value, EnforcementLevel):
-        return value, {}
-    if isinstance(value, str):
-        return _level(policy, value), {}
     if isinstance(value, Mapping):
         properties = dict(value)
         level = properties.pop("enforcementLevel", None)
-        if level is None or isinstance(level, EnforcementLevel):
-            return level, properties
-        if not isinstance(level, str):
-            raise PolicyConfigError(policy, "enforcementLevel", f"{level!r} must be a string, one of {', '.join(LEVELS)}")
-        return _level(policy, level), properties
+        return (None if level is None else _level(policy, level)), properties
+    if isinstance(value, EnforcementLevel | str):
+        return _level(policy, value), {}
     raise PolicyConfigError(policy, None, f"{value!r} must be an enforcement level ({', '.join(LEVELS)}) or an object")
 
 
-def _level(policy: str, value: str) -> EnforcementLevel:
+def _level(policy: str, value: Any) -> EnforcementLevel:
+    if not isinstance(value, EnforcementLevel | str):
+        raise PolicyConfigError(policy, "enforcementLevel", f"{value!r} must be a string, one of {', '.join(LEVELS)}")
     try:
         return EnforcementLevel(value)
     except ValueError:

@@ -96,13 +96,12 @@ def get(value: Any, *path: str | int, default: Any = None) -> Any:
     """The value at `path` (keys for mappings, indexes for sequences), or `default` if any step is missing."""
     for step in path:
         if isinstance(step, int):
-            if not is_list(value) or not -len(value) <= step < len(value):
-                return default
-            value = value[step]
+            present = is_list(value) and -len(value) <= step < len(value)
         else:
-            if not is_map(value) or step not in value:
-                return default
-            value = value[step]
+            present = is_map(value) and step in value
+        if not present:
+            return default
+        value = value[step]
         if value is None:
             return default
     return value
@@ -114,7 +113,7 @@ def items(value: Any, *path: str | int) -> list[Any]:
     if found is None:
         return []
     if is_list(found):
-        return [found[i] for i in range(len(found))]
+        return list(found)
     return [found]
 
 
@@ -125,7 +124,7 @@ def strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if is_list(value):
-        return [str(value[i]) for i in range(len(value)) if value[i] is not None]
+        return [str(v) for v in value if v is not None]
     return [str(value)]
 
 
@@ -152,7 +151,7 @@ def plain(value: Any) -> Any:
     if is_map(value):
         return {str(k): plain(value[k]) for k in value}
     if is_list(value):
-        return [plain(value[i]) for i in range(len(value))]
+        return [plain(v) for v in value]
     return value
 
 
@@ -285,7 +284,7 @@ def medialive_destination_buckets(resources: Sequence[PolicyResource]) -> set[st
         for destination in known(lambda channel=channel: plain(items(channel.props, "destinations")), []):
             for setting in items(destination, "settings"):
                 url = get(setting, "url")
-                if isinstance(url, str) and url.split("://", 1)[0] in ("s3", "s3ssl") and "://" in url:
+                if isinstance(url, str) and url.startswith(("s3://", "s3ssl://")):
                     names.add(url.split("://", 1)[1].split("/", 1)[0])
     return names
 

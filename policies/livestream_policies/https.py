@@ -105,9 +105,10 @@ def _check_tls(
             f"viewerCertificate.minimumProtocolVersion is {version!r} with a custom certificate; "
             f"set it to {TLS_POLICIES[floor]} or newer ({', '.join(TLS_POLICIES[floor:])})."
         )
-    if w.get(certificate, "sslSupportMethod") not in (None, "sni-only") and not config["allowDedicatedIp"]:
+    method = w.get(certificate, "sslSupportMethod")
+    if method not in (None, "sni-only") and not config["allowDedicatedIp"]:
         report(
-            f"viewerCertificate.sslSupportMethod is {w.get(certificate, 'sslSupportMethod')!r}: dedicated-IP "
+            f"viewerCertificate.sslSupportMethod is {method!r}: dedicated-IP "
             "custom SSL costs $600/month per distribution; use 'sni-only'."
         )
 
@@ -417,8 +418,10 @@ def _check_srt(
                 "Store a 10-79 character passphrase in Secrets Manager and set decryption "
                 "{algorithm: AES256, passphraseSecretArn} (aws-native medialive.Input)."
             )
-        elif w.get(decryption, "algorithm") is not None and w.get(decryption, "algorithm") not in allowed:
-            report(f"{where}.algorithm is {w.get(decryption, 'algorithm')!r}; allowed: {sorted(allowed)}.")
+            continue
+        algorithm = w.get(decryption, "algorithm")
+        if algorithm is not None and algorithm not in allowed:
+            report(f"{where}.algorithm is {algorithm!r}; allowed: {sorted(allowed)}.")
 
 
 srt_encrypted = w.resource_policy(

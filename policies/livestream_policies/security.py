@@ -36,13 +36,13 @@ AWS_MANAGED_SNS_KEY = "alias/aws/sns"
 # --- s3-public-access-block -------------------------------------------------------------------
 
 
-def _all_flags(resource: PolicyResource) -> list[str]:
+def _flags_not_true(resource: PolicyResource) -> list[str]:
     """The public-access flags that are not true on a (bucket or account) public-access block."""
     return [f for f in PUBLIC_ACCESS_FLAGS if not w.known(lambda f=f: w.truthy(w.get(resource.props, f)), False)]
 
 
 def _check_public_access(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
-    if any(not _all_flags(a) for a in w.of_type(resources, w.ACCOUNT_PUBLIC_ACCESS_BLOCKS)):
+    if any(not _flags_not_true(a) for a in w.of_type(resources, w.ACCOUNT_PUBLIC_ACCESS_BLOCKS)):
         return  # the account-wide block covers every bucket
     for bucket in w.of_type(resources, w.BUCKETS):
         blocks = w.resources_for_bucket(resources, w.PUBLIC_ACCESS_BLOCKS, bucket)
@@ -53,7 +53,7 @@ def _check_public_access(resources: list[PolicyResource], config: dict[str, Any]
                 bucket.urn,
             )
             continue
-        missing = min((_all_flags(b) for b in blocks), key=len)
+        missing = min((_flags_not_true(b) for b in blocks), key=len)
         if missing:
             report(f"{w.label(bucket)}'s public-access block leaves {missing} false; set all four flags true.", bucket.urn)
 
