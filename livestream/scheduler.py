@@ -207,7 +207,16 @@ class Scheduler(pulumi.ComponentResource):
             account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self.topic_arn = pulumi.Output.from_input(topic_arn)
 
-        function = self._function(name, settings, channel_ids, channel_arns, topic_kms_key_arn, log_retention_days)
+        names = sorted(channel_ids)  # one channel order for the function's environment and its policy
+        function = self._function(
+            name,
+            channel_ids=[channel_ids[c] for c in names],
+            channel_arns=[channel_arns[c] for c in names],
+            topic_arn=self.topic_arn,
+            topic_kms_key_arn=topic_kms_key_arn,
+            idle_minutes=settings.idle_stop_minutes,
+            log_retention_days=log_retention_days,
+        )
         self.function_name = function.name
         self.function_arn = function.arn
 
@@ -253,10 +262,12 @@ class Scheduler(pulumi.ComponentResource):
     def _function(
         self,
         name: str,
-        settings: ScheduleSettings,
-        channel_ids: Mapping[str, pulumi.Input[str]],
-        channel_arns: Mapping[str, pulumi.Input[str]],
+        *,
+        channel_ids: Sequence[pulumi.Input[str]],
+        channel_arns: Sequence[pulumi.Input[str]],
+        topic_arn: pulumi.Input[str],
         topic_kms_key_arn: pulumi.Input[str] | None,
+        idle_minutes: int | None,
         log_retention_days: int,
     ) -> aws.lambda_.Function:
         child = pulumi.ResourceOptions(parent=self)
@@ -266,16 +277,13 @@ class Scheduler(pulumi.ComponentResource):
         role_policy = aws.iam.RolePolicy(
             f"{name}-control-policy",
             role=role.id,
-            policy=function_policy(
-                [channel_arns[c] for c in sorted(channel_arns)], self.topic_arn, log_group.arn, topic_kms_key_arn
-            ),
+            policy=function_policy(channel_arns, topic_arn, log_group.arn, topic_kms_key_arn),
             opts=pulumi.ResourceOptions(parent=role),
         )
-        names = sorted(channel_ids)
-        ids = pulumi.Output.all(*(channel_ids[c] for c in names)).apply(lambda values: ",".join(str(v) for v in values))
-        variables: dict[str, pulumi.Input[str]] = {"CHANNEL_IDS": ids, "TOPIC_ARN": self.topic_arn}
-        if settings.idle_stop_minutes is not None:
-            variables["IDLE_MINUTES"] = str(settings.idle_stop_minutes)
+        ids = pulumi.Output.all(*channel_ids).apply(lambda values: ",".join(str(v) for v in values))
+        variables: dict[str, pulumi.Input[str]] = {"CHANNEL_IDS": ids, "TOPIC_ARN": topic_arn}
+        if idle_minutes is not None:
+            variables["IDLE_MINUTES"] = str(idle_minutes)
         return aws.lambda_.Function(
             f"{name}-control",
             description="Start, stop, idle-stop and report on the platform's MediaLive channels",
