@@ -25,7 +25,6 @@ class Archive(pulumi.ComponentResource):
         ).bucket
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
-        self.kms_key_arn = settings.kms_key_arn
         self.register_outputs({"bucketName": self.bucket_name, "bucketArn": self.bucket_arn})
 
     def prefix_of(self, channel: str) -> str:
