@@ -17,7 +17,7 @@ Pure module: no Pulumi import.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIN_SEGMENT_SECONDS = 1
 MAX_SEGMENT_SECONDS = 30  # MediaPackage v2 segment duration range
@@ -102,16 +102,4 @@ def shared_timings(segment_lengths: Iterable[int]) -> CacheTimings:
     if not lengths:
         raise ValueError("at least one segment length is needed")
     shortest, longest = cache_timings(lengths[0]), cache_timings(lengths[-1])
-    return CacheTimings(
-        segment_seconds=shortest.segment_seconds,
-        manifest_min_ttl=MIN_MANIFEST_TTL,
-        manifest_default_ttl=shortest.manifest_default_ttl,
-        manifest_max_ttl=longest.manifest_max_ttl,
-        ll_hls_playlist_ttl=LL_HLS_PLAYLIST_TTL,
-        segment_min_ttl=SEGMENT_MIN_TTL,
-        segment_default_ttl=SEGMENT_DEFAULT_TTL,
-        segment_max_ttl=SEGMENT_MAX_TTL,
-        error_ttl=ERROR_TTL,
-        origin_read_timeout=longest.origin_read_timeout,
-        origin_keepalive_timeout=longest.origin_keepalive_timeout,
-    )
+    return replace(longest, segment_seconds=shortest.segment_seconds, manifest_default_ttl=shortest.manifest_default_ttl)
