@@ -237,6 +237,11 @@ def known(read: Callable[[], T], default: T) -> T:
 # --- stack helpers ----------------------------------------------------------------------------
 
 
+def known_items(resource: PolicyResource, *path: str | int) -> list[Any]:
+    """`items` at `path` on a resource, read in full into plain dicts and lists; [] while any of it is unknown."""
+    return known(lambda: plain(items(resource.props, *path)), [])
+
+
 def of_type(resources: Iterable[PolicyResource], types: Sequence[str]) -> list[PolicyResource]:
     return [r for r in resources if r.resource_type in types]
 
@@ -281,7 +286,7 @@ def medialive_destination_buckets(resources: Sequence[PolicyResource]) -> set[st
     """Bucket names that MediaLive channels record into (`s3://` / `s3ssl://` destination URLs)."""
     names: set[str] = set()
     for channel in of_type(resources, MEDIALIVE_CHANNELS):
-        for destination in known(lambda channel=channel: plain(items(channel.props, "destinations")), []):
+        for destination in known_items(channel, "destinations"):
             for setting in items(destination, "settings"):
                 url = get(setting, "url")
                 if isinstance(url, str) and url.startswith(("s3://", "s3ssl://")):

@@ -334,7 +334,6 @@ bucket_tls_only = w.stack_policy(
     severity="high",
     remediation='Attach a BucketPolicy: Deny, Principal "*", Action "s3:*", Condition Bool aws:SecureTransport "false".',
     tags=["https", "s3"],
-    properties={},
 )
 
 

@@ -73,7 +73,6 @@ public_access_block = w.stack_policy(
         "ignore_public_acls=True, restrict_public_buckets=True)."
     ),
     tags=["security", "s3"],
-    properties={},
 )
 
 
@@ -83,7 +82,7 @@ public_access_block = w.stack_policy(
 def _algorithms(resources: list[PolicyResource], bucket: PolicyResource) -> list[str | None]:
     found: list[str | None] = []
     for config in w.resources_for_bucket(resources, w.ENCRYPTION_CONFIGS, bucket):
-        rules = w.known(lambda c=config: w.plain(w.items(c.props, "rules")), [])
+        rules = w.known_items(config, "rules")
         found += [w.get(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") for r in rules] or [None]
     inline = w.known(lambda: w.plain(w.get(bucket.props, "serverSideEncryptionConfiguration")), None)
     if inline is not None:
