@@ -267,6 +267,25 @@ def test_load_pack_reports_a_directory_without_a_pack(tmp_path: Path) -> None:
         verdicts.load_pack(tmp_path)
 
 
+def test_wire_helpers_shared_by_the_rules() -> None:
+    w = importlib.import_module("livestream_policies._wire")
+    statement = {
+        "Condition": {"ForAnyValue:StringLikeIfExists": {"AWS:SourceArn": ["a", "b"]}, "StringNotLike": {"aws:sourcearn": "c"}}
+    }
+    assert [v for _, v in w.condition_values(statement, "aws:SourceArn", ("StringLike",))] == ["a", "b"]
+    assert [v for _, v in w.condition_values(statement, "aws:SourceArn")] == ["a", "b", "c"]
+    assert (w.arn_resource("arn:aws:s3:::b/k"), w.arn_resource("b")) == ("b/k", "b")
+    native = {"distributionConfig": {"priceClass": "PriceClass_100"}}
+    assert w.distribution_config(native, "aws-native:cloudfront:Distribution") == native["distributionConfig"]
+    assert w.distribution_config(native, DISTRIBUTION) is native
+
+    def resource(props: dict[str, Any]) -> PolicyResource:
+        return PolicyResource(BUCKET, unknown_checking_proxy(props), urn(BUCKET, "b"), "b", options(), None, None, [], {})
+
+    assert w.known_items(resource({"rules": [{"id": "a"}]}), "rules") == [{"id": "a"}]
+    assert w.known_items(resource({"rules": [{"id": UNKNOWN_STRING_VALUE}]}), "rules") == []
+
+
 # --- HTTPS ------------------------------------------------------------------------------------------
 
 
