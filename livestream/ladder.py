@@ -52,7 +52,6 @@ PRESETS: dict[str, Ladder] = {
 
 # MediaLive's input classes by the input's line count (MediaLive UG, input specification).
 INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
-INPUT_MAX_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
 
 
 def top(ladder: Ladder) -> Rendition:
@@ -76,10 +75,6 @@ def input_resolution(ladder: Ladder) -> str:
 def input_max_bitrate(ladder: Ladder) -> str:
     """Contribution bitrate class: 10 Mbps covers phones and OBS up to 1080p30."""
     return "MAX_20_MBPS" if top(ladder).video_bitrate_bps > 8_000_000 else "MAX_10_MBPS"
-
-
-def total_bitrate_bps(ladder: Ladder) -> int:
-    return sum(r.total_bitrate_bps for r in ladder)
 
 
 def h264_level(rendition: Rendition, framerate: int) -> str:
