@@ -24,6 +24,7 @@ credentials).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -173,8 +174,24 @@ class ChannelTarget:
     packager_channel: pulumi.Input[str] | None = None
 
     @property
+    def packager_dimensions(self) -> dict[str, pulumi.Input[str]] | None:
+        """How MediaPackage v2 publishes this channel's metrics; None without a packager."""
+        if self.packager_channel_group is None or self.packager_channel is None:
+            return None
+        return {"ChannelGroup": self.packager_channel_group, "Channel": self.packager_channel}
+
+    @property
     def has_packager(self) -> bool:
-        return self.packager_channel_group is not None and self.packager_channel is not None
+        return self.packager_dimensions is not None
+
+    def pipeline_dimensions(self, pipeline: int) -> dict[str, pulumi.Input[str]]:
+        """How MediaLive publishes this channel's metrics: per pipeline, "0" and "1"."""
+        return {"ChannelId": self.channel_id, "Pipeline": str(pipeline)}
+
+
+def _distribution_dimensions(distribution_id: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """How CloudFront publishes a distribution's metrics (us-east-1, Region=Global)."""
+    return {"DistributionId": distribution_id, "Region": "Global"}
 
 
 def runbook_markdown() -> str:
@@ -369,24 +386,23 @@ class Alarms(pulumi.ComponentResource):
         self, name: str, channel: ChannelTarget, topic_arn: pulumi.Input[str]
     ) -> list[aws.cloudwatch.MetricAlarm]:
         alarms = []
-        for pipeline in (str(p) for p in range(channel.pipelines)):
+        for pipeline in range(channel.pipelines):
             where = f"channel {channel.name}, pipeline {pipeline}"
-            dims: dict[str, pulumi.Input[str]] = {"ChannelId": channel.channel_id, "Pipeline": pipeline}
+            dims = channel.pipeline_dimensions(pipeline)
             for key in ("activeAlerts", "inputLoss", "droppedFrames"):
                 alarms.append(self._alarm(f"{name}-p{pipeline}-{RULES[key].slug}", key, where, topic_arn, dimensions=dims))
             if channel.hls_output_group is not None:
                 slug = RULES["outputErrors"].slug
                 alarms.append(self._output_errors(f"{name}-p{pipeline}-{slug}", where, topic_arn, dims, channel.hls_output_group))
-        group, packager_channel = channel.packager_channel_group, channel.packager_channel
-        if group is not None and packager_channel is not None:
-            dims = {"ChannelGroup": group, "Channel": packager_channel, "StatusCodeRange": "5xx"}
+        packager = channel.packager_dimensions
+        if packager is not None:
             alarms.append(
                 self._alarm(
                     f"{name}-{RULES['packagerErrors'].slug}",
                     "packagerErrors",
                     f"channel {channel.name}",
                     topic_arn,
-                    dimensions=dims,
+                    dimensions={**packager, "StatusCodeRange": "5xx"},
                 )
             )
         return alarms
@@ -422,7 +438,7 @@ class Alarms(pulumi.ComponentResource):
     def _cdn_alarms(
         self, name: str, distribution_id: pulumi.Input[str], topic_arn: pulumi.Input[str], region: str | None
     ) -> list[aws.cloudwatch.MetricAlarm]:
-        dims: dict[str, pulumi.Input[str]] = {"DistributionId": distribution_id, "Region": "Global"}
+        dims = _distribution_dimensions(distribution_id)
         return [
             self._alarm(f"{name}-{RULES[key].slug}", key, "the distribution", topic_arn, dimensions=dims, region=region)
             for key in ("cdn5xxRate", "cdn4xxRate")
@@ -530,39 +546,24 @@ def dashboard_body(
                 + _medialive(channel, "SvqTime", "Maximum", "SVQ %"),
             )
         )
-        if channel.has_packager:
-            group, name = channel.packager_channel_group, channel.packager_channel
-            base = [MEDIAPACKAGE, "EgressRequestCount", "ChannelGroup", group, "Channel", name]
-            widgets.append(
-                _metrics(
-                    f"{channel.name}: packager egress",
-                    region,
-                    [
-                        [*base, {"stat": "Sum", "label": "requests"}],
-                        [*base, "StatusCodeRange", "4xx", {"stat": "Sum", "label": "4xx"}],
-                        [*base, "StatusCodeRange", "5xx", {"stat": "Sum", "label": "5xx"}],
-                        [
-                            MEDIAPACKAGE,
-                            "EgressBytes",
-                            "ChannelGroup",
-                            group,
-                            "Channel",
-                            name,
-                            {"stat": "Sum", "label": "bytes", "yAxis": "right"},
-                        ],
-                    ],
-                )
-            )
+        packager = channel.packager_dimensions
+        if packager is not None:
+            requests = [
+                _row(MEDIAPACKAGE, "EgressRequestCount", {**packager, **status}, {"stat": "Sum", "label": label})
+                for label, status in (("requests", {}), ("4xx", {"StatusCodeRange": "4xx"}), ("5xx", {"StatusCodeRange": "5xx"}))
+            ]
+            egress = _row(MEDIAPACKAGE, "EgressBytes", packager, {"stat": "Sum", "label": "bytes", "yAxis": "right"})
+            widgets.append(_metrics(f"{channel.name}: packager egress", region, [*requests, egress]))
     if distribution_id is not None:
-        widgets.append(_text("## CDN (CloudFront, us-east-1)"))
-        dims = ["DistributionId", distribution_id, "Region", "Global"]
+        widgets.append(_text(f"## CDN (CloudFront, {CDN_REGION})"))
+        dims = _distribution_dimensions(distribution_id)
         widgets.append(
             _metrics(
                 "CDN: requests and bytes",
                 CDN_REGION,
                 [
-                    [CLOUDFRONT, "Requests", *dims, {"stat": "Sum", "label": "requests"}],
-                    [CLOUDFRONT, "BytesDownloaded", *dims, {"stat": "Sum", "label": "bytes downloaded", "yAxis": "right"}],
+                    _row(CLOUDFRONT, "Requests", dims, {"stat": "Sum", "label": "requests"}),
+                    _row(CLOUDFRONT, "BytesDownloaded", dims, {"stat": "Sum", "label": "bytes downloaded", "yAxis": "right"}),
                 ],
                 period=300,
             )
@@ -572,7 +573,7 @@ def dashboard_body(
                 "CDN: error and cache hit rates (%)",
                 CDN_REGION,
                 [
-                    [CLOUDFRONT, metric, *dims, {"stat": "Average", "label": label}]
+                    _row(CLOUDFRONT, metric, dims, {"stat": "Average", "label": label})
                     for metric, label in (
                         ("4xxErrorRate", "4xx %"),
                         ("5xxErrorRate", "5xx %"),
@@ -590,9 +591,14 @@ def _medialive(channel: ChannelTarget, metric: str, stat: str, label: str, *, ri
     """One row per pipeline: the dimensions every MediaLive channel metric is published with."""
     options: dict[str, Any] = {"stat": stat} | ({"yAxis": "right"} if right else {})
     return [
-        [MEDIALIVE, metric, "ChannelId", channel.channel_id, "Pipeline", str(p), {**options, "label": f"{label} p{p}"}]
+        _row(MEDIALIVE, metric, channel.pipeline_dimensions(p), {**options, "label": f"{label} p{p}"})
         for p in range(channel.pipelines)
     ]
+
+
+def _row(namespace: str, metric: str, dimensions: Mapping[str, Any], options: dict[str, Any]) -> list[Any]:
+    """A dashboard metric row: namespace, metric name, dimension name/value pairs, then the rendering options."""
+    return [namespace, metric, *itertools.chain.from_iterable(dimensions.items()), options]
 
 
 def _widget(kind: str, title: str, properties: dict[str, Any], *, width: int = 12, height: int = 6) -> dict[str, Any]:
