@@ -263,14 +263,14 @@ class Alarms(pulumi.ComponentResource):
         self.channel_alarms: list[aws.cloudwatch.MetricAlarm] = []
         for channel in channels:
             self.channel_alarms += self._channel_alarms(f"{name}-{channel.name}", channel, main.topic.arn)
+        cdn_region = None if region == CDN_REGION else CDN_REGION  # None: the CDN alarms live in the stack's region
         self.cdn_alarms: list[aws.cloudwatch.MetricAlarm] = []
         if distribution_id is not None:
-            cdn_topic = main if region == CDN_REGION else self._topic(f"{name}-cdn", platform, emails, region=CDN_REGION)
-            override = None if region == CDN_REGION else CDN_REGION
-            self.cdn_alarms = self._cdn_alarms(f"{name}-cdn", distribution_id, cdn_topic.topic.arn, override)
+            cdn_topic = main if cdn_region is None else self._topic(f"{name}-cdn", platform, emails, region=cdn_region)
+            self.cdn_alarms = self._cdn_alarms(f"{name}-cdn", distribution_id, cdn_topic.topic.arn, cdn_region)
         self.alarms = self.channel_alarms + self.cdn_alarms
 
-        same_region = self.alarms if region == CDN_REGION else self.channel_alarms  # an alarm widget shows its own region
+        same_region = self.alarms if cdn_region is None else self.channel_alarms  # an alarm widget shows its own region
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=dashboard_name(platform),
