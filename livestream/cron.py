@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-__all__ = ["CronSchedule", "RateSchedule", "fire_times", "monthly_channel_hours", "parse", "running_hours"]
+__all__ = ["CronSchedule", "RateSchedule", "Schedule", "fire_times", "monthly_channel_hours", "parse", "running_hours"]
 
 _MONTHS = {name.upper(): i for i, name in enumerate(calendar.month_abbr) if name}
 _WEEKDAYS = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
@@ -53,14 +53,13 @@ class _Field:
         return f"allowed: {self.low}-{self.high}{names} with the wildcards {' '.join(self.wildcards)}"
 
 
-_FIELDS = (
-    _Field("minutes", 0, 59, {}, ",-*/"),
-    _Field("hours", 0, 23, {}, ",-*/"),
-    _Field("day-of-month", 1, 31, {}, ",-*?/LW"),
-    _Field("month", 1, 12, _MONTHS, ",-*/", "JAN-DEC"),
-    _Field("day-of-week", 1, 7, _WEEKDAYS, ",-*?L#", "SUN-SAT (1 = SUN)"),
-    _Field("year", 1970, 2199, {}, ",-*/"),
-)
+_MINUTES = _Field("minutes", 0, 59, {}, ",-*/")
+_HOURS = _Field("hours", 0, 23, {}, ",-*/")
+_DAY_OF_MONTH = _Field("day-of-month", 1, 31, {}, ",-*?/LW")
+_MONTH = _Field("month", 1, 12, _MONTHS, ",-*/", "JAN-DEC")
+_DAY_OF_WEEK = _Field("day-of-week", 1, 7, _WEEKDAYS, ",-*?L#", "SUN-SAT (1 = SUN)")
+_YEAR = _Field("year", 1970, 2199, {}, ",-*/")
+_FIELDS = (_MINUTES, _HOURS, _DAY_OF_MONTH, _MONTH, _DAY_OF_WEEK, _YEAR)  # in expression order
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ Schedule = CronSchedule | RateSchedule
 # --- parsing ---------------------------------------------------------------------------------
 
 
-def parse(expression: str) -> CronSchedule | RateSchedule:
+def parse(expression: str) -> Schedule:
     """Parse an EventBridge Scheduler cron(...) or rate(...) expression; ValueError names the bad field."""
     if not isinstance(expression, str):
         raise ValueError(f"{expression!r} is not a string; {_SYNTAX}")
@@ -117,7 +116,7 @@ def parse(expression: str) -> CronSchedule | RateSchedule:
 
 
 @lru_cache(maxsize=256)
-def _parse(expression: str) -> CronSchedule | RateSchedule:
+def _parse(expression: str) -> Schedule:
     if expression.startswith("rate(") and expression.endswith(")"):
         return _parse_rate(expression, expression[5:-1])
     if expression.startswith("cron(") and expression.endswith(")"):
@@ -149,18 +148,17 @@ def _parse_cron(expression: str, body: str) -> CronSchedule:
             f"{expression!r}: exactly one of day-of-month ({dom!r}) and day-of-week ({dow!r}) must be '?', "
             "e.g. cron(0 19 * * ? *) or cron(0 19 ? * MON-FRI *)"
         )
-    fields = dict(zip((f.name for f in _FIELDS), parts, strict=True))
-    for field in _FIELDS:
-        _check_characters(expression, field, fields[field.name])
+    for field, text in zip(_FIELDS, parts, strict=True):
+        _check_characters(expression, field, text)
     special = _special(expression, dom, dow)
     return CronSchedule(
         expression=expression,
-        minutes=_values(expression, _FIELDS[0], minutes),
-        hours=_values(expression, _FIELDS[1], hours),
-        days_of_month=None if dom == "?" or special else _values(expression, _FIELDS[2], dom),
-        months=_values(expression, _FIELDS[3], month),
-        days_of_week=None if dow == "?" or special else _values(expression, _FIELDS[4], dow),
-        years=_values(expression, _FIELDS[5], year),
+        minutes=_values(expression, _MINUTES, minutes),
+        hours=_values(expression, _HOURS, hours),
+        days_of_month=None if dom == "?" or special else _values(expression, _DAY_OF_MONTH, dom),
+        months=_values(expression, _MONTH, month),
+        days_of_week=None if dow == "?" or special else _values(expression, _DAY_OF_WEEK, dow),
+        years=_values(expression, _YEAR, year),
         special=special,
     )
 
@@ -180,7 +178,6 @@ def _check_characters(expression: str, field: _Field, text: str) -> None:
 
 def _special(expression: str, dom: str, dow: str) -> tuple[str, int, int] | None:
     """The L / W / # day rules; they must be the whole day field."""
-    dom_field, dow_field = _FIELDS[2], _FIELDS[4]
     if dom == "L":
         return ("last-day", 0, 0)
     if dom == "LW":
@@ -188,25 +185,25 @@ def _special(expression: str, dom: str, dow: str) -> tuple[str, int, int] | None
     if "L" in dom or "W" in dom:
         match = re.fullmatch(r"(\d+)W", dom)
         if not match:
-            raise _fail(expression, dom_field, dom, "use L, LW or nW (the weekday nearest day n) on its own")
-        return ("nearest-weekday", _number(expression, dom_field, dom, match.group(1)), 0)
+            raise _fail(expression, _DAY_OF_MONTH, dom, "use L, LW or nW (the weekday nearest day n) on its own")
+        return ("nearest-weekday", _number(expression, _DAY_OF_MONTH, dom, match.group(1)), 0)
     if dow == "L":
         return None  # plain Saturday, handled by _values
     if "L" in dow.upper():  # no weekday name contains an L
         match = re.fullmatch(r"(\w+?)L", dow, flags=re.IGNORECASE)
         if not match:
-            raise _fail(expression, dow_field, dow, "use nL (the last day n of the month, e.g. 6L) on its own")
-        return ("last-dow", _number(expression, dow_field, dow, match.group(1)), 0)
+            raise _fail(expression, _DAY_OF_WEEK, dow, "use nL (the last day n of the month, e.g. 6L) on its own")
+        return ("last-dow", _number(expression, _DAY_OF_WEEK, dow, match.group(1)), 0)
     if "#" in dow:
         match = re.fullmatch(r"(\w+)#(\d)", dow)
         if not match or not 1 <= int(match.group(2)) <= 5:
-            raise _fail(expression, dow_field, dow, "use one n#k (the k-th day n of the month, k 1-5, e.g. 3#2)")
-        return ("nth-dow", _number(expression, dow_field, dow, match.group(1)), int(match.group(2)))
+            raise _fail(expression, _DAY_OF_WEEK, dow, "use one n#k (the k-th day n of the month, k 1-5, e.g. 3#2)")
+        return ("nth-dow", _number(expression, _DAY_OF_WEEK, dow, match.group(1)), int(match.group(2)))
     return None
 
 
 def _values(expression: str, field: _Field, text: str) -> frozenset[int]:
-    if field.name == "day-of-week" and text.upper() == "L":
+    if field is _DAY_OF_WEEK and text.upper() == "L":
         return frozenset({7})
     values: set[int] = set()
     for item in text.split(","):
@@ -278,7 +275,7 @@ def _nearest_weekday(n: int, days: list[date]) -> set[int]:
 
 
 def fire_times(
-    expression: str | CronSchedule | RateSchedule,
+    expression: str | Schedule,
     timezone: str,
     start: datetime,
     end: datetime,
@@ -418,7 +415,7 @@ def monthly_channel_hours(start_expr: str, stop_expr: str, timezone: str, *, yea
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _schedule(expression: str | CronSchedule | RateSchedule) -> Schedule:
+def _schedule(expression: str | Schedule) -> Schedule:
     return expression if isinstance(expression, CronSchedule | RateSchedule) else parse(expression)
 
 
