@@ -31,7 +31,7 @@ this model reaches that range with ~8 s segments (34 s, 26.5-43 s).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from livestream.config import ChannelSettings
@@ -41,22 +41,15 @@ DELIVERY_SECONDS: tuple[float, float, float] = (0.5, 1.0, 2.0)  # low, typical, 
 PART_SECONDS = 1.0  # LL-HLS part target (assumption; capped at the segment length)
 PLAYER_BUFFER_SEGMENTS = 3
 
-SOURCES = (
-    "Apple HLS authoring specification / RFC 8216 §6.3.3: players start at least three target durations from the live edge",
-    "RFC 8216bis / Apple LL-HLS: PART-HOLD-BACK at least three part targets; blocking playlist reload",
-    "AWS Media blog, low-latency HLS with MediaLive + MediaPackage v2 + CloudFront: 5-10 s",
-    "DESIGN §4: regular HLS typically 12-30 s",
-)
-
 
 @dataclass(frozen=True)
 class LatencyEstimate:
     seconds: float
     low: float
     high: float
-    breakdown: dict[str, float] = field(default_factory=dict)
-    low_latency_hls: bool = False
-    segment_seconds: float = 0.0
+    breakdown: dict[str, float]
+    low_latency_hls: bool
+    segment_seconds: float
 
     def as_dict(self) -> dict[str, Any]:
         return {
