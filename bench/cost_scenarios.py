@@ -22,16 +22,16 @@ import tempfile
 from pathlib import Path
 
 from livestream import cost, ladder
-from livestream.config import ScheduleSettings, UsageSettings
+from livestream.config import ChannelSettings, IngestSettings, ScheduleSettings, UsageSettings
 
 REGION = "us-east-1"
 VIEWER_GB = 600.0
 WATCHED_KBPS = 1500.0
 STREAMED_HOURS = 2.5 * 30
 SCHEDULE = ScheduleSettings(timezone="Asia/Seoul", start="cron(0 19 * * ? *)", stop="cron(0 23 * * ? *)")
-IDLE_SCHEDULE = ScheduleSettings(
-    timezone="Asia/Seoul", start="cron(0 19 * * ? *)", stop="cron(0 23 * * ? *)", idle_stop_minutes=20
-)
+IDLE_SCHEDULE = dataclasses.replace(SCHEDULE, idle_stop_minutes=20)
+SD_LADDER = ladder.PRESETS["sd"]
+CHANNEL = ChannelSettings("main", IngestSettings(), SD_LADDER, "sd", input_resolution=ladder.input_resolution(SD_LADDER))
 REFERENCE = {"MediaLive": 84.0, "MediaPackage": 10.0, "CloudFront": 51.0, "S3": 5.0, "Monitoring": 3.60}
 REFERENCE_TOTAL = 154.0
 
@@ -45,20 +45,14 @@ GROUPS = {
 }
 
 
-def renditions(preset: str) -> tuple[tuple[int, int, int], ...]:
-    return tuple((r.width, r.height, r.video_bitrate_bps) for r in ladder.PRESETS[preset])
-
-
 def viewer_hours(gb: float, kbps: float) -> float:
     return gb * cost.GB * 8 / (kbps * 1000 * 3600)
 
 
-def usage(
-    hours: float, invocations: int, *, channel: cost.ChannelUsage | None = None, viewer_region: str = "korea"
-) -> cost.Usage:
+def usage(hours: float, invocations: int, *, channel: ChannelSettings = CHANNEL, viewer_region: str = "korea") -> cost.Usage:
     return cost.Usage(
         region=REGION,
-        channels=(channel or cost.ChannelUsage("main", "SINGLE_PIPELINE", "SD", renditions("sd"), hours),),
+        channels=(cost.ChannelUsage.from_channel(channel, hours),),
         viewer_hours_per_month=viewer_hours(VIEWER_GB, WATCHED_KBPS),
         watched_kbps=WATCHED_KBPS,
         viewer_region=viewer_region,
@@ -111,8 +105,7 @@ def reference_aligned() -> cost.Estimate:
         path = Path(tmp) / "reference-override.json"
         path.write_text(json.dumps(override), encoding="utf-8")
         prices = cost.load_prices(REGION, path)
-    top = ladder.PRESETS["sd"][0]
-    channel = cost.ChannelUsage("main", "SINGLE_PIPELINE", "HD", ((top.width, top.height, top.video_bitrate_bps),), 120.0)
+    channel = dataclasses.replace(CHANNEL, ladder=(ladder.top(SD_LADDER),), input_resolution="HD")
     return cost.estimate(usage(120.0, 90, channel=channel, viewer_region="us_europe"), prices)
 
 
