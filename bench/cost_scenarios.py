@@ -34,6 +34,7 @@ SD_LADDER = ladder.PRESETS["sd"]
 CHANNEL = ChannelSettings("main", IngestSettings(), SD_LADDER, "sd", input_resolution=ladder.input_resolution(SD_LADDER))
 REFERENCE = {"MediaLive": 84.0, "MediaPackage": 10.0, "CloudFront": 51.0, "S3": 5.0, "Monitoring": 3.60}
 REFERENCE_TOTAL = 154.0
+REFERENCE_HOURS = 120.0  # the reference's 4 h x 30 days
 
 GROUPS = {
     "MediaLive": ("MediaLive channels", "MediaLive idle"),
@@ -106,26 +107,31 @@ def reference_aligned() -> cost.Estimate:
         path.write_text(json.dumps(override), encoding="utf-8")
         prices = cost.load_prices(REGION, path)
     channel = dataclasses.replace(CHANNEL, ladder=(ladder.top(SD_LADDER),), input_resolution="HD")
-    return cost.estimate(usage(120.0, 90, channel=channel, viewer_region="us_europe"), prices)
+    return cost.estimate(usage(REFERENCE_HOURS, 90, channel=channel, viewer_region="us_europe"), prices)
 
 
 def main() -> None:
-    fixed_hours = 120.0  # the reference's 4 h x 30 days
     cron_hours = cost.channel_hours(SCHEDULE, UsageSettings())
     idle_hours = cost.channel_hours(IDLE_SCHEDULE, UsageSettings(streamed_hours_per_month=STREAMED_HOURS))
-    columns = {
-        "24/7 (730 h)": cost.estimate(usage(cost.HOURS_PER_MONTH, cost.scheduler_invocations(ScheduleSettings()))),
-        f"schedule ({fixed_hours:.0f} h)": cost.estimate(usage(fixed_hours, cost.scheduler_invocations(SCHEDULE))),
-        f"sched+idle ({idle_hours:.1f} h)": cost.estimate(usage(idle_hours, cost.scheduler_invocations(IDLE_SCHEDULE))),
+    modes = {  # title: (channel hours, schedule)
+        "24/7 (730 h)": (cost.HOURS_PER_MONTH, ScheduleSettings()),
+        f"schedule ({REFERENCE_HOURS:.0f} h)": (REFERENCE_HOURS, SCHEDULE),
+        f"sched+idle ({idle_hours:.1f} h)": (idle_hours, IDLE_SCHEDULE),
     }
+    usages = {title: usage(hours, cost.scheduler_invocations(schedule)) for title, (hours, schedule) in modes.items()}
+    columns = {title: cost.estimate(mode) for title, mode in usages.items()}
     print("Reference scenario: sd ladder (480p/360p/240p, SD input), SINGLE_PIPELINE, us-east-1 prices,")
     print(f"{VIEWER_GB:.0f} GB/month to viewers in Korea at {WATCHED_KBPS:.0f} kbps, archive Glacier after 30 d, expiry 365 d,")
     print("6 alarms + 1 dashboard + 1 budget. Free tiers applied (CloudFront 1 TB, CloudWatch, Lambda, Scheduler, SNS).")
     print(
         f"Schedule + idle stop: {STREAMED_HOURS:.0f} h streamed (2.5 h of each 4 h evening) + "
-        f"{cost.broadcasts_per_month(IDLE_SCHEDULE):.1f} broadcasts x (20 + 2.5) min = {idle_hours:.2f} h."
+        f"{cost.broadcasts_per_month(IDLE_SCHEDULE):.1f} broadcasts x "
+        f"({IDLE_SCHEDULE.idle_stop_minutes} + {cost.IDLE_CHECK_INTERVAL_MINUTES / 2:g}) min = {idle_hours:.2f} h."
     )
-    print(f"(The 19:00-23:00 Asia/Seoul cron averages {cron_hours:.2f} h/month over 2026; the table uses the reference's 120 h.)")
+    print(
+        f"(The 19:00-23:00 Asia/Seoul cron averages {cron_hours:.2f} h/month over {cost.SCHEDULE_YEAR}; "
+        f"the table uses the reference's {REFERENCE_HOURS:.0f} h.)"
+    )
     print("Prices are on-demand: 24/7 channels (> 180 h/month) can reserve MediaLive for 12 months at up to 70-75 % off,")
     print("which this table does not model.")
     print()
@@ -140,13 +146,9 @@ def main() -> None:
     print(grouped({"reference-aligned": aligned}))
     print()
     print("Same three modes in ap-northeast-2 (Seoul uplift factors are estimates):")
-    for title, hours, schedule in (
-        ("24/7 (730 h)", cost.HOURS_PER_MONTH, ScheduleSettings()),
-        (f"schedule ({fixed_hours:.0f} h)", fixed_hours, SCHEDULE),
-        (f"sched+idle ({idle_hours:.1f} h)", idle_hours, IDLE_SCHEDULE),
-    ):
-        seoul_usage = dataclasses.replace(usage(hours, cost.scheduler_invocations(schedule)), region="ap-northeast-2")
-        print(f"  {title:<24}{cost.estimate(seoul_usage).monthly_usd:>10,.2f} USD/month")
+    for title, mode in usages.items():
+        seoul = cost.estimate(dataclasses.replace(mode, region="ap-northeast-2"))
+        print(f"  {title:<24}{seoul.monthly_usd:>10,.2f} USD/month")
 
 
 if __name__ == "__main__":
