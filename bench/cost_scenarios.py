@@ -41,7 +41,8 @@ GROUPS = {
     "MediaPackage": ("MediaPackage ingest", "MediaPackage origination"),
     "CloudFront": ("CloudFront egress",),
     "S3": ("S3 archive",),
-    "Monitoring": ("CloudWatch alarms", "CloudWatch dashboards", "AWS Budgets", "SNS"),
+    # The KMS keys encrypt the alarm topics.
+    "Monitoring": ("CloudWatch alarms", "CloudWatch dashboards", "AWS Budgets", "SNS", "KMS keys"),
     "Scheduling": ("EventBridge Scheduler", "Lambda", "Secrets Manager"),
 }
 
