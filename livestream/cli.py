@@ -18,10 +18,10 @@
    - `resources`: no such config, but the plan has MediaLive channels (e.g. a program that builds
      `LiveStreamPlatform` from Python args, or raw providers) — channels, pipeline class, input class
      and ladder come from the captured channels, segment length and LL-HLS from the MediaPackage v2
-     endpoints, archive expiry and Glacier transition from the recording bucket's lifecycle, counts
-     from the plan; schedules are counted as one firing a day each. Nothing says how long channels
-     run or who watches, so each channel is priced running all month (730 h, an upper bound) with
-     no viewer traffic;
+     endpoints, archive expiry and Glacier transition from the recording bucket's lifecycle, schedule
+     firings from their expressions, counts from the plan (`cost.usage_from_wire`, which the policy
+     pack's monthly-cost rule uses too). Nothing says how long channels run or who watches, so each
+     channel is priced running all month (730 h, an upper bound) with no viewer traffic;
    - otherwise neither applies: `cost.monthlyUsd` is null with a note, `latency` is empty.
 
 Exit status: 0 no mandatory policy violated, 1 at least one, 2 a config, program, policy-pack or
@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from livestream.cost import ChannelUsage, Usage
+    from livestream.cost import Usage, WireResource
     from livestream.latency import LatencyEstimate
     from livestream.offline import Plan
     from livestream.verdicts import Evaluation, LoadedPack
@@ -277,119 +277,18 @@ def _livestream_config(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _count(plan: Plan, *types: str) -> int:
-    return sum(1 for r in plan.resources if r.type in types)
-
-
-def _counts(plan: Plan) -> dict[str, int]:
-    from livestream import report
-
-    return {
-        "alarms": _count(plan, *report.METRIC_ALARMS),
-        "dashboards": _count(plan, *report.DASHBOARDS),
-        "budgets": _count(plan, *report.BUDGETS),
-        "secrets": _count(plan, "aws:secretsmanager/secret:Secret", "aws-native:secretsmanager:Secret"),
-        "kmsKeys": _count(plan, "aws:kms/key:Key", "aws-native:kms:Key"),
-    }
-
-
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _wire_channels(plan: Plan) -> list[ChannelUsage]:
-    """The cost model's channels from captured MediaLive channels (wire format)."""
-    from livestream import report
-    from livestream.cost import RESOLUTIONS, ChannelUsage
+def _wire_resources(plan: Plan) -> list[WireResource]:
+    """The plan's resources for the cost model: their inputs; MediaLive channels named after their Encoder."""
+    from livestream import cost, report
 
-    channels: list[ChannelUsage] = []
-    for channel in report.of_type(plan, report.MEDIALIVE_CHANNELS):
-        props = channel.inputs
-        resolution = str(report._get(props, "inputSpecification", "inputResolution") or "HD")
-        renditions: list[tuple[int, int, int]] = []
-        for video in report._list(report._get(props, "encoderSettings", "videoDescriptions")):
-            codec = report._get(video, "codecSettings") or {}
-            settings: Mapping[str, Any] = next(
-                (codec[k] for k in ("h264Settings", "h265Settings", "av1Settings") if isinstance(codec.get(k), Mapping)), {}
-            )
-            bitrate = _number(settings.get("bitrate")) or _number(settings.get("maxBitrate"))
-            height = _number(report._get(video, "height"))
-            width = _number(report._get(video, "width"))
-            if height and bitrate:
-                renditions.append((int(width or round(height * 16 / 9)), int(height), int(bitrate)))
-        channels.append(
-            ChannelUsage(
-                name=report._component_name(plan, channel),
-                pipeline=str(props.get("channelClass") or "STANDARD"),  # the provider's default class
-                input_resolution=resolution if resolution in RESOLUTIONS else "HD",
-                renditions=tuple(renditions) or ((1280, 720, 3_000_000),),
-                hours_per_month=WIRE_HOURS_PER_MONTH,
-            )
-        )
-    return channels
-
-
-LIFECYCLE_CONFIGS = (
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
-)
-
-
-def _wire_archive(plan: Plan) -> tuple[bool, int | None, int | None]:
-    """(found, expiry days, Glacier-after days) of the buckets the channels record into (s3:// or s3ssl:// destinations).
-
-    The earliest enabled expiration and transition win. Without a lifecycle the archive never
-    expires and stays in Standard; without any recording bucket the cost model's defaults stand.
-    """
-    from livestream import report
-
-    hosts = {
-        url.split("://", 1)[1].split("/", 1)[0]
-        for channel in report.of_type(plan, report.MEDIALIVE_CHANNELS)
-        for url in report._destination_urls(channel)
-        if url.startswith(("s3://", "s3ssl://"))
-    }
-    if not hosts:
-        return False, None, None
-    expirations: list[float] = []
-    transitions: list[float] = []
-    for config in report.of_type(plan, LIFECYCLE_CONFIGS):
-        if config.inputs.get("bucket") not in hosts:
-            continue
-        for rule in report._list(config.inputs.get("rules")):
-            if report._get(rule, "status") != "Enabled":
-                continue
-            days = _number(report._get(rule, "expiration", "days"))
-            if days:
-                expirations.append(days)
-            transitions += [d for t in report._list(report._get(rule, "transitions")) if (d := _number(report._get(t, "days")))]
-    return True, int(min(expirations)) if expirations else None, int(min(transitions)) if transitions else None
-
-
-def _wire_usage(plan: Plan, region: str) -> Usage:
-    from livestream import report
-    from livestream.cost import REGION_VIEWERS, Usage
-
-    classes = {d.inputs.get("priceClass") for d in report.of_type(plan, report.DISTRIBUTIONS)}
-    viewer_region = "us_europe" if "PriceClass_100" in classes else REGION_VIEWERS.get(region, "us_europe")
-    schedules = _count(plan, *report.SCHEDULES)
-    counts = _counts(plan)
-    usage = Usage(
-        region=region,
-        channels=tuple(_wire_channels(plan)),
-        viewer_hours_per_month=0.0,
-        viewer_region=viewer_region,
-        alarms=counts["alarms"],
-        dashboards=counts["dashboards"],
-        budgets=counts["budgets"],
-        secrets=counts["secrets"],
-        kms_keys=counts["kmsKeys"],
-        scheduler_invocations_per_month=round(schedules * 30.4),
-    )
-    found, expire_days, glacier_days = _wire_archive(plan)
-    if found:
-        usage = replace(usage, archive_retention_days=expire_days, glacier_after_days=glacier_days)
-    return usage
+    return [
+        cost.WireResource(r.type, report._component_name(plan, r) if r.type in cost.MEDIALIVE_CHANNELS else r.name, r.inputs)
+        for r in plan.resources
+    ]
 
 
 def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
@@ -412,6 +311,7 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
 
     region = str(plan.config.get("aws:region") or "us-east-1")
     raw = _livestream_config(plan)
+    resources = _wire_resources(plan)
     result: dict[str, Any] = {"notes": []}
     usage: Usage
     if "channels" in raw:
@@ -419,13 +319,13 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
             settings = config.load(raw, environment=stack, region=region, prefix="livestream:")
         except config.ConfigError as error:
             raise PlanError("config", str(error), key=error.key) from None
-        counts = _counts(plan)
+        counts = cost.resource_counts(resources)
         usage = cost.usage_from_settings(
             settings,
             alarms=counts["alarms"],
             dashboards=counts["dashboards"],
             budgets=counts["budgets"],
-            kms_keys=counts["kmsKeys"],
+            kms_keys=counts["kms_keys"],
         )
         if counts["secrets"]:
             usage = replace(usage, secrets=counts["secrets"])
@@ -436,8 +336,8 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
         )
         result["latency"] = {c.name: latency.for_channel(c).as_dict() for c in settings.channels}
         result["latencyBasis"] = "settings"
-    elif _count(plan, *_medialive_types()):
-        usage = _wire_usage(plan, region)
+    elif any(r.type in cost.MEDIALIVE_CHANNELS for r in resources):
+        usage = cost.usage_from_wire(resources, region=region, hours_per_month=WIRE_HOURS_PER_MONTH, viewer_hours_per_month=0.0)
         basis = "resources"
         cost_note = (
             "derived from the plan's resources: the stack config has no livestream:channels, so nothing says how long "
@@ -467,12 +367,6 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
         raise PlanError("prices", f"cannot price the plan: {error}") from None
     result["cost"] = {**estimate.as_dict(), "basis": basis, "note": cost_note}
     return result
-
-
-def _medialive_types() -> tuple[str, ...]:
-    from livestream import report
-
-    return report.MEDIALIVE_CHANNELS
 
 
 # --- the report -----------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 Pure module: the standard library, the ladder and the settings types only (no Pulumi), so the
 CLI's `plan`, the policy pack's monthly-cost limit and the bench scripts can all use it.
 
+Usage comes from validated settings (`usage_from_settings`) or from any program's resources in
+wire format (`usage_from_wire`: what `livestream plan` captured, or what a policy pack sees).
+
 Prices are data: `livestream/data/prices.json` holds us-east-1 figures (`base`), per-region uplift
 factors and explicit figures (`regions`), and the modelling assumptions (`assumptions`). Each
 figure has a value, unit, source, date and, where nothing could be sourced, `"estimate": true`.
@@ -61,13 +64,13 @@ from __future__ import annotations
 import json
 import math
 import zoneinfo
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from livestream import ladder as ladders
 from livestream.config import ChannelSettings, ScheduleSettings, Settings, UsageSettings
@@ -758,6 +761,7 @@ def _scheduled_hours(schedule: ScheduleSettings) -> float:
     return float(cron.monthly_channel_hours(schedule.start, schedule.stop, schedule.timezone, year=SCHEDULE_YEAR))
 
 
+@lru_cache(maxsize=64)
 def _monthly_fires(expression: str, timezone: str) -> float:
     """Average fires per calendar month of SCHEDULE_YEAR, in the schedule's timezone."""
     from livestream import cron
@@ -802,12 +806,16 @@ def scheduler_invocations(schedule: ScheduleSettings) -> int:
     return round(firings)
 
 
-def viewer_region_for(settings: Settings) -> str:
+def _viewer_region(price_classes: Iterable[Any], region: str) -> str:
     """PriceClass_100 serves everyone from North America / Europe edges, billed at that rate;
     otherwise viewers are assumed to be near the platform's region."""
-    if settings.cdn.price_class == "PriceClass_100":
+    if "PriceClass_100" in price_classes:
         return "us_europe"
-    return REGION_VIEWERS.get(settings.region, "us_europe")
+    return REGION_VIEWERS.get(region, "us_europe")
+
+
+def viewer_region_for(settings: Settings) -> str:
+    return _viewer_region((settings.cdn.price_class,), settings.region)
 
 
 def usage_from_settings(
@@ -835,3 +843,224 @@ def usage_from_settings(
         scheduler_invocations_per_month=invocations,
         lambda_invocations_per_month=invocations,
     )
+
+
+# --- from wire-format resources ---------------------------------------------------------------
+#
+# Any program's resources as the engine sends them (type tokens, camelCase properties, plain data):
+# `livestream plan` passes the inputs it captured, the policy pack's monthly-cost rule what it sees.
+
+MEDIALIVE_CHANNELS = ("aws:medialive/channel:Channel", "aws-native:medialive:Channel")
+DISTRIBUTIONS = ("aws:cloudfront/distribution:Distribution", "aws-native:cloudfront:Distribution")
+BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws-native:s3:Bucket")
+LIFECYCLE_CONFIGS = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
+SCHEDULES = ("aws:scheduler/schedule:Schedule",)
+FUNCTIONS = ("aws:lambda/function:Function",)
+METRIC_ALARMS = ("aws:cloudwatch/metricAlarm:MetricAlarm",)
+DASHBOARDS = ("aws:cloudwatch/dashboard:Dashboard",)
+BUDGETS = ("aws:budgets/budget:Budget",)
+SECRETS = ("aws:secretsmanager/secret:Secret", "aws-native:secretsmanager:Secret")
+KMS_KEYS = ("aws:kms/key:Key", "aws-native:kms:Key")
+# Usage fields that count resources, and the resources they count.
+COUNTED = {
+    "alarms": METRIC_ALARMS,
+    "dashboards": DASHBOARDS,
+    "budgets": BUDGETS,
+    "secrets": SECRETS,
+    "kms_keys": KMS_KEYS,
+}
+# Lines a rendition without an explicit height reaches: it follows the source, bounded by the input class.
+INPUT_CLASS_LINES = {"SD": 576, "HD": 1080, "UHD": 2160}
+UNREAD_LADDER = ((1280, 720, 3_000_000),)  # a channel without a readable video description is priced as one 720p rung
+_ARCHIVE_SCHEMES = ("s3://", "s3ssl://")
+
+
+class WireResource(NamedTuple):
+    """One resource in wire format: its type token, the name the estimate shows, its properties (plain data)."""
+
+    type: str
+    name: str
+    props: Mapping[str, Any]
+
+
+def _get(value: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, Sequence) and not isinstance(value, str | bytes) else []
+
+
+def _wire_number(value: Any) -> float | None:
+    """Wire numbers are floats; some providers take numbers as strings."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _of_type(resources: Iterable[WireResource], types: Sequence[str]) -> list[WireResource]:
+    return [r for r in resources if r.type in types]
+
+
+def firings_per_month(expression: Any, timezone: str = "UTC") -> float:
+    """Average monthly firings of an EventBridge Scheduler expression in `timezone` (`livestream.cron`, over
+    SCHEDULE_YEAR). A one-time at() fires once; an expression the parser refuses counts nothing, an
+    unknown timezone counts in UTC."""
+    text = str(expression or "").strip()
+    if text.startswith("at("):
+        return 1.0
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone = "UTC"
+    try:
+        return _monthly_fires(text, timezone)
+    except ValueError:
+        return 0.0
+
+
+def wire_renditions(props: Mapping[str, Any]) -> tuple[tuple[int, int, int], ...]:
+    """(width, height, video bps) per encoded video description of a MediaLive channel; frame captures are skipped.
+
+    A rendition without a height follows the source, up to the input class's lines; without a width it is
+    16:9; without bitrate or maxBitrate it counts 0 bps (MediaLive still bills the encode).
+    """
+    resolution = _get(props, "inputSpecification", "inputResolution")
+    source_lines = INPUT_CLASS_LINES.get(str(resolution), INPUT_CLASS_LINES["HD"])
+    found: list[tuple[int, int, int]] = []
+    for description in _items(_get(props, "encoderSettings", "videoDescriptions")):
+        codec = _get(description, "codecSettings") or {}
+        if _get(codec, "frameCaptureSettings") is not None:
+            continue
+        settings = next((s for k in ("h264Settings", "h265Settings", "av1Settings") if (s := _get(codec, k))), {})
+        bitrate = _wire_number(_get(settings, "bitrate")) or _wire_number(_get(settings, "maxBitrate"))
+        height = int(_wire_number(_get(description, "height")) or source_lines)
+        width = int(_wire_number(_get(description, "width")) or round(height * 16 / 9))
+        found.append((width, height, int(bitrate or 0)))
+    return tuple(found)
+
+
+def _wire_channel(channel: WireResource, hours_per_month: float) -> ChannelUsage:
+    resolution = str(_get(channel.props, "inputSpecification", "inputResolution") or "HD")
+    return ChannelUsage(
+        name=channel.name,
+        pipeline=str(_get(channel.props, "channelClass") or "STANDARD"),  # MediaLive's default class
+        input_resolution=resolution if resolution in RESOLUTIONS else "HD",
+        renditions=wire_renditions(channel.props) or UNREAD_LADDER,
+        hours_per_month=hours_per_month,
+    )
+
+
+def _arn_resource(value: Any) -> str | None:
+    """A bucket reference by name or by ARN (`arn:aws:s3:::name`), as its name."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value.split(":", 5)[-1] if value.startswith("arn:") else value
+
+
+def _archive_lifecycle(resources: Sequence[WireResource]) -> tuple[bool, int | None, int | None]:
+    """(found, expiry days, Glacier-after days) of the buckets the channels record into (s3:// or s3ssl:// destinations).
+
+    A lifecycle configuration applies when its bucket is a destination host, or another name (id, ARN) of
+    the bucket resource that host names. The earliest enabled expiration and transition win. Without a
+    lifecycle the archive never expires and stays in Standard; without any recording the model's defaults stand.
+    """
+    hosts = {
+        url.split("://", 1)[1].split("/", 1)[0]
+        for channel in _of_type(resources, MEDIALIVE_CHANNELS)
+        for destination in _items(_get(channel.props, "destinations"))
+        for setting in _items(_get(destination, "settings"))
+        if isinstance(url := _get(setting, "url"), str) and url.startswith(_ARCHIVE_SCHEMES)
+    }
+    if not hosts:
+        return False, None, None
+    names = set(hosts)
+    for bucket in _of_type(resources, BUCKETS):
+        aliases = {a for key in ("bucket", "bucketName", "id", "arn") if (a := _arn_resource(_get(bucket.props, key)))}
+        if aliases & hosts:
+            names |= aliases
+    expirations: list[float] = []
+    transitions: list[float] = []
+    for config in _of_type(resources, LIFECYCLE_CONFIGS):
+        if _arn_resource(_get(config.props, "bucket")) not in names:
+            continue
+        for rule in _items(_get(config.props, "rules")):
+            if _get(rule, "status") != "Enabled":
+                continue
+            if days := _wire_number(_get(rule, "expiration", "days")):
+                expirations.append(days)
+            transitions += [d for t in _items(_get(rule, "transitions")) if (d := _wire_number(_get(t, "days"))) is not None]
+    return True, int(min(expirations)) if expirations else None, int(min(transitions)) if transitions else None
+
+
+def _schedule_firings(resources: Sequence[WireResource]) -> tuple[float, float]:
+    """Monthly firings of the enabled schedules: all of them, and those that invoke a Lambda function."""
+    function_arns = {arn for f in _of_type(resources, FUNCTIONS) if isinstance(arn := _get(f.props, "arn"), str) and arn}
+    total = to_lambda = 0.0
+    for schedule in _of_type(resources, SCHEDULES):
+        props = schedule.props
+        if _get(props, "state") == "DISABLED":
+            continue
+        firings = firings_per_month(_get(props, "scheduleExpression"), str(_get(props, "scheduleExpressionTimezone") or "UTC"))
+        total += firings
+        target = str(_get(props, "target", "arn") or "")
+        if ":lambda:" in target or any(target.startswith(arn) for arn in function_arns):
+            to_lambda += firings
+    return total, to_lambda
+
+
+def resource_counts(resources: Iterable[WireResource]) -> dict[str, int]:
+    """How many of each separately billed resource there are, by `Usage` field (`COUNTED`)."""
+    types = [r.type for r in resources]
+    return {name: sum(1 for t in types if t in tokens) for name, tokens in COUNTED.items()}
+
+
+def usage_from_wire(
+    resources: Iterable[WireResource],
+    *,
+    region: str,
+    hours_per_month: float,
+    viewer_hours_per_month: float,
+    watched_kbps: float = 1500.0,
+    viewer_region: str | None = None,
+) -> Usage:
+    """The usage a set of wire-format resources implies.
+
+    From the resources: MediaLive channels (pipeline class, input class, ladder; by name), the recording
+    buckets' lifecycle, schedule firings (from their expressions; those targeting Lambda invoke it) and
+    the counted resources. From the caller: the region, the hours each channel runs, viewing, and the
+    viewers' CloudFront price group (default: PriceClass_100 means us_europe, otherwise near `region`).
+    """
+    resources = list(resources)
+    channels = sorted(_of_type(resources, MEDIALIVE_CHANNELS), key=lambda r: r.name)
+    if not viewer_region:
+        classes = {
+            _get(d.props, "priceClass") or _get(d.props, "distributionConfig", "priceClass")
+            for d in _of_type(resources, DISTRIBUTIONS)
+        }
+        viewer_region = _viewer_region(classes, region)
+    firings, lambda_firings = _schedule_firings(resources)
+    usage = Usage(
+        region=region,
+        channels=tuple(_wire_channel(c, hours_per_month) for c in channels),
+        viewer_hours_per_month=viewer_hours_per_month,
+        watched_kbps=watched_kbps,
+        viewer_region=viewer_region,
+        scheduler_invocations_per_month=round(firings),
+        lambda_invocations_per_month=round(lambda_firings),
+        **resource_counts(resources),
+    )
+    found, expire_days, glacier_days = _archive_lifecycle(resources)
+    return replace(usage, archive_retention_days=expire_days, glacier_after_days=glacier_days) if found else usage

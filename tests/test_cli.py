@@ -275,6 +275,19 @@ def test_runs_on_a_second_project_directory(two_channels: cli.PlanReport, capsys
     assert document["exports"]["ingestUrls"] == "[secret]"
 
 
+def test_resources_basis_reads_the_plan_as_the_policy_pack_does(two_channels: cli.PlanReport) -> None:
+    cost = two_channels.document["cost"]
+    assert cost["assumptions"]["channelHours"] == {"studio-studio-a": 730.0, "studio-studio-b": 730.0}  # Encoder names
+    assert cost["assumptions"]["pipelines"] == {"studio-studio-a": "STANDARD", "studio-studio-b": "SINGLE_PIPELINE"}
+    assert (cost["assumptions"]["archiveRetentionDays"], cost["assumptions"]["glacierAfterDays"]) == (90, 30)
+    items = {i["name"]: i["detail"] for i in cost["items"]}
+    # One schedule, the daily "still running" notice cron(0 3 * * ? *), invoking the control function.
+    daily = round(365 / 12)
+    assert items["EventBridge Scheduler"].startswith(f"{daily} invocations")
+    assert items["Lambda"].startswith(f"{daily} invocations")
+    assert items["Secrets Manager"].startswith("1 secrets") and items["KMS keys"].startswith("2 customer managed keys")
+
+
 def test_cost_is_not_applicable_without_live_channels(secret_outputs: dict[str, str]) -> None:
     document = json.loads(secret_outputs["json"])
     assert set(document) >= CONTRACT_KEYS

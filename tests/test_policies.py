@@ -24,8 +24,9 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from livestream import cost as cost_model
 from livestream import offline, verdicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -793,12 +794,12 @@ def test_monthly_cost_above_the_limit_is_itemised() -> None:
     assert where is None and "above this stack's ceiling of $50.00" in message and "MediaLive" in message
 
 
-def test_monthly_cost_usage_is_read_from_the_resources() -> None:
-    cost = importlib.import_module("livestream_policies.cost")
-    resources = [
-        PolicyResource(
+def policy_resources(specs: Sequence[Mapping[str, Any]]) -> list[PolicyResource]:
+    """Resources as a stack policy receives them (outputs behind the analyzer's proxy, property dependencies linked)."""
+    by_name = {
+        s["name"]: PolicyResource(
             s["type"],
-            unknown_checking_proxy(copy.deepcopy(s["props"])),
+            unknown_checking_proxy(copy.deepcopy(dict(s["props"]))),
             urn(s["type"], s["name"]),
             s["name"],
             options(),
@@ -807,16 +808,54 @@ def test_monthly_cost_usage_is_read_from_the_resources() -> None:
             [],
             {},
         )
-        for s in [*cost_stack(), budget()]
-    ]
+        for s in specs
+    }
+    for s in specs:
+        by_name[s["name"]].property_dependencies = {k: [by_name[d] for d in v] for k, v in s["prop_deps"].items()}
+    return list(by_name.values())
+
+
+def usage_of(specs: Sequence[Mapping[str, Any]], **config: Any) -> Any:
+    return importlib.import_module("livestream_policies.cost").usage_from_resources(
+        policy_resources(specs), config_for("monthly-cost-limit", config)
+    )
+
+
+def test_monthly_cost_usage_is_read_from_the_resources() -> None:
+    cost = importlib.import_module("livestream_policies.cost")
+    resources = policy_resources([*cost_stack(), budget()])
     usage = cost.usage_from_resources(resources, config_for("monthly-cost-limit", {"viewerHoursPerMonth": 10}))
     [ch] = usage.channels
     assert (ch.pipeline, ch.input_resolution, ch.hours_per_month) == ("SINGLE_PIPELINE", "SD", 120.0)
     assert ch.renditions[0] == (854, 480, 1_500_000)
     assert (usage.region, usage.archive_retention_days, usage.glacier_after_days, usage.budgets) == ("us-east-1", 7, None, 1)
     assert usage.scheduler_invocations_per_month == usage.lambda_invocations_per_month == 8760
-    assert cost.firings_per_month("cron(0 19 * * ? *)") == pytest.approx(30.4, abs=0.1)
-    assert cost.firings_per_month("cron(0/15 9-17 ? * MON-FRI *)") == pytest.approx(4 * 9 * 5 * 30.42 / 7, rel=0.01)
+    assert cost_model.firings_per_month("cron(0 19 * * ? *)") == pytest.approx(30.4, abs=0.1)
+    assert cost_model.firings_per_month("cron(0/15 9-17 ? * MON-FRI *)") == pytest.approx(4 * 9 * 5 * 30.42 / 7, rel=0.01)
+
+
+def test_monthly_cost_counts_what_bills_like_the_cli() -> None:
+    kms = res("aws:kms/key:Key", "key", {"arn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1"})
+    secret = res("aws-native:secretsmanager:Secret", "srt", {})
+    usage = usage_of([*cost_stack(), kms, secret])
+    assert (usage.kms_keys, usage.secrets) == (1, 1)
+
+
+def test_monthly_cost_usage_during_preview() -> None:
+    # A value the cost model prices a channel by is unknown: the rule cannot run (the analyzer notes it).
+    with pytest.raises(UnknownValueError):
+        usage_of([channel(channelClass=UNKNOWN_STRING_VALUE)])
+    # Other unknowns are left out: the packager's ingest URL and the lifecycle's bucket (named by its dependency).
+    destinations = [
+        {"id": "archive", "settings": [{"url": "s3ssl://archive-0a1b2c3/main/pipeline0/main"}]},
+        {"id": "packager", "settings": [{"url": UNKNOWN_STRING_VALUE}]},
+    ]
+    rules = lifecycle("archive", expire=30.0, glacier=7.0)
+    rules["props"]["bucket"] = UNKNOWN_STRING_VALUE
+    rules["prop_deps"] = {"bucket": ["archive"]}
+    usage = usage_of([channel(destinations=destinations), bucket("archive"), rules], region="us-east-1")
+    assert (usage.archive_retention_days, usage.glacier_after_days) == (30, 7)
+    assert usage.channels[0].renditions[0] == (854, 480, 1_500_000)
 
 
 # --- security ---------------------------------------------------------------------------------------

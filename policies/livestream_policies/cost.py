@@ -7,12 +7,15 @@ uses the pure cost model `livestream.cost` — the only thing this pack imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
+
+if TYPE_CHECKING:
+    from livestream.cost import Usage
 
 INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
 INPUT_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
@@ -115,7 +118,7 @@ def renditions(props: Mapping[str, Any]) -> list[tuple[str, float | None, float 
         codec = w.get(description, "codecSettings", default={})
         if w.get(codec, "frameCaptureSettings") is not None:
             continue
-        settings = w.get(codec, "h264Settings") or w.get(codec, "h265Settings") or {}
+        settings = w.get(codec, "h264Settings") or w.get(codec, "h265Settings") or w.get(codec, "av1Settings") or {}
         bitrate = w.number(w.get(settings, "bitrate")) or w.number(w.get(settings, "maxBitrate"))
         found.append(
             (
@@ -503,69 +506,6 @@ budget_exists = w.stack_policy(
 
 # --- monthly-cost-limit -----------------------------------------------------------------------
 
-HOURS_PER_MONTH = 730.0
-_RATE_MINUTES = {"minute": 1, "minutes": 1, "hour": 60, "hours": 60, "day": 1440, "days": 1440}
-
-
-_DAY_NAMES = {name: i + 1 for i, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
-_MONTH_NAMES = {
-    name: i + 1 for i, name in enumerate(("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"))
-}
-
-
-def _field_count(field: str, low: int, high: int, names: Mapping[str, int] | None = None) -> float:
-    """How many values a cron field selects (L, W and # count as one value)."""
-
-    def value(token: str) -> int | None:
-        token = token.upper()
-        return int(token) if token.isdigit() else (names or {}).get(token)
-
-    total = 0.0
-    for part in field.split(","):
-        base, _, step = part.partition("/")
-        stride = int(step) if step.isdigit() and int(step) > 0 else 1
-        if base in ("*", "?"):
-            start, end = low, high
-        elif "-" in base:
-            first, last = (value(t) for t in base.split("-", 1))
-            if first is None or last is None:
-                total += 1
-                continue
-            start, end = first, last
-        elif value(base) is not None:
-            start = end = int(value(base) or 0)
-            end = high if step else end
-        else:
-            total += 1  # L, W, 3#2 ...: one day
-            continue
-        total += len(range(start, end + 1, stride))
-    return total
-
-
-def firings_per_month(expression: Any) -> float:
-    """Approximate monthly firings of an EventBridge Scheduler expression (rate, cron; at() fires once)."""
-    text = str(expression or "").strip()
-    if text.startswith("rate(") and text.endswith(")"):
-        value, _, unit = text[5:-1].strip().partition(" ")
-        minutes = _RATE_MINUTES.get(unit.strip())
-        return HOURS_PER_MONTH * 60 / (float(value) * minutes) if value.isdigit() and minutes and float(value) > 0 else 0.0
-    if text.startswith("cron(") and text.endswith(")"):
-        fields = text[5:-1].split()
-        if len(fields) != 6:
-            return 0.0
-        minutes, hours, dom, month, dow, _ = fields
-        per_day = _field_count(minutes, 0, 59) * _field_count(hours, 0, 23)
-        days_per_month = HOURS_PER_MONTH / 24
-        if dom in ("*", "?") and dow in ("*", "?"):
-            days = days_per_month
-        elif dom == "?":
-            weekly = not any(c in dow for c in "L#")
-            days = _field_count(dow, 1, 7, _DAY_NAMES) * (days_per_month / 7 if weekly else 1)
-        else:
-            days = min(_field_count(dom, 1, 31), days_per_month)
-        return per_day * days * _field_count(month, 1, 12, _MONTH_NAMES) / 12
-    return 1.0 if text.startswith("at(") else 0.0
-
 
 def _region(resources: list[PolicyResource], configured: str) -> str:
     if configured:
@@ -581,83 +521,50 @@ def _region(resources: list[PolicyResource], configured: str) -> str:
     return "us-east-1"
 
 
-def _channel_usage(channel: PolicyResource, hours: float, channel_usage: Any) -> Any:
-    props = channel.props
-    resolution = str(w.get(props, "inputSpecification", "inputResolution") or "HD")
-    lines = INPUT_CLASS_LINES.get(resolution, 1080)
-    ladder = []
-    for _, width, height, bitrate in renditions(props):
-        h = int(height or lines)
-        ladder.append((int(width or round(h * 16 / 9)), h, int(bitrate or 0)))
-    return channel_usage(
-        name=channel.name,
-        pipeline=str(w.get(props, "channelClass") or "STANDARD"),
-        input_resolution=resolution if resolution in INPUT_RESOLUTIONS else "HD",
-        renditions=tuple(ladder) or ((1280, 720, 3_000_000),),
-        hours_per_month=hours,
-    )
+# What the cost model reads to price a MediaLive channel. Unknown during preview, it raises, and the
+# analyzer notes that the rule could not run; any other unknown value is left out of the estimate.
+_PRICED_CHANNEL_PATHS = (("channelClass",), ("inputSpecification", "inputResolution"), ("encoderSettings", "videoDescriptions"))
+_UNKNOWN = object()
 
 
-def _archive_days(resources: list[PolicyResource]) -> tuple[bool, int | None, int | None]:
-    """(found, expiration days, Glacier-after days) of the buckets MediaLive records into."""
-    expirations: list[float] = []
-    transitions: list[float] = []
-    found = False
-    for bucket in w.archive_buckets(resources):
-        found = True
-        for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket):
-            for rule in w.known(lambda c=config: w.plain(w.items(c.props, "rules")), []):
-                if rule.get("status") != "Enabled":
-                    continue
-                days = w.number(w.get(rule, "expiration", "days"))
-                if days:
-                    expirations.append(days)
-                transitions += [d for d in (w.number(w.get(t, "days")) for t in w.items(rule, "transitions")) if d is not None]
-    return found, int(min(expirations)) if expirations else None, int(min(transitions)) if transitions else None
+def _known_copy(value: Any) -> Any:
+    """A deep copy made of dicts and lists, without the entries that are unknown during preview."""
+    if w.is_map(value):
+        entries = ((str(k), w.known(lambda k=k: value[k], _UNKNOWN)) for k in value)
+        return {k: _known_copy(v) for k, v in entries if v is not _UNKNOWN}
+    if w.is_list(value):
+        entries = (w.known(lambda i=i: value[i], _UNKNOWN) for i in range(len(value)))
+        return [_known_copy(v) for v in entries if v is not _UNKNOWN]
+    return value
 
 
-def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, Any]) -> Any:
-    """The cost model's `Usage` for a stack: channels, ladders and counts from the resources, the rest from config."""
-    from livestream.cost import REGION_VIEWERS, ChannelUsage, Usage
+def _wire_props(resource: PolicyResource, channel_types: Sequence[str]) -> dict[str, Any]:
+    props = resource.props
+    if resource.resource_type in channel_types:
+        for path in _PRICED_CHANNEL_PATHS:
+            w.plain(w.get(props, *path))  # raises while unknown
+    copied: dict[str, Any] = _known_copy(props)
+    if "bucket" not in copied:  # unknown during preview: the property dependency names the bucket
+        deps = (resource.property_dependencies or {}).get("bucket") or []
+        names = sorted(n for d in deps for n in w.bucket_names(d))
+        if names:
+            copied["bucket"] = names[0]
+    return copied
 
-    region = _region(resources, str(config["region"]))
-    hours = float(config["hoursPerMonth"])
-    channels = tuple(_channel_usage(c, hours, ChannelUsage) for c in w.of_type(resources, w.MEDIALIVE_CHANNELS))
-    viewer_region = str(config["viewerRegion"])
-    if not viewer_region:
-        classes = {
-            w.known(lambda d=d: w.get(d.props, "priceClass") or w.get(d.props, "distributionConfig", "priceClass"), None)
-            for d in w.of_type(resources, w.DISTRIBUTIONS)
-        }
-        viewer_region = "us_europe" if "PriceClass_100" in classes else REGION_VIEWERS.get(region, "us_europe")
-    found, expire_days, glacier_days = _archive_days(resources)
-    schedule_firings = 0.0
-    lambda_firings = 0.0
-    function_arns = {a for f in w.of_type(resources, w.LAMBDA_FUNCTIONS) for a in w.reference_values(f, "arn")}
-    for schedule in w.of_type(resources, w.SCHEDULES):
-        if w.known(lambda s=schedule: w.get(s.props, "state"), None) == "DISABLED":
-            continue
-        firings = firings_per_month(w.known(lambda s=schedule: w.get(s.props, "scheduleExpression"), None))
-        schedule_firings += firings
-        target = str(w.known(lambda s=schedule: w.get(s.props, "target", "arn"), "") or "")
-        if ":lambda:" in target or any(target.startswith(a) for a in function_arns):
-            lambda_firings += firings
-    extra: dict[str, Any] = {}
-    if found:
-        extra = {"archive_retention_days": expire_days, "glacier_after_days": glacier_days}
-    return Usage(
-        region=region,
-        channels=channels,
+
+def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, Any]) -> Usage:
+    """The cost model's `Usage` for a stack (`livestream.cost.usage_from_wire`): channels, ladders, archive lifecycle,
+    schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
+    from livestream import cost
+
+    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, cost.MEDIALIVE_CHANNELS)) for r in resources]
+    return cost.usage_from_wire(
+        records,
+        region=_region(resources, str(config["region"])),
+        hours_per_month=float(config["hoursPerMonth"]),
         viewer_hours_per_month=float(config["viewerHoursPerMonth"]),
         watched_kbps=float(config["watchedKbps"]),
-        viewer_region=viewer_region,
-        alarms=len(w.of_type(resources, w.METRIC_ALARMS)),
-        dashboards=len(w.of_type(resources, w.DASHBOARDS)),
-        budgets=len(w.of_type(resources, w.BUDGETS)),
-        secrets=len(w.of_type(resources, w.SECRETS)),
-        scheduler_invocations_per_month=round(schedule_firings),
-        lambda_invocations_per_month=round(lambda_firings),
-        **extra,
+        viewer_region=str(config["viewerRegion"]) or None,
     )
 
 
