@@ -28,6 +28,7 @@ import pulumi
 
 PLATFORM_TAG = "livestream:platform"
 ENVIRONMENT_TAG = "livestream:environment"
+MANDATORY_TAGS = frozenset({PLATFORM_TAG, ENVIRONMENT_TAG})  # budgets and cost reports filter on them
 
 TagShape = Literal["map", "list"]
 
@@ -80,7 +81,6 @@ def merge(existing: Any, tags: Mapping[str, str], shape: TagShape, *, mandatory:
 def transformation(tags: Mapping[str, str]) -> pulumi.ResourceTransformation:
     """A resource transformation adding `tags` to every custom resource whose class takes tags."""
     wanted = dict(tags)
-    mandatory = frozenset({PLATFORM_TAG, ENVIRONMENT_TAG})
 
     def add_tags(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
         if not isinstance(args.resource, pulumi.CustomResource) or isinstance(args.resource, pulumi.ProviderResource):
@@ -90,7 +90,7 @@ def transformation(tags: Mapping[str, str]) -> pulumi.ResourceTransformation:
         if shape is None:
             return None
         props = dict(args.props)
-        props["tags"] = merge(props.get("tags"), wanted, shape, mandatory=mandatory)
+        props["tags"] = merge(props.get("tags"), wanted, shape, mandatory=MANDATORY_TAGS)
         return pulumi.ResourceTransformationResult(props, args.opts)
 
     return add_tags
