@@ -286,7 +286,7 @@ def _wire_resources(plan: Plan) -> list[WireResource]:
     from livestream import cost, report
 
     return [
-        cost.WireResource(r.type, report._component_name(plan, r) if r.type in cost.MEDIALIVE_CHANNELS else r.name, r.inputs)
+        cost.WireResource(r.type, report.component_name(plan, r) if r.type in cost.MEDIALIVE_CHANNELS else r.name, r.inputs)
         for r in plan.resources
     ]
 
@@ -299,9 +299,9 @@ def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
     low_latency: dict[str, bool] = {}
     for endpoint in report.of_type(plan, report.PACKAGER_ENDPOINTS):
         name = str(endpoint.inputs.get("channelName") or endpoint.name)
-        segment = _number(report._get(endpoint.inputs, "segment", "segmentDurationSeconds")) or 6.0  # the service default
+        segment = _number(report.get(endpoint.inputs, "segment", "segmentDurationSeconds")) or 6.0  # the service default
         segments[name] = min(segments.get(name, segment), segment)
-        low_latency[name] = low_latency.get(name, False) or bool(report._list(endpoint.inputs.get("lowLatencyHlsManifests")))
+        low_latency[name] = low_latency.get(name, False) or bool(report.as_list(endpoint.inputs.get("lowLatencyHlsManifests")))
     return {name: latency.estimate(max(1, round(segments[name])), low_latency_hls=low_latency[name]) for name in sorted(segments)}
 
 

@@ -341,14 +341,15 @@ def _node_id(prefix: str, index: int) -> str:
     return f"{prefix}{index}"
 
 
-def _component_name(plan: Plan, resource: PlannedResource) -> str:
+def component_name(plan: Plan, resource: PlannedResource) -> str:
     """The owning component's name when the resource sits in one (Encoder `live-dev-main`), else its own."""
     parents = {r.urn: r for r in plan.resources}
     parent = parents.get(resource.parent or "")
     return parent.name if parent is not None and not parent.custom else resource.name
 
 
-def _get(value: Any, *path: str) -> Any:
+def get(value: Any, *path: str) -> Any:
+    """The value at `path` in nested wire-format mappings, or None where a step is missing."""
     for key in path:
         if not isinstance(value, Mapping):
             return None
@@ -356,7 +357,8 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A wire-format list as a list; anything else as an empty one."""
     return list(value) if isinstance(value, list | tuple) else []
 
 
@@ -368,8 +370,8 @@ def _ingest_protocols(plan: Plan, channel: PlannedResource) -> list[str]:
     inputs = of_type(plan, MEDIALIVE_INPUTS)
     names = {"RTMP_PUSH": "RTMP", "SRT_LISTENER": "SRT", "SRT_CALLER": "SRT", "RTP_PUSH": "RTP", "RTMP_PULL": "RTMP pull"}
     found: list[str] = []
-    for attachment in _list(channel.inputs.get("inputAttachments")):
-        input_id = _get(attachment, "inputId")
+    for attachment in as_list(channel.inputs.get("inputAttachments")):
+        input_id = get(attachment, "inputId")
         for item in inputs:
             ids = {item.outputs.get("id"), item.outputs.get("awsId"), item.outputs.get("inputId")}
             if input_id in ids:
@@ -382,9 +384,9 @@ def _ingest_protocols(plan: Plan, channel: PlannedResource) -> list[str]:
 
 def _destination_urls(channel: PlannedResource) -> list[str]:
     urls: list[str] = []
-    for destination in _list(channel.inputs.get("destinations")):
-        urls += [str(_get(s, "url")) for s in _list(_get(destination, "settings")) if _get(s, "url")]
-        urls += [str(_get(s, "url")) for s in _list(_get(destination, "mediaPackageSettings")) if _get(s, "url")]
+    for destination in as_list(channel.inputs.get("destinations")):
+        urls += [str(get(s, "url")) for s in as_list(get(destination, "settings")) if get(s, "url")]
+        urls += [str(get(s, "url")) for s in as_list(get(destination, "mediaPackageSettings")) if get(s, "url")]
     return urls
 
 
@@ -414,12 +416,12 @@ def render_mermaid(plan: Plan) -> str:
         node = _node_id("enc", i)
         encoder_ids[channel.urn] = node
         pipeline = str(channel.inputs.get("channelClass") or "STANDARD")
-        videos = _list(_get(channel.inputs, "encoderSettings", "videoDescriptions"))
+        videos = as_list(get(channel.inputs, "encoderSettings", "videoDescriptions"))
         heights = [float(v["height"]) for v in videos if isinstance(v, Mapping) and isinstance(v.get("height"), int | float)]
         ladder = _n(len(videos), "rendition") + (f", top {_height(max(heights))}" if heights else "")
         protocols = _ingest_protocols(plan, channel)
         encoder_protocols[channel.urn] = protocols
-        label = f"Encoder {_component_name(plan, channel)}<br/>MediaLive {pipeline}<br/>{ladder}"
+        label = f"Encoder {component_name(plan, channel)}<br/>MediaLive {pipeline}<br/>{ladder}"
         lines.append(f"  {node}[{_quote(label)}]")
     if channels:
         lines.insert(1, f"  broadcaster([{_quote('Broadcaster<br/>phone / OBS / RTMP or SRT encoder')}])")
@@ -438,10 +440,10 @@ def render_mermaid(plan: Plan) -> str:
             if endpoint.inputs.get("channelGroupName") != name:
                 continue
             for key, kind in (("hlsManifests", "HLS"), ("lowLatencyHlsManifests", "LL-HLS"), ("dashManifests", "DASH")):
-                if _list(endpoint.inputs.get(key)) and kind not in kinds:
+                if as_list(endpoint.inputs.get(key)) and kind not in kinds:
                     kinds.append(kind)
         detail = _n(len(members), "channel") + (f", {' + '.join(kinds)} endpoints" if kinds else "")
-        label = f"Packager {_component_name(plan, group)}<br/>MediaPackage v2 channel group<br/>{detail}"
+        label = f"Packager {component_name(plan, group)}<br/>MediaPackage v2 channel group<br/>{detail}"
         lines.append(f"  {node}[{_quote(label)}]")
     for channel in channels:
         urls = [u for u in _destination_urls(channel) if "mediapackage" in u or u.startswith("https://")]
@@ -455,14 +457,15 @@ def render_mermaid(plan: Plan) -> str:
     for i, distribution in enumerate(distributions, 1):
         node = _node_id("cdn", i)
         cdn_ids.append(node)
-        price_class = distribution.inputs.get("priceClass") or _get(distribution.inputs, "distributionConfig", "priceClass")
-        origins = _list(distribution.inputs.get("origins")) or _list(_get(distribution.inputs, "distributionConfig", "origins"))
-        oac = any(_get(o, "originAccessControlId") for o in origins)
-        label = f"Cdn {_component_name(plan, distribution)}<br/>CloudFront" + (" + OAC" if oac else "")
+        inputs = distribution.inputs  # classic, or aws-native with everything under distributionConfig
+        price_class = get(inputs, "priceClass") or get(inputs, "distributionConfig", "priceClass")
+        origins = as_list(get(inputs, "origins")) or as_list(get(inputs, "distributionConfig", "origins"))
+        oac = any(get(o, "originAccessControlId") for o in origins)
+        label = f"Cdn {component_name(plan, distribution)}<br/>CloudFront" + (" + OAC" if oac else "")
         if price_class:
             label += f"<br/>{price_class}"
         lines.append(f"  {node}[{_quote(label)}]")
-        domains = [str(_get(o, "domainName") or "") for o in origins]
+        domains = [str(get(o, "domainName") or "") for o in origins]
         sources = [p for name, p in packager_ids.items() if any(name in d or "mediapackagev2" in d for d in domains)]
         for source in sources:
             edges.append(f"  {source} -->|origin fetch| {node}")
@@ -481,7 +484,7 @@ def render_mermaid(plan: Plan) -> str:
             if key not in archive_ids:
                 node = _node_id("arc", len(archive_ids) + 1)
                 archive_ids[key] = node
-                owner = _component_name(plan, bucket) if bucket else host
+                owner = component_name(plan, bucket) if bucket else host
                 lines.append(f"  {node}[({_quote(f'Archive {owner}<br/>S3 {host}')})]")
             edge = f"  {encoder_ids[channel.urn]} -->|recording| {archive_ids[key]}"
             if edge not in edges:
