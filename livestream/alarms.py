@@ -28,7 +28,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 import pulumi_aws as aws
@@ -225,6 +225,14 @@ class _Topic:
     policy: aws.sns.TopicPolicy
 
 
+class _Publisher(NamedTuple):
+    """A service allowed to publish to a topic, from sources matching `source_arn` in this account."""
+
+    sid: str
+    service: str
+    source_arn: pulumi.Input[str]
+
+
 class Alarms(pulumi.ComponentResource):
     """Alarms, dashboard, topic and budget for one platform."""
 
@@ -300,12 +308,12 @@ class Alarms(pulumi.ComponentResource):
         `region` None: the provider's region. Budgets notify only the main topic.
         """
         child = pulumi.ResourceOptions(parent=self)
-        with_budgets = region is None
+        publishers = self._publishers(region)
         key = aws.kms.Key(
             f"{name}-topic-key",
             description=f"Encrypts the livestream {platform} alarm topic" + (f" ({region})" if region else ""),
             enable_key_rotation=True,
-            policy=self._key_policy(with_budgets),
+            policy=self._key_policy([p.service for p in publishers]),
             region=region,
             opts=child,
         )
@@ -319,7 +327,7 @@ class Alarms(pulumi.ComponentResource):
         policy = aws.sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=topic.arn,
-            policy=self._topic_policy(topic.arn, region, with_budgets),
+            policy=self._topic_policy(topic.arn, publishers),
             region=region,
             opts=pulumi.ResourceOptions(parent=topic),
         )
@@ -334,51 +342,49 @@ class Alarms(pulumi.ComponentResource):
             )
         return _Topic(key, topic, policy)
 
-    def _key_policy(self, with_budgets: bool) -> pulumi.Output[str]:
-        """Account administrators manage the key; CloudWatch (and Budgets) may encrypt messages with it.
+    def _publishers(self, region: str | None) -> list[_Publisher]:
+        """Who publishes to a topic in `region`: this platform's alarms there and, for the main topic, Budgets."""
+        alarm_region = region or aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        alarms = pulumi.Output.concat(
+            "arn:", self._partition, ":cloudwatch:", alarm_region, ":", self._account, ":alarm:", self._name, "-*"
+        )
+        publishers = [_Publisher("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", alarms)]
+        if region is None:
+            budgets = pulumi.Output.concat("arn:", self._partition, ":budgets::", self._account, ":*")
+            publishers.append(_Publisher("BudgetsPublish", "budgets.amazonaws.com", budgets))
+        return publishers
+
+    def _key_policy(self, services: Sequence[str]) -> pulumi.Output[str]:
+        """Account administrators manage the key; the publishing services may encrypt messages with it.
 
         The service statements follow the SNS guide ("compatibility between event sources from AWS
         services and encrypted topics") without extra conditions: the key encrypts this one topic
         only, and publishing is scoped by the topic policy's SourceAccount/SourceArn conditions.
         """
         root = pulumi.Output.concat("arn:", self._partition, ":iam::", self._account, ":root")
-        services = ["cloudwatch.amazonaws.com"] + (["budgets.amazonaws.com"] if with_budgets else [])
         return iam.document(
             iam.statement(["kms:*"], ["*"], principal={"AWS": root}, sid="AccountAdministers"),
             iam.statement(
                 ["kms:Decrypt", "kms:GenerateDataKey*"],
                 ["*"],
-                principal={"Service": services},
+                principal={"Service": list(services)},
                 sid="ServicesEncryptNotifications",
             ),
         )
 
-    def _topic_policy(self, topic_arn: pulumi.Input[str], region: str | None, with_budgets: bool) -> pulumi.Output[str]:
-        alarm_region = region or aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        alarms = pulumi.Output.concat(
-            "arn:", self._partition, ":cloudwatch:", alarm_region, ":", self._account, ":alarm:", self._name, "-*"
-        )
-        statements = [
-            iam.statement(
-                ["sns:Publish"],
-                [topic_arn],
-                principal={"Service": "cloudwatch.amazonaws.com"},
-                condition={"StringEquals": {"aws:SourceAccount": self._account}, "ArnLike": {"aws:SourceArn": alarms}},
-                sid="CloudWatchAlarmsPublish",
-            )
-        ]
-        if with_budgets:
-            budgets = pulumi.Output.concat("arn:", self._partition, ":budgets::", self._account, ":*")
-            statements.append(
+    def _topic_policy(self, topic_arn: pulumi.Input[str], publishers: Sequence[_Publisher]) -> pulumi.Output[str]:
+        return iam.document(
+            *(
                 iam.statement(
                     ["sns:Publish"],
                     [topic_arn],
-                    principal={"Service": "budgets.amazonaws.com"},
-                    condition={"StringEquals": {"aws:SourceAccount": self._account}, "ArnLike": {"aws:SourceArn": budgets}},
-                    sid="BudgetsPublish",
+                    principal={"Service": p.service},
+                    condition={"StringEquals": {"aws:SourceAccount": self._account}, "ArnLike": {"aws:SourceArn": p.source_arn}},
+                    sid=p.sid,
                 )
+                for p in publishers
             )
-        return iam.document(*statements)
+        )
 
     # --- alarms ----------------------------------------------------------------------------
 
