@@ -180,10 +180,6 @@ class ChannelTarget:
             return None
         return {"ChannelGroup": self.packager_channel_group, "Channel": self.packager_channel}
 
-    @property
-    def has_packager(self) -> bool:
-        return self.packager_dimensions is not None
-
     def pipeline_dimensions(self, pipeline: int) -> dict[str, pulumi.Input[str]]:
         """How MediaLive publishes this channel's metrics: per pipeline, "0" and "1"."""
         return {"ChannelId": self.channel_id, "Pipeline": str(pipeline)}
@@ -204,7 +200,7 @@ def runbook_markdown() -> str:
 def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool) -> int:
     """How many alarms `Alarms` creates for these inputs."""
     per_pipeline = sum(c.pipelines * (3 + (c.hls_output_group is not None)) for c in channels)
-    return per_pipeline + sum(c.has_packager for c in channels) + (2 if with_distribution else 0)
+    return per_pipeline + sum(c.packager_dimensions is not None for c in channels) + (2 if with_distribution else 0)
 
 
 def dashboard_name(platform: str) -> str:
