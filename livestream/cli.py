@@ -56,9 +56,7 @@ EXIT_OK = 0
 EXIT_MANDATORY = 1
 EXIT_ERROR = 2
 
-PLACEHOLDER = "[secret]"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the repository root for an editable / source install
-WIRE_HOURS_PER_MONTH = 730.0
 
 
 class PlanError(Exception):
@@ -190,12 +188,14 @@ def _secure_values(node: Any) -> list[str]:
 def _stack_secrets(project_dir: Path, stack: str) -> tuple[str, ...]:
     import yaml
 
+    from livestream.offline import SECRET
+
     try:
         data = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text()) or {}
     except (OSError, yaml.YAMLError):
         return ()
     config = data.get("config") if isinstance(data, Mapping) else None
-    return tuple(sorted({s for s in _secure_values(config or {}) if s and s != PLACEHOLDER}, key=len, reverse=True))
+    return tuple(sorted({s for s in _secure_values(config or {}) if s and s != SECRET}, key=len, reverse=True))
 
 
 def _program_location(error: BaseException, project_dir: Path) -> str | None:
@@ -337,11 +337,11 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
         result["latency"] = {c.name: latency.for_channel(c).as_dict() for c in settings.channels}
         result["latencyBasis"] = "settings"
     elif any(r.type in cost.MEDIALIVE_CHANNELS for r in resources):
-        usage = cost.usage_from_wire(resources, region=region, hours_per_month=WIRE_HOURS_PER_MONTH, viewer_hours_per_month=0.0)
+        usage = cost.usage_from_wire(resources, region=region, hours_per_month=cost.HOURS_PER_MONTH, viewer_hours_per_month=0.0)
         basis = "resources"
         cost_note = (
             "derived from the plan's resources: the stack config has no livestream:channels, so nothing says how long "
-            f"channels run or who watches; each channel is priced running all month ({WIRE_HOURS_PER_MONTH:g} h, an upper "
+            f"channels run or who watches; each channel is priced running all month ({cost.HOURS_PER_MONTH:g} h, an upper "
             "bound) with no viewer traffic. Set livestream:channels and livestream:usage for a real estimate."
         )
         result["latency"] = {name: est.as_dict() for name, est in _wire_latency(plan).items()}
@@ -474,8 +474,10 @@ def build(
 
 def _redact(text: str, secrets: Sequence[str]) -> str:
     """Last guard: a stack file's secure value never reaches the output, whatever a program did with it."""
+    from livestream.offline import SECRET
+
     for secret in secrets:
-        text = text.replace(secret, PLACEHOLDER)
+        text = text.replace(secret, SECRET)
     return text
 
 

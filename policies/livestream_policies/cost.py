@@ -251,7 +251,7 @@ def _normalised_rules(resources: list[PolicyResource], bucket: PolicyResource) -
     """Enabled lifecycle rules of a bucket: standalone configurations and the legacy inline `lifecycleRules`."""
     rules: list[dict[str, Any]] = []
     for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket):
-        for rule in w.known(lambda config=config: w.plain(w.items(config.props, "rules")), []):
+        for rule in w.known_items(config, "rules"):
             if rule.get("status") != "Enabled":
                 continue
             rules.append(
@@ -263,7 +263,7 @@ def _normalised_rules(resources: list[PolicyResource], bucket: PolicyResource) -
                     "noncurrent": w.get(rule, "noncurrentVersionExpiration", "noncurrentDays") is not None,
                 }
             )
-    for rule in w.known(lambda: w.plain(w.items(bucket.props, "lifecycleRules")), []):
+    for rule in w.known_items(bucket, "lifecycleRules"):
         if not w.truthy(rule.get("enabled")):
             continue
         rules.append(
