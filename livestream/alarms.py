@@ -162,6 +162,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Which rules each scope gets (the HLS output-error alarm is added per pipeline when the group is known).
+PIPELINE_RULES = ("activeAlerts", "inputLoss", "droppedFrames")
+DISTRIBUTION_RULES = ("cdn5xxRate", "cdn4xxRate")
+
+
 @dataclass(frozen=True)
 class ChannelTarget:
     """What the alarms watch for one channel. Packager names and the HLS group are optional."""
@@ -199,8 +204,9 @@ def runbook_markdown() -> str:
 
 def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool) -> int:
     """How many alarms `Alarms` creates for these inputs."""
-    per_pipeline = sum(c.pipelines * (3 + (c.hls_output_group is not None)) for c in channels)
-    return per_pipeline + sum(c.packager_dimensions is not None for c in channels) + (2 if with_distribution else 0)
+    per_pipeline = sum(c.pipelines * (len(PIPELINE_RULES) + (c.hls_output_group is not None)) for c in channels)
+    per_channel = sum(c.packager_dimensions is not None for c in channels)
+    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0)
 
 
 def dashboard_name(platform: str) -> str:
@@ -391,7 +397,7 @@ class Alarms(pulumi.ComponentResource):
         for pipeline in range(channel.pipelines):
             where = f"channel {channel.name}, pipeline {pipeline}"
             dims = channel.pipeline_dimensions(pipeline)
-            for key in ("activeAlerts", "inputLoss", "droppedFrames"):
+            for key in PIPELINE_RULES:
                 alarms.append(self._alarm(f"{name}-p{pipeline}-{RULES[key].slug}", key, where, topic_arn, dimensions=dims))
             if channel.hls_output_group is not None:
                 slug = RULES["outputErrors"].slug
@@ -443,7 +449,7 @@ class Alarms(pulumi.ComponentResource):
         dims = _distribution_dimensions(distribution_id)
         return [
             self._alarm(f"{name}-{RULES[key].slug}", key, "the distribution", topic_arn, dimensions=dims, region=region)
-            for key in ("cdn5xxRate", "cdn4xxRate")
+            for key in DISTRIBUTION_RULES
         ]
 
     def _alarm(
