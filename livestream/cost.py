@@ -88,7 +88,7 @@ IDLE_CHECK_INTERVAL_MINUTES = 5
 PUSH_INPUTS_PER_CHANNEL = 1  # RTMP push or SRT listener: both are push inputs
 
 PIPELINES = ("SINGLE_PIPELINE", "STANDARD")
-RESOLUTIONS = ("SD", "HD", "UHD")
+RESOLUTIONS = ladders.INPUT_RESOLUTIONS  # MediaLive's price classes, of inputs and of outputs alike
 VIEWER_REGION_ALIASES = {"us": "us_europe", "europe": "us_europe", "us-europe": "us_europe", "eu": "us_europe"}
 # The CloudFront price group whose edges most likely serve viewers of a platform in this region.
 REGION_VIEWERS = {"ap-northeast-2": "korea", "ap-northeast-1": "japan", "ap-northeast-3": "japan", "ap-south-1": "india"}

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from livestream.cost import BUCKETS, BUDGETS, DASHBOARDS, DISTRIBUTIONS, FUNCTIONS, MEDIALIVE_CHANNELS, METRIC_ALARMS, SCHEDULES
+
 if TYPE_CHECKING:
     from livestream.offline import Plan, PlannedResource
 
@@ -29,20 +31,13 @@ FLOW_ORDER = {
     name: i for i, name in enumerate(("LiveStreamPlatform", "Encoder", "Packager", "Cdn", "Archive", "Alarms", "Scheduler"))
 }
 
-MEDIALIVE_CHANNELS = ("aws:medialive/channel:Channel", "aws-native:medialive:Channel")
+# Type tokens the diagram draws; the ones the cost model reads too come from it, so both agree on what a channel is.
 MEDIALIVE_INPUTS = ("aws:medialive/input:Input", "aws-native:medialive:Input")
 PACKAGER_GROUPS = ("aws-native:mediapackagev2:ChannelGroup", "aws:mediapackage/channelGroup:ChannelGroup")
 PACKAGER_CHANNELS = ("aws-native:mediapackagev2:Channel",)
 PACKAGER_ENDPOINTS = ("aws-native:mediapackagev2:OriginEndpoint",)
-DISTRIBUTIONS = ("aws:cloudfront/distribution:Distribution", "aws-native:cloudfront:Distribution")
-BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws-native:s3:Bucket")
-METRIC_ALARMS = ("aws:cloudwatch/metricAlarm:MetricAlarm",)
-DASHBOARDS = ("aws:cloudwatch/dashboard:Dashboard",)
-BUDGETS = ("aws:budgets/budget:Budget",)
 TOPICS = ("aws:sns/topic:Topic",)
 SUBSCRIPTIONS = ("aws:sns/topicSubscription:TopicSubscription",)
-SCHEDULES = ("aws:scheduler/schedule:Schedule",)
-FUNCTIONS = ("aws:lambda/function:Function",)
 
 
 def of_type(plan: Plan, types: Iterable[str]) -> list[PlannedResource]:

@@ -247,33 +247,26 @@ no_auto_start = w.resource_policy(
 # --- archive-lifecycle ------------------------------------------------------------------------
 
 
+def _rule_summary(rule: Mapping[str, Any], noncurrent_days: str) -> dict[str, Any]:
+    """What the lifecycle check asks of one enabled rule; a transition by date counts as day 0."""
+    return {
+        "expires": bool(w.get(rule, "expiration", "days") or w.get(rule, "expiration", "date")),
+        "transitions": [w.get(t, "days", default=0 if w.get(t, "date") else None) for t in w.items(rule, "transitions")],
+        "noncurrent": w.get(rule, "noncurrentVersionExpiration", noncurrent_days) is not None,
+    }
+
+
 def _normalised_rules(resources: list[PolicyResource], bucket: PolicyResource) -> list[dict[str, Any]]:
-    """Enabled lifecycle rules of a bucket: standalone configurations and the legacy inline `lifecycleRules`."""
-    rules: list[dict[str, Any]] = []
-    for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket):
-        for rule in w.known_items(config, "rules"):
-            if rule.get("status") != "Enabled":
-                continue
-            rules.append(
-                {
-                    "expires": bool(w.get(rule, "expiration", "days") or w.get(rule, "expiration", "date")),
-                    "transitions": [
-                        w.get(t, "days", default=0 if w.get(t, "date") else None) for t in w.items(rule, "transitions")
-                    ],
-                    "noncurrent": w.get(rule, "noncurrentVersionExpiration", "noncurrentDays") is not None,
-                }
-            )
-    for rule in w.known_items(bucket, "lifecycleRules"):
-        if not w.truthy(rule.get("enabled")):
-            continue
-        rules.append(
-            {
-                "expires": bool(w.get(rule, "expiration", "days") or w.get(rule, "expiration", "date")),
-                "transitions": [w.get(t, "days", default=0 if w.get(t, "date") else None) for t in w.items(rule, "transitions")],
-                "noncurrent": w.get(rule, "noncurrentVersionExpiration", "days") is not None,
-            }
-        )
-    return rules
+    """Enabled lifecycle rules of a bucket: standalone configurations and the legacy inline `lifecycleRules`
+    (which spell the rule's switch `enabled` and the noncurrent expiry `days`)."""
+    configured = [
+        rule
+        for config in w.resources_for_bucket(resources, w.LIFECYCLE_CONFIGS, bucket)
+        for rule in w.known_items(config, "rules")
+        if rule.get("status") == "Enabled"
+    ]
+    inline = [rule for rule in w.known_items(bucket, "lifecycleRules") if w.truthy(rule.get("enabled"))]
+    return [_rule_summary(r, "noncurrentDays") for r in configured] + [_rule_summary(r, "days") for r in inline]
 
 
 def _check_lifecycle(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
