@@ -312,7 +312,7 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
     region = str(plan.config.get("aws:region") or "us-east-1")
     raw = _livestream_config(plan)
     resources = _wire_resources(plan)
-    result: dict[str, Any] = {"notes": []}
+    result: dict[str, Any] = {}
     usage: Usage
     if "channels" in raw:
         try:
@@ -372,11 +372,6 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
 # --- the report -----------------------------------------------------------------------------------
 
 
-def _parent_ref(plan: Plan, urn: str | None, by_urn: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    parent = by_urn.get(urn or "")
-    return (parent.name, parent.type) if parent is not None else (None, None)
-
-
 def build(
     project: str | Path = ".",
     stack: str = "dev",
@@ -421,9 +416,16 @@ def build(
     by_urn = {r.urn: r for r in plan.resources}
     resources = []
     for r in report.ordered(plan):
-        parent, parent_type = _parent_ref(plan, r.parent, by_urn)
+        parent = by_urn.get(r.parent or "")
         resources.append(
-            {"type": r.type, "name": r.name, "parent": parent, "parentType": parent_type, "urn": r.urn, "custom": r.custom}
+            {
+                "type": r.type,
+                "name": r.name,
+                "parent": parent.name if parent else None,
+                "parentType": parent.type if parent else None,
+                "urn": r.urn,
+                "custom": r.custom,
+            }
         )
     violations: list[dict[str, Any]] = []
     if evaluation is not None:  # in pack order, then by resource: the engine's registration order varies between runs
@@ -431,9 +433,7 @@ def build(
         ranked = sorted(evaluation, key=lambda v: (rank.get(v.policy, len(rank)), v.resource or "", v.message))
         violations = [v.as_dict() for v in ranked]
     mandatory = sum(1 for v in violations if v["enforcementLevel"] == "mandatory")
-    notes: list[str] = list(estimates["notes"])
-    if pack is None:
-        notes.append(pack_origin)
+    notes = [pack_origin] if pack is None else []
     exit_code = EXIT_MANDATORY if mandatory else EXIT_OK
     document: dict[str, Any] = {
         "project": plan.project,

@@ -931,7 +931,7 @@ def firings_per_month(expression: Any, timezone: str = "UTC") -> float:
         return 0.0
 
 
-def wire_renditions(props: Mapping[str, Any]) -> tuple[tuple[int, int, int], ...]:
+def _wire_renditions(props: Mapping[str, Any]) -> tuple[tuple[int, int, int], ...]:
     """(width, height, video bps) per encoded video description of a MediaLive channel; frame captures are skipped.
 
     A rendition without a height follows the source, up to the input class's lines; without a width it is
@@ -958,7 +958,7 @@ def _wire_channel(channel: WireResource, hours_per_month: float) -> ChannelUsage
         name=channel.name,
         pipeline=str(_get(channel.props, "channelClass") or "STANDARD"),  # MediaLive's default class
         input_resolution=resolution if resolution in RESOLUTIONS else "HD",
-        renditions=wire_renditions(channel.props) or UNREAD_LADDER,
+        renditions=_wire_renditions(channel.props) or UNREAD_LADDER,
         hours_per_month=hours_per_month,
     )
 
