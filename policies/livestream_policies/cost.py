@@ -2,7 +2,10 @@
 
 Limits come from the policy config (see `policies/config/*.json`). The monthly-estimate rule
 uses the pure cost model `livestream.cost` — the only thing this pack imports from the
-`livestream` package (DESIGN.md §2); every other rule reads wire-format resources only.
+`livestream` package (DESIGN.md §2): its `usage_from_wire` reads the stack's resources, as
+`livestream plan` does. It is imported when that rule runs, so every other rule (they read
+wire-format resources only) still loads and judges where `livestream` is not installed; that
+is why the ladder and input-spec rules keep their own small tables of input classes.
 """
 
 from __future__ import annotations
