@@ -944,7 +944,7 @@ def _wire_renditions(props: Mapping[str, Any]) -> tuple[tuple[int, int, int], ..
         codec = _get(description, "codecSettings") or {}
         if _get(codec, "frameCaptureSettings") is not None:
             continue
-        settings = next((s for k in ("h264Settings", "h265Settings", "av1Settings") if (s := _get(codec, k))), {})
+        settings: Any = next((s for k in ("h264Settings", "h265Settings", "av1Settings") if (s := _get(codec, k))), None)
         bitrate = _wire_number(_get(settings, "bitrate")) or _wire_number(_get(settings, "maxBitrate"))
         height = int(_wire_number(_get(description, "height")) or source_lines)
         width = int(_wire_number(_get(description, "width")) or round(height * 16 / 9))
