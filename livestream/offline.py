@@ -13,6 +13,7 @@ import json
 import os
 import runpy
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -285,7 +286,9 @@ def _strip_secrets(value: Any) -> Any:
 class _Mocks(pulumi_mocks.Mocks):
     def __init__(self, region: str) -> None:
         self.region = region
-        self.secret_outputs: tuple[str, ...] = ()  # set by the monitor for the registration under way
+        # The SDK registers resources from several threads at once, so the registration under way
+        # is per thread: the monitor sets its additionalSecretOutputs, new_resource (same thread) reads them.
+        self.registration = threading.local()
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = _strip_secrets(dict(args.inputs))
@@ -293,7 +296,7 @@ class _Mocks(pulumi_mocks.Mocks):
             return None, {}
         outputs = _fake_outputs(args.typ, args.name, inputs, self.region)
         state = {**args.inputs, **outputs}  # the SDK gets real values back (assets stay assets)
-        for key in self.secret_outputs:  # as the engine does with additionalSecretOutputs
+        for key in getattr(self.registration, "secret_outputs", ()):  # as the engine does with additionalSecretOutputs
             if key in state:
                 state[key] = rpc.wrap_rpc_secret(state[key])
         return outputs.pop("id"), state
@@ -319,7 +322,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.planned: list[PlannedResource] = []
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        self.mocks.secret_outputs = tuple(request.additionalSecretOutputs)
+        self.mocks.registration.secret_outputs = tuple(request.additionalSecretOutputs)
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from livestream import ladder
+from livestream import ladder, offline
 from livestream.offline import SECRET, Plan
 from tests import botocore_enums
-from tests.conftest import archive_bucket, run_stack, stack_config
+from tests.conftest import ROOT, archive_bucket, run_stack, stack_config
 
 CHANNEL = "aws:medialive/channel:Channel"
 INPUT = "aws-native:medialive:Input"
@@ -154,3 +154,10 @@ def test_enum_checker_catches_a_bad_value(dev_plan: Plan) -> None:
     inputs = json.loads(json.dumps(channel_inputs(dev_plan)))
     inputs["encoderSettings"]["videoDescriptions"][0]["codecSettings"]["h264Settings"]["gopSizeUnits"] = "MINUTES"
     assert botocore_enums.check("medialive", "CreateChannel", inputs).invalid
+
+
+def test_stream_key_stays_secret_on_every_run() -> None:
+    """The SDK registers resources from several threads; the key must be secret whichever finishes first."""
+    for stack in ("dev", "prod") * 4:
+        destinations = offline.run(ROOT, stack).one(INPUT).inputs["destinations"]
+        assert all(d["streamName"] == SECRET for d in destinations), stack
