@@ -39,7 +39,13 @@ def document(*statements: dict[str, Any]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": VERSION, "Statement": list(statements)})
 
 
-def service_trust(service: str, *, source_account: str | None = None) -> pulumi.Output[str]:
-    """Trust policy letting one AWS service assume a role, optionally only for our account."""
-    condition = {"StringEquals": {"aws:SourceAccount": source_account}} if source_account else None
-    return document(statement(["sts:AssumeRole"], effect="Allow", principal={"Service": service}, condition=condition))
+def service_trust(
+    service: str, *, source_account: pulumi.Input[str] | None = None, source_arn: pulumi.Input[str] | None = None
+) -> pulumi.Output[str]:
+    """Trust policy letting one AWS service assume a role, optionally only for our account / resource (confused deputy)."""
+    condition: dict[str, Any] = {}
+    if source_account is not None:
+        condition["StringEquals"] = {"aws:SourceAccount": source_account}
+    if source_arn is not None:
+        condition["ArnEquals"] = {"aws:SourceArn": source_arn}
+    return document(statement(["sts:AssumeRole"], principal={"Service": service}, condition=condition or None))

@@ -147,16 +147,7 @@ def function_policy(
 
 def scheduler_trust(account_id: pulumi.Input[str], schedule_group_arn: pulumi.Input[str]) -> pulumi.Output[str]:
     """EventBridge Scheduler may assume the role only for this account's schedule group (confused deputy)."""
-    return iam.document(
-        iam.statement(
-            ["sts:AssumeRole"],
-            principal={"Service": "scheduler.amazonaws.com"},
-            condition={
-                "StringEquals": {"aws:SourceAccount": account_id},
-                "ArnEquals": {"aws:SourceArn": schedule_group_arn},
-            },
-        )
-    )
+    return iam.service_trust("scheduler.amazonaws.com", source_account=account_id, source_arn=schedule_group_arn)
 
 
 def scheduler_policy(function_arn: pulumi.Input[str]) -> pulumi.Output[str]:
