@@ -4,7 +4,8 @@ from typing import cast
 
 import pulumi
 
-from livestream import LiveStreamPlatform, LiveStreamPlatformArgs, config
+from livestream import LiveStreamPlatform, LiveStreamPlatformArgs
+from livestream.model import settings as config
 
 stack = pulumi.Config("livestream")
 args = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}

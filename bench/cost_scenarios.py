@@ -21,8 +21,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from livestream import cost, ladder
-from livestream.config import ChannelSettings, IngestSettings, ScheduleSettings, UsageSettings
+from livestream import cost
+from livestream.model import ladder
+from livestream.model.settings import ChannelSettings, IngestSettings, ScheduleSettings, UsageSettings
 
 REGION = "us-east-1"
 VIEWER_GB = 600.0

@@ -15,33 +15,33 @@ except metadata.PackageNotFoundError:  # running from a source tree that was nev
 
 _EXPORTS = {
     # the platform and its args
-    "LiveStreamPlatform": "livestream.platform",
-    "LiveStreamPlatformArgs": "livestream.args",
-    "ChannelArgs": "livestream.args",
-    "IngestArgs": "livestream.args",
-    "RenditionArgs": "livestream.args",
-    "ArchiveArgs": "livestream.args",
-    "CdnArgs": "livestream.args",
-    "GeoRestrictionArgs": "livestream.args",
-    "CustomDomainArgs": "livestream.args",
-    "AlarmArgs": "livestream.args",
-    "AlarmThresholdArgs": "livestream.args",
-    "BudgetArgs": "livestream.args",
-    "ScheduleArgs": "livestream.args",
-    "UsageArgs": "livestream.args",
+    "LiveStreamPlatform": "livestream.components.platform",
+    "LiveStreamPlatformArgs": "livestream.components.args",
+    "ChannelArgs": "livestream.components.args",
+    "IngestArgs": "livestream.components.args",
+    "RenditionArgs": "livestream.components.args",
+    "ArchiveArgs": "livestream.components.args",
+    "CdnArgs": "livestream.components.args",
+    "GeoRestrictionArgs": "livestream.components.args",
+    "CustomDomainArgs": "livestream.components.args",
+    "AlarmArgs": "livestream.components.args",
+    "AlarmThresholdArgs": "livestream.components.args",
+    "BudgetArgs": "livestream.components.args",
+    "ScheduleArgs": "livestream.components.args",
+    "UsageArgs": "livestream.components.args",
     # the parts, for users who want only some of them
-    "Encoder": "livestream.encoder",
-    "ArchiveTarget": "livestream.encoder",
-    "Archive": "livestream.archive",
-    "Packager": "livestream.packager",
-    "Cdn": "livestream.cdn",
-    "Alarms": "livestream.alarms",
-    "Scheduler": "livestream.scheduler",
+    "Encoder": "livestream.components.encoder",
+    "ArchiveTarget": "livestream.components.encoder",
+    "Archive": "livestream.components.archive",
+    "Packager": "livestream.components.packager",
+    "Cdn": "livestream.components.cdn",
+    "Alarms": "livestream.components.alarms",
+    "Scheduler": "livestream.components.scheduler",
     # settings and errors
-    "ConfigError": "livestream.config",
-    "Settings": "livestream.config",
-    "ChannelSettings": "livestream.config",
-    "load_settings": "livestream.config",
+    "ConfigError": "livestream.model.settings",
+    "Settings": "livestream.model.settings",
+    "ChannelSettings": "livestream.model.settings",
+    "load_settings": "livestream.model.settings",
 }
 
 __all__ = [
@@ -74,9 +74,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from livestream.alarms import Alarms
-    from livestream.archive import Archive
-    from livestream.args import (
+    from livestream.components.alarms import Alarms
+    from livestream.components.archive import Archive
+    from livestream.components.args import (
         AlarmArgs,
         AlarmThresholdArgs,
         ArchiveArgs,
@@ -91,13 +91,13 @@ if TYPE_CHECKING:
         ScheduleArgs,
         UsageArgs,
     )
-    from livestream.cdn import Cdn
-    from livestream.config import ChannelSettings, ConfigError, Settings
-    from livestream.config import load as load_settings
-    from livestream.encoder import ArchiveTarget, Encoder
-    from livestream.packager import Packager
-    from livestream.platform import LiveStreamPlatform
-    from livestream.scheduler import Scheduler
+    from livestream.components.cdn import Cdn
+    from livestream.components.encoder import ArchiveTarget, Encoder
+    from livestream.components.packager import Packager
+    from livestream.components.platform import LiveStreamPlatform
+    from livestream.components.scheduler import Scheduler
+    from livestream.model.settings import ChannelSettings, ConfigError, Settings
+    from livestream.model.settings import load as load_settings
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from livestream import offline
+from livestream.plan import engine as offline
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from livestream import alarms, config, offline
+from livestream.components import alarms
 from livestream.functions import channel_control
-from livestream.offline import Plan, PlannedResource
+from livestream.model import settings as config
+from livestream.plan import engine as offline
+from livestream.plan.engine import Plan, PlannedResource
 
 from .conftest import ROOT, run_stack, stack_config
 

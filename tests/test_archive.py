@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from livestream.offline import Plan
+from livestream.plan.engine import Plan
 from tests.conftest import archive_bucket, run_stack
 
 S3 = "aws:s3/"

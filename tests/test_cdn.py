@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from livestream import cdn, offline, ttl
+from livestream.components import cdn
+from livestream.model import ttl
+from livestream.plan import engine as offline
 from tests import botocore_enums
 from tests.conftest import run_stack, stack_config
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from livestream import cli, report
+from livestream import cli
+from livestream.plan import report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

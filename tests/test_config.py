@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from livestream import config
-from livestream.config import ConfigError
-from livestream.offline import ProgramError
+from livestream.model import settings as config
+from livestream.model.settings import ConfigError
+from livestream.plan.engine import ProgramError
 from tests.conftest import run_stack, stack_config
 
 INGEST = {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}

@@ -12,14 +12,16 @@ from typing import Any
 
 import pytest
 
-from livestream import config, cost, ladder
-from livestream.config import ScheduleSettings, UsageSettings
+from livestream import cost
+from livestream.model import ladder
+from livestream.model import settings as config
+from livestream.model.settings import ScheduleSettings, UsageSettings
 
 PRICES = cost.load_prices("us-east-1")
 HOURS_PER_GB_AT_1500 = cost.GB * 8 / (1500 * 1000 * 3600)  # viewer-hours that pull one GB at 1500 kbps
 
 needs_cron = pytest.mark.skipif(
-    importlib.util.find_spec("livestream.cron") is None,
+    importlib.util.find_spec("livestream.model.cron") is None,
     reason="livestream/cron.py (monthly_channel_hours) is not written yet",
 )
 
@@ -56,7 +58,7 @@ def v(path: str, prices: cost.PriceTable = PRICES) -> float:
 
 
 def test_packaged_table_is_json_and_every_figure_has_value_unit_source_and_date() -> None:
-    raw = json.loads(resources.files("livestream").joinpath("data/prices.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("livestream.cost").joinpath("prices.json").read_text(encoding="utf-8"))
     assert raw["baseRegion"] == "us-east-1"
     assert "ap-northeast-2" in raw["regions"]
     for region in ("us-east-1", "ap-northeast-2"):
@@ -85,7 +87,7 @@ def test_unsourced_figures_are_marked_estimates() -> None:
 
 
 def test_seoul_applies_uplift_factors_and_flags_them_as_estimates() -> None:
-    raw = json.loads(resources.files("livestream").joinpath("data/prices.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("livestream.cost").joinpath("prices.json").read_text(encoding="utf-8"))
     uplift = raw["regions"]["ap-northeast-2"]["uplift"]
     seoul = cost.load_prices("ap-northeast-2")
     for path, service in (("medialive.outputPerHour.SD", "medialive"), ("mediapackage.ingestPerGb", "mediapackage")):
@@ -433,7 +435,7 @@ EVENINGS = {"timezone": "Asia/Seoul", "start": "cron(0 19 * * ? *)", "stop": "cr
 
 @needs_cron
 def test_channel_hours_of_a_fixed_schedule_come_from_the_crons() -> None:
-    from livestream import cron
+    from livestream.model import cron
 
     scheduled = cron.monthly_channel_hours(EVENINGS["start"], EVENINGS["stop"], EVENINGS["timezone"])
     assert 118 <= scheduled <= 124

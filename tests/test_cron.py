@@ -1,4 +1,4 @@
-"""livestream.cron: EventBridge Scheduler expressions, fire times and channel running hours."""
+"""livestream.model.cron: EventBridge Scheduler expressions, fire times and channel running hours."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from livestream import cron
-from livestream.config import ConfigError, schedule_expression
+from livestream.model import cron
+from livestream.model.settings import ConfigError, schedule_expression
 
 SEOUL = "Asia/Seoul"
 NEW_YORK = "America/New_York"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from livestream import ladder, offline
-from livestream.offline import SECRET, Plan
+from livestream.model import ladder
+from livestream.plan import engine as offline
+from livestream.plan.engine import SECRET, Plan
 from tests import botocore_enums
 from tests.conftest import ROOT, archive_bucket, run_stack, stack_config
 

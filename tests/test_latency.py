@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from livestream import config, latency
+from livestream.model import latency
+from livestream.model import settings as config
 
 
 def test_regular_hls_with_4_second_segments_lands_in_15_to_25_seconds() -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from livestream import offline, packager
-from livestream.config import ChannelSettings, IngestSettings
-from livestream.ladder import PRESETS
+from livestream.components import packager
+from livestream.model.ladder import PRESETS
+from livestream.model.settings import ChannelSettings, IngestSettings
+from livestream.plan import engine as offline
 from tests import botocore_enums
 from tests.conftest import run_stack
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from livestream import offline
-from livestream.offline import SECRET, Plan
+from livestream.plan import engine as offline
+from livestream.plan.engine import SECRET, Plan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "two_channels"
 

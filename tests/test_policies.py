@@ -27,7 +27,8 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from livestream import cost as cost_model
-from livestream import offline, verdicts
+from livestream.plan import engine as offline
+from livestream.plan import verdicts
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = ROOT / "policies"

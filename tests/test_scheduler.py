@@ -11,8 +11,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from livestream import cost, cron, offline, scheduler
-from livestream.config import ConfigError, ScheduleSettings
+from livestream import cost
+from livestream.components import scheduler
+from livestream.model import cron
+from livestream.model.settings import ConfigError, ScheduleSettings
+from livestream.plan import engine as offline
 from tests.conftest import run_stack, stack_config
 
 FUNCTION = "aws:lambda/function:Function"
@@ -323,8 +326,8 @@ def test_bad_schedules_are_refused(schedule: dict[str, Any], key: str) -> None:
 
 PROGRAM = """
     import pulumi
-    from livestream.config import ScheduleSettings
-    from livestream.scheduler import Scheduler
+    from livestream.model.settings import ScheduleSettings
+    from livestream.components.scheduler import Scheduler
 
     scheduler = Scheduler(
         "ops",

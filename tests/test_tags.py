@@ -15,8 +15,9 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.sync_await import _sync_await
 
-from livestream import offline, tags
-from livestream.offline import Plan, PlannedResource
+from livestream.components import tags
+from livestream.plan import engine as offline
+from livestream.plan.engine import Plan, PlannedResource
 
 from .conftest import stack_config
 

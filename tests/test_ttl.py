@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livestream import ttl
+from livestream.model import ttl
 
 # segment s -> (manifest min, default, max), origin read timeout, origin keepalive
 TABLE = {

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream import iam
+from livestream.components import iam
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
-from livestream.buckets import Lifecycle, private_bucket
-from livestream.config import ArchiveSettings
+from livestream.components.buckets import Lifecycle, private_bucket
+from livestream.model.settings import ArchiveSettings
 
 
 class Archive(pulumi.ComponentResource):

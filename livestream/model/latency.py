@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from livestream.config import ChannelSettings
+from livestream.model.settings import ChannelSettings
 
 ENCODER_DELAY_SECONDS = 3.0
 DELIVERY_SECONDS: tuple[float, float, float] = (0.5, 1.0, 2.0)  # low, typical, high

@@ -6,7 +6,7 @@ CLI's `plan`, the policy pack's monthly-cost limit and the bench scripts can all
 Usage comes from validated settings (`usage_from_settings`) or from any program's resources in
 wire format (`usage_from_wire`: what `livestream plan` captured, or what a policy pack sees).
 
-Prices are data: `livestream/data/prices.json` holds us-east-1 figures (`base`), per-region uplift
+Prices are data: `livestream/cost/prices.json` holds us-east-1 figures (`base`), per-region uplift
 factors and explicit figures (`regions`), and the modelling assumptions (`assumptions`). Each
 figure has a value, unit, source, date and, where nothing could be sourced, `"estimate": true`.
 A user file overrides any figure or assumption (`load_prices(region, override_path)`).
@@ -72,8 +72,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from livestream import ladder as ladders
-from livestream.config import ChannelSettings, ScheduleSettings, Settings, UsageSettings
+from livestream.model import ladder as ladders
+from livestream.model.settings import ChannelSettings, ScheduleSettings, Settings, UsageSettings
 
 HOURS_PER_MONTH = 730.0
 DAYS_PER_MONTH = HOURS_PER_MONTH / 24
@@ -286,7 +286,7 @@ def _number(key: str, value: Any) -> float:
 
 @lru_cache(maxsize=1)
 def _packaged_text() -> str:
-    return resources.files("livestream").joinpath("data/prices.json").read_text(encoding="utf-8")
+    return resources.files("livestream.cost").joinpath("prices.json").read_text(encoding="utf-8")
 
 
 def _flatten(tree: Any, prefix: str, out: dict[str, dict[str, Any]]) -> None:
@@ -756,7 +756,7 @@ def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
 def _scheduled_hours(schedule: ScheduleSettings) -> float:
     if schedule.start is None or schedule.stop is None:
         return HOURS_PER_MONTH
-    from livestream import cron  # imported here: only schedules with a start and a stop need it
+    from livestream.model import cron  # imported here: only schedules with a start and a stop need it
 
     return float(cron.monthly_channel_hours(schedule.start, schedule.stop, schedule.timezone, year=SCHEDULE_YEAR))
 
@@ -764,7 +764,7 @@ def _scheduled_hours(schedule: ScheduleSettings) -> float:
 @lru_cache(maxsize=64)
 def _monthly_fires(expression: str, timezone: str) -> float:
     """Average fires per calendar month of SCHEDULE_YEAR, in the schedule's timezone."""
-    from livestream import cron
+    from livestream.model import cron
 
     zone = zoneinfo.ZoneInfo(timezone)
     start, end = datetime(SCHEDULE_YEAR, 1, 1, tzinfo=zone), datetime(SCHEDULE_YEAR + 1, 1, 1, tzinfo=zone)

@@ -32,9 +32,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream.buckets import Lifecycle, private_bucket
-from livestream.config import CdnSettings
-from livestream.ttl import CacheTimings
+from livestream.components.buckets import Lifecycle, private_bucket
+from livestream.model.settings import CdnSettings
+from livestream.model.ttl import CacheTimings
 
 cf = aws.cloudfront
 

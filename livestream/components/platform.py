@@ -11,15 +11,17 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream import config, tags, ttl
-from livestream.alarms import Alarms, ChannelTarget
-from livestream.archive import Archive
-from livestream.args import LiveStreamPlatformArgs
-from livestream.cdn import Cdn, PackagerOrigin
-from livestream.config import Settings
-from livestream.encoder import HLS_GROUP, ArchiveTarget, Encoder
-from livestream.packager import LL_HLS, Packager
-from livestream.scheduler import Scheduler
+from livestream.components import tags
+from livestream.components.alarms import Alarms, ChannelTarget
+from livestream.components.archive import Archive
+from livestream.components.args import LiveStreamPlatformArgs
+from livestream.components.cdn import Cdn, PackagerOrigin
+from livestream.components.encoder import HLS_GROUP, ArchiveTarget, Encoder
+from livestream.components.packager import LL_HLS, Packager
+from livestream.components.scheduler import Scheduler
+from livestream.model import settings as config
+from livestream.model import ttl
+from livestream.model.settings import Settings
 
 TYPE = "livestream:index:LiveStreamPlatform"
 

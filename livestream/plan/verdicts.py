@@ -53,7 +53,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
 
-from livestream import offline
+from livestream.plan import engine as offline
 
 LEVELS = tuple(level.value for level in EnforcementLevel)
 ALL = "all"

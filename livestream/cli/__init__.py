@@ -48,15 +48,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
-    from livestream.latency import LatencyEstimate
-    from livestream.offline import Plan
-    from livestream.verdicts import Evaluation, LoadedPack
+    from livestream.model.latency import LatencyEstimate
+    from livestream.plan.engine import Plan
+    from livestream.plan.verdicts import Evaluation, LoadedPack
 
 EXIT_OK = 0
 EXIT_MANDATORY = 1
 EXIT_ERROR = 2
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # the repository root for an editable / source install
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root for an editable / source install
 
 
 class PlanError(Exception):
@@ -188,7 +188,7 @@ def _secure_values(node: Any) -> list[str]:
 def _stack_secrets(project_dir: Path, stack: str) -> tuple[str, ...]:
     import yaml
 
-    from livestream.offline import SECRET
+    from livestream.plan.engine import SECRET
 
     try:
         data = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text()) or {}
@@ -212,8 +212,8 @@ def _program_location(error: BaseException, project_dir: Path) -> str | None:
 
 
 def _run_program(project_dir: Path, stack: str, collect: _Collect) -> Plan:
-    from livestream import offline
-    from livestream.config import ConfigError
+    from livestream.model.settings import ConfigError
+    from livestream.plan import engine as offline
 
     try:
         with _quiet(collect):
@@ -249,7 +249,7 @@ def _evaluate(
 ) -> tuple[LoadedPack | None, Path | None, Evaluation | None]:
     if pack_dir is None:
         return None, None, None
-    from livestream import verdicts
+    from livestream.plan import verdicts
 
     if config_path is None and (pack_dir / "config" / f"{stack}.json").is_file():
         config_path = pack_dir / "config" / f"{stack}.json"
@@ -267,7 +267,7 @@ def _evaluate(
 
 
 def _livestream_config(plan: Plan) -> dict[str, Any]:
-    from livestream import config
+    from livestream.model import settings as config
 
     prefix = "livestream:"
     return {
@@ -283,7 +283,8 @@ def _number(value: Any) -> float | None:
 
 def _wire_resources(plan: Plan) -> list[WireResource]:
     """The plan's resources for the cost model: their inputs; MediaLive channels named after their Encoder."""
-    from livestream import cost, report
+    from livestream import cost
+    from livestream.plan import report
 
     return [
         cost.WireResource(r.type, report.component_name(plan, r) if r.type in cost.MEDIALIVE_CHANNELS else r.name, r.inputs)
@@ -293,7 +294,8 @@ def _wire_resources(plan: Plan) -> list[WireResource]:
 
 def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
     """Per MediaPackage v2 channel: its endpoints' segment length, LL-HLS when any endpoint has LL-HLS manifests."""
-    from livestream import latency, report
+    from livestream.model import latency
+    from livestream.plan import report
 
     segments: dict[str, float] = {}
     low_latency: dict[str, bool] = {}
@@ -307,7 +309,9 @@ def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
 
 def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, Any]:
     """`cost`, `latency` and their notes for the report."""
-    from livestream import config, cost, latency
+    from livestream import cost
+    from livestream.model import latency
+    from livestream.model import settings as config
 
     region = str(plan.config.get("aws:region") or "us-east-1")
     raw = _livestream_config(plan)
@@ -411,7 +415,7 @@ def build(
         pack, used_config, evaluation = _evaluate(plan, pack_dir, config_path, stack, collect)
         estimates = _estimates(plan, stack, prices_path)
 
-    from livestream import report
+    from livestream.plan import report
 
     by_urn = {r.urn: r for r in plan.resources}
     resources = []
@@ -474,7 +478,7 @@ def build(
 
 def _redact(text: str, secrets: Sequence[str]) -> str:
     """Last guard: a stack file's secure value never reaches the output, whatever a program did with it."""
-    from livestream.offline import SECRET
+    from livestream.plan.engine import SECRET
 
     for secret in secrets:
         text = text.replace(secret, SECRET)
@@ -482,7 +486,7 @@ def _redact(text: str, secrets: Sequence[str]) -> str:
 
 
 def render(result: PlanReport, output_format: str, *, encoding: str | None = "utf-8", full_tree: bool = False) -> str:
-    from livestream import report
+    from livestream.plan import report
 
     if output_format == "json":
         text = json.dumps(result.document, indent=2, default=str) + "\n"

@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 import pulumi
 import pulumi_aws_native as aws_native
 
-from livestream import iam
-from livestream.config import ChannelSettings
+from livestream.components import iam
+from livestream.model.settings import ChannelSettings
 
 mp = aws_native.mediapackagev2
 

@@ -25,13 +25,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream import iam
-from livestream.config import ScheduleSettings
+from livestream.components import iam
 from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
+from livestream.model.settings import ScheduleSettings
 
 TYPE = "livestream:index:Scheduler"
 
-FUNCTIONS_DIR = Path(__file__).resolve().parent / "functions"
+FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 FUNCTION_MODULE = "channel_control"
 HANDLER = f"{FUNCTION_MODULE}.handler"
 # The newest Python runtime Lambda offers (Amazon Linux 2023, arm64 and x86_64).

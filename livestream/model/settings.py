@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from livestream import cron
-from livestream import ladder as ladders
-from livestream.ladder import Ladder, Rendition
+from livestream.model import cron
+from livestream.model import ladder as ladders
+from livestream.model.ladder import Ladder, Rendition
 
 T = TypeVar("T")
 NONE: tuple[str, ...] = ()  # an empty list default, typed for the readers

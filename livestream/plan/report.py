@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from livestream.cost import BUCKETS, BUDGETS, DASHBOARDS, DISTRIBUTIONS, FUNCTIONS, MEDIALIVE_CHANNELS, METRIC_ALARMS, SCHEDULES
 
 if TYPE_CHECKING:
-    from livestream.offline import Plan, PlannedResource
+    from livestream.plan.engine import Plan, PlannedResource
 
 WIDTH = 110  # fixed, not the terminal's: the same plan always prints the same text
 GROUP_AT = 4  # leaf siblings of one type are folded into one line from this many on

@@ -33,9 +33,9 @@ from typing import Any, NamedTuple
 import pulumi
 import pulumi_aws as aws
 
-from livestream import iam
-from livestream import tags as cost_tags
-from livestream.config import AlarmSettings, AlarmThreshold, BudgetSettings
+from livestream.components import iam
+from livestream.components import tags as cost_tags
+from livestream.model.settings import AlarmSettings, AlarmThreshold, BudgetSettings
 
 CDN_REGION = "us-east-1"  # CloudFront metrics exist only here
 MEDIALIVE = "AWS/MediaLive"

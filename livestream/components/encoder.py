@@ -11,10 +11,10 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 import pulumi_random as random
 
-from livestream import iam
-from livestream import ladder as ladders
-from livestream.config import ChannelSettings
-from livestream.ladder import Rendition
+from livestream.components import iam
+from livestream.model import ladder as ladders
+from livestream.model.ladder import Rendition
+from livestream.model.settings import ChannelSettings
 
 ml = aws.medialive
 native_ml = aws_native.medialive

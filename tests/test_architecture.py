@@ -1,0 +1,77 @@
+"""The folders are the architecture: these tests keep the dependency rules that the layout shows.
+
+- `livestream/model/`, `livestream/cost/` and `livestream/wire/` are pure: no Pulumi, no components.
+- Subcomponents in `livestream/components/` never import each other; `platform` wires them.
+- Nothing imports `livestream.cli`.
+- `livestream/functions/` runs alone in AWS Lambda: standard library and boto3 only.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "livestream"
+PURE_PACKAGES = ("model", "cost", "wire")
+SHARED_COMPONENT_HELPERS = {"args", "buckets", "iam", "tags"}
+
+
+def modules_in(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def dotted(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+
+
+@pytest.mark.parametrize("folder", PURE_PACKAGES)
+def test_pure_packages_import_neither_pulumi_nor_components(folder: str) -> None:
+    for path in modules_in(folder):
+        bad = {m for m in imported_modules(path) if m.split(".")[0] == "pulumi" or m.startswith("pulumi_")}
+        bad |= {m for m in imported_modules(path) if m.startswith(("livestream.components", "livestream.plan", "livestream.cli"))}
+        assert not bad, f"{dotted(path)} imports {sorted(bad)}"
+
+
+def test_pure_packages_load_no_pulumi_at_run_time() -> None:
+    names = sorted({dotted(p) for folder in PURE_PACKAGES for p in modules_in(folder)})
+    code = f"import sys; import {', '.join(names)}; print(sorted(m for m in sys.modules if m.startswith('pulumi')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_subcomponents_do_not_import_each_other() -> None:
+    components = {p.stem for p in modules_in("components")} - {"__init__", "platform"}
+    subcomponents = components - SHARED_COMPONENT_HELPERS
+    assert {"encoder", "packager", "cdn", "archive", "alarms", "scheduler"} <= subcomponents
+    for part in subcomponents:
+        imported = imported_modules(PACKAGE / "components" / f"{part}.py")
+        others = {f"livestream.components.{o}" for o in subcomponents | {"platform"} if o != part}
+        assert not others & imported, f"{part} imports {sorted(others & imported)}"
+
+
+def test_nothing_outside_the_cli_imports_it() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if "cli" in path.relative_to(PACKAGE).parts:
+            continue
+        assert not {m for m in imported_modules(path) if m == "livestream.cli" or m.startswith("livestream.cli.")}, dotted(path)
+
+
+def test_functions_import_only_the_standard_library_and_boto3() -> None:
+    for path in modules_in("functions"):
+        roots = {m.split(".")[0] for m in imported_modules(path)}
+        assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"}, dotted(path)
