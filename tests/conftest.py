@@ -11,6 +11,7 @@ import pytest
 from livestream.plan import engine as offline
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def stack_config(stack: str) -> dict[str, Any]:

@@ -14,12 +14,11 @@ from livestream.functions import channel_control
 from livestream.model import settings as config
 from livestream.plan import engine as offline
 from livestream.plan.engine import Plan, PlannedResource
-
-from .conftest import ROOT, run_stack, stack_config
+from tests.conftest import ROOT, run_stack, stack_config
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
-TWO_CHANNELS = Path(__file__).parent / "fixtures" / "two_channels"
+TWO_CHANNELS = Path(__file__).resolve().parents[1] / "fixtures" / "two_channels"
 PIPELINE_KINDS = ("activeAlerts", "inputLoss", "droppedFrames", "outputErrors")
 KIND_BY_METRIC = {
     "ActiveAlerts": "activeAlerts",

@@ -9,7 +9,7 @@ import pytest
 from livestream.plan import engine as offline
 from livestream.plan.engine import SECRET, Plan
 
-FIXTURE = Path(__file__).parent / "fixtures" / "two_channels"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "two_channels"
 
 
 @pytest.fixture(scope="module")

@@ -30,9 +30,9 @@ from livestream import cost as cost_model
 from livestream.plan import engine as offline
 from livestream.plan import verdicts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACK_DIR = ROOT / "policies"
-BAD_PROGRAM = Path(__file__).resolve().parent / "fixtures" / "bad_program"
+BAD_PROGRAM = ROOT / "tests" / "fixtures" / "bad_program"
 if str(PACK_DIR) not in sys.path:
     sys.path.insert(0, str(PACK_DIR))
 lp = importlib.import_module("livestream_policies")

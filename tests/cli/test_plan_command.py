@@ -18,7 +18,7 @@ import pytest
 from livestream import cli
 from livestream.plan import report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 BAD_PROGRAM = FIXTURES / "bad_program"
 BAD_CONFIG = FIXTURES / "bad_config"

@@ -287,7 +287,7 @@ def test_every_channel_is_controlled() -> None:
 def test_no_schedule_section_still_deploys_the_function() -> None:
     config = stack_config("dev")
     del config["livestream:schedule"]
-    plan = offline.run(Path(__file__).resolve().parent.parent, "dev", config=config)
+    plan = offline.run(Path(__file__).resolve().parents[2], "dev", config=config)
     assert plan.one(FUNCTION)
     # The settings model defaults to a 03:00 UTC running notice: nothing else is scheduled.
     assert set(schedules(plan)) == {"notify-if-running"}

@@ -18,10 +18,9 @@ from pulumi.runtime.sync_await import _sync_await
 from livestream.components import tags
 from livestream.plan import engine as offline
 from livestream.plan.engine import Plan, PlannedResource
+from tests.conftest import stack_config
 
-from .conftest import stack_config
-
-TWO_CHANNELS = Path(__file__).parent / "fixtures" / "two_channels"
+TWO_CHANNELS = Path(__file__).resolve().parents[1] / "fixtures" / "two_channels"
 
 
 def resource_class(type_token: str) -> type | None:
@@ -108,7 +107,7 @@ def test_library_use_tags_with_component_args_and_stack_name() -> None:
 
 def test_user_tags_cannot_override_the_cost_allocation_tags() -> None:
     plan = offline.run(
-        Path(__file__).resolve().parent.parent,
+        Path(__file__).resolve().parents[2],
         "dev",
         config={**stack_config("dev"), "livestream:tags": {"livestream:platform": "other", "team": "media"}},
     )
