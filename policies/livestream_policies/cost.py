@@ -624,6 +624,38 @@ monthly_cost = w.stack_policy(
 )
 
 
+# --- log-retention-cost-ceiling ---------------------------------------------------------------
+
+
+def _check_retention_ceiling(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    days = w.number(w.get(props, "retentionInDays"))
+    if not days:
+        report(
+            f"retentionInDays is not set: the logs are stored (and billed) forever; this stack keeps at most "
+            f"{config['maxRetentionDays']} days."
+        )
+    elif days > config["maxRetentionDays"]:
+        report(f"retentionInDays is {days:.0f}; this stack pays for at most {config['maxRetentionDays']} days of logs.")
+
+
+log_retention_ceiling = w.resource_policy(
+    name="log-retention-cost-ceiling",
+    description=(
+        "CloudWatch log groups keep logs at most maxRetentionDays (log storage bills per GB-month). A cost ceiling, "
+        "not a security control: no trusted set has it. Fix: lower retentionInDays."
+    ),
+    types=w.LOG_GROUPS,
+    check=_check_retention_ceiling,
+    level=w.MANDATORY,
+    severity="low",
+    remediation="Set retention_in_days on aws.cloudwatch.LogGroup to at most the stack's maxRetentionDays.",
+    tags=["cost", "logs"],
+    properties={"maxRetentionDays": {"type": "integer", "minimum": 1, "default": 3653}},
+)
+
+
 POLICIES = [
     channel_class,
     input_spec_ceiling,
@@ -634,4 +666,5 @@ POLICIES = [
     stop_schedule,
     budget_exists,
     monthly_cost,
+    log_retention_ceiling,
 ]

@@ -42,6 +42,8 @@ ACCOUNT = "123456789012"
 TOPIC = "aws:sns/topic:Topic"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+BUDGET = "aws:budgets/budget:Budget"
 
 
 def urn(type_: str, name: str) -> str:

@@ -16,6 +16,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from livestream import cost as cost_model
 from tests.policies.helpers import (
     ACCOUNT,
+    BUDGET,
     CHANNEL,
     DISTRIBUTION,
     bucket,
@@ -205,9 +206,6 @@ def test_stop_schedule_accepts_the_universal_target_and_preview_dependencies() -
 def test_stop_schedule_violations(specs: list[dict[str, Any]]) -> None:
     [(where, message)] = check_stack("channel-stop-schedule", specs)
     assert where == "ch" and "no enabled stop schedule" in message
-
-
-BUDGET = "aws:budgets/budget:Budget"
 
 
 def budget(amount: str = "150.0", **extra: Any) -> dict[str, Any]:

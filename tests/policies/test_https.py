@@ -171,6 +171,72 @@ def test_endpoint_policy_matches_by_dependency_when_names_are_unknown() -> None:
     assert check_stack("mediapackage-endpoint-cloudfront-only", [endpoint(), unknown_name]) == []
 
 
+# The documented live-to-VOD harvester statement, as "Origin endpoint authorization" prints it:
+# https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html
+HARVESTER = {
+    "Sid": "AllowMediaPackageHarvestObjectAccess",
+    "Effect": "Allow",
+    "Principal": {"Service": "mediapackagev2.amazonaws.com"},
+    "Condition": {"StringEquals": {"AWS:SourceAccount": ACCOUNT}},
+    "Action": ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
+    "Resource": "arn:aws:mediapackagev2:us-east-1:1:channelGroup/g/channel/c/originEndpoint/hls",
+}
+
+
+def with_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
+    """The CloudFront-only endpoint policy plus one more statement."""
+    spec = endpoint_policy()
+    spec["props"]["policy"]["Statement"].append(dict(statement))
+    return spec
+
+
+def test_endpoint_policy_admits_the_documented_harvester_statement() -> None:
+    assert check_stack("mediapackage-endpoint-cloudfront-only", [endpoint(), with_statement(HARVESTER)]) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Condition": {}},  # not bound to an account
+        {"Condition": {"StringEquals": {"AWS:SourceAccount": "*"}}},
+        {"Action": ["mediapackagev2:HarvestObject", "mediapackagev2:*"]},
+        {"Principal": {"Service": ["mediapackagev2.amazonaws.com", "medialive.amazonaws.com"]}},
+    ],
+)
+def test_a_harvester_statement_that_differs_from_the_documented_one_is_a_violation(change: dict[str, Any]) -> None:
+    statement = {k: v for k, v in {**HARVESTER, **change}.items() if v != {}}
+    found = check_stack("mediapackage-endpoint-cloudfront-only", [endpoint(), with_statement(statement)])
+    assert found and all(where == "hls-policy" for where, _ in found)
+
+
+def test_the_harvester_can_be_refused_and_other_principals_allowlisted() -> None:
+    specs = [endpoint(), with_statement(HARVESTER)]
+    assert check_stack("mediapackage-endpoint-cloudfront-only", specs, {"allowHarvester": False})
+    cdn_user = f"arn:aws:iam::{ACCOUNT}:user/third-party-cdn"
+    third_party = {"Effect": "Allow", "Principal": {"AWS": cdn_user}, "Action": ["mediapackagev2:GetObject"]}
+    specs = [endpoint(), with_statement(third_party)]
+    assert check_stack("mediapackage-endpoint-cloudfront-only", specs)
+    assert check_stack("mediapackage-endpoint-cloudfront-only", specs, {"allowedPrincipals": [cdn_user]}) == []
+    writes = {**third_party, "Action": ["mediapackagev2:GetObject", "mediapackagev2:PutObject"]}
+    found = check_stack(
+        "mediapackage-endpoint-cloudfront-only", [endpoint(), with_statement(writes)], {"allowedPrincipals": [cdn_user]}
+    )
+    assert found
+
+
+def test_default_certificate_gets_a_tls10_advisory() -> None:
+    [message] = check_resource("cloudfront-default-certificate-tls", DISTRIBUTION, distribution())
+    assert "TLS 1.0" in message
+    custom = distribution(
+        viewerCertificate={"acmCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c", "minimumProtocolVersion": "TLSv1.2_2021"}
+    )
+    assert check_resource("cloudfront-default-certificate-tls", DISTRIBUTION, custom) == []
+    assert POLICIES["cloudfront-default-certificate-tls"].enforcement_level == EnforcementLevel.ADVISORY
+    # the mandatory rule documents the trade-off it accepts: older media clients, and the prod advisory
+    assert "older media clients" in POLICIES["cloudfront-tls-minimum"].description
+    assert "cloudfront-default-certificate-tls" in POLICIES["cloudfront-tls-minimum"].description
+
+
 def test_bucket_tls_only_passes_with_a_deny_insecure_transport_policy() -> None:
     specs = [bucket("archive"), on_bucket("aws:s3/bucketPolicy:BucketPolicy", "tls", "archive", policy=tls_policy("archive"))]
     assert check_stack("s3-bucket-tls-only", specs) == []
@@ -249,11 +315,36 @@ def test_ingest_not_open_flags_the_whole_internet(cidr: str) -> None:
     )
 
 
-def test_ingest_not_open_prefix_floor_is_configurable_and_advisory_by_default() -> None:
+def test_ingest_not_open_prefix_floor_is_configurable_and_mandatory_by_default() -> None:
     props = {"whitelistRules": [{"cidr": "10.0.0.0/8"}]}
     assert check_resource("medialive-ingest-not-open", SG, props) == []
     assert len(check_resource("medialive-ingest-not-open", SG, props, {"minIpv4PrefixLength": 16})) == 1
-    assert POLICIES["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.ADVISORY
+    assert POLICIES["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.MANDATORY
+
+
+@pytest.mark.parametrize(
+    "cidrs",
+    [
+        ["0.0.0.0/1", "128.0.0.0/1"],  # two halves: the whole internet
+        ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"],
+        ["10.0.0.0/9", "10.128.0.0/9", "11.0.0.0/9"],  # each narrower than /8, together wider
+        ["::/1", "8000::/1"],
+    ],
+)
+def test_ingest_not_open_judges_the_union_of_all_cidrs(cidrs: list[str]) -> None:
+    [message] = check_resource("medialive-ingest-not-open", SG, {"whitelistRules": [{"cidr": c} for c in cidrs]})
+    assert "together allow" in message
+
+
+def test_ingest_union_collapses_adjacent_blocks_within_the_floor() -> None:
+    halves = {"whitelistRules": [{"cidr": "10.0.0.0/9"}, {"cidr": "10.128.0.0/9"}]}  # = 10.0.0.0/8
+    assert check_resource("medialive-ingest-not-open", SG, halves) == []
+
+
+def test_ingest_open_to_phones_only_when_the_stack_opts_in() -> None:
+    props = {"whitelistRules": [{"cidr": "0.0.0.0/0"}]}
+    assert check_resource("medialive-ingest-not-open", SG, props, {"allowMobileNetworks": True}) == []
+    assert "allowMobileNetworks" in check_resource("medialive-ingest-not-open", SG, props)[0]
 
 
 NATIVE_INPUT = "aws-native:medialive:Input"

@@ -7,15 +7,20 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from pulumi_policy import EnforcementLevel
 
 from tests.policies.helpers import (
     ACCOUNT,
+    ALARM,
+    BUDGET,
     LOG_GROUP,
+    POLICIES,
     TOPIC,
     bucket,
     channel,
     check_resource,
     check_stack,
+    lp,
     on_bucket,
     res,
     versioning,
@@ -135,11 +140,39 @@ def test_iam_service_wildcards_are_configurable() -> None:
     assert len(check_resource("iam-no-wildcards", ROLE_POLICY, props, {"allowServiceWildcards": False})) == 1
 
 
-def test_topic_encryption() -> None:
+def test_topic_encryption_is_advisory_and_states_that_sns_encrypts_at_rest() -> None:
     assert check_resource("sns-topic-encrypted", TOPIC, {"kmsMasterKeyId": "arn:aws:kms:us-east-1:1:key/abc"}) == []
-    assert "not set" in check_resource("sns-topic-encrypted", TOPIC, {"name": "alerts"})[0]
-    assert "CloudWatch alarms" in check_resource("sns-topic-encrypted", TOPIC, {"kmsMasterKeyId": "alias/aws/sns"})[0]
-    assert check_resource("sns-topic-encrypted", TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}, {"allowAwsManagedKey": True}) == []
+    assert check_resource("sns-topic-encrypted", TOPIC, {"kmsMasterKeyId": "alias/aws/sns"}) == []
+    [message] = check_resource("sns-topic-encrypted", TOPIC, {"name": "alerts"})
+    assert "disk encryption" in message and "unencrypted" not in message
+    assert POLICIES["sns-topic-encrypted"].enforcement_level == EnforcementLevel.ADVISORY
+
+
+TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"
+
+
+def topic(key: str | None) -> dict[str, Any]:
+    return res(TOPIC, "alerts", {"arn": TOPIC_ARN, "name": "alerts", **({"kmsMasterKeyId": key} if key else {})})
+
+
+def alarm_on(topic_arn: str) -> dict[str, Any]:
+    return res(ALARM, "cpu", {"alarmActions": [topic_arn], "arn": f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:cpu"})
+
+
+@pytest.mark.parametrize("key", ["alias/aws/sns", f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/sns"])
+def test_aws_managed_key_is_refused_when_cloudwatch_or_budgets_publish(key: str) -> None:
+    [(resource, message)] = check_stack("sns-topic-publishers-can-encrypt", [topic(key), alarm_on(TOPIC_ARN)])
+    assert resource == "alerts" and "CloudWatch alarms" in message
+    budget = res(BUDGET, "b", {"notifications": [{"subscriberSnsTopicArns": [TOPIC_ARN]}]})
+    [(_, message)] = check_stack("sns-topic-publishers-can-encrypt", [topic(key), budget])
+    assert "AWS Budgets" in message
+
+
+def test_aws_managed_key_is_fine_without_service_publishers_and_cmk_always() -> None:
+    assert check_stack("sns-topic-publishers-can-encrypt", [topic("alias/aws/sns")]) == []
+    cmk = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/abc"
+    assert check_stack("sns-topic-publishers-can-encrypt", [topic(cmk), alarm_on(TOPIC_ARN)]) == []
+    assert check_stack("sns-topic-publishers-can-encrypt", [topic(None), alarm_on(TOPIC_ARN)]) == []
 
 
 PERMISSION = "aws:lambda/permission:Permission"
@@ -175,10 +208,16 @@ def test_public_lambdas_are_violations(type_: str, props: dict[str, Any], expect
     assert expected in message
 
 
-def test_log_group_retention() -> None:
+def test_log_group_retention_is_security_and_the_ceiling_is_cost() -> None:
     assert check_resource("log-group-retention", LOG_GROUP, {"retentionInDays": 30.0}) == []
     assert "not set" in check_resource("log-group-retention", LOG_GROUP, {"name": "x"})[0]
     assert "not set" in check_resource("log-group-retention", LOG_GROUP, {"retentionInDays": 0.0})[0]
     assert (
-        "at most 14" in check_resource("log-group-retention", LOG_GROUP, {"retentionInDays": 30.0}, {"maxRetentionDays": 14})[0]
+        "at least 90" in check_resource("log-group-retention", LOG_GROUP, {"retentionInDays": 30.0}, {"minRetentionDays": 90})[0]
     )
+    assert check_resource("log-group-retention", LOG_GROUP, {"retentionInDays": 3653.0}) == []
+    ceiling = "log-retention-cost-ceiling"
+    assert check_resource(ceiling, LOG_GROUP, {"retentionInDays": 30.0}, {"maxRetentionDays": 30}) == []
+    assert "at most 14" in check_resource(ceiling, LOG_GROUP, {"retentionInDays": 30.0}, {"maxRetentionDays": 14})[0]
+    assert "forever" in check_resource(ceiling, LOG_GROUP, {"name": "x"}, {"maxRetentionDays": 14})[0]
+    assert lp.group_of("log-group-retention") == "security" and lp.group_of(ceiling) == "cost"
