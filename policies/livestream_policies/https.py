@@ -61,6 +61,7 @@ viewer_https = w.resource_policy(
     name="cloudfront-viewer-https",
     description=(
         "Every CloudFront cache behaviour (default and ordered) serves viewers over HTTPS only. "
+        "Equivalents: Security Hub CloudFront.3, Checkov CKV_AWS_34. "
         "Fix: set viewerProtocolPolicy to 'redirect-to-https' or 'https-only' on each behaviour."
     ),
     types=w.DISTRIBUTIONS,
@@ -220,6 +221,7 @@ origin_https = w.resource_policy(
     name="cloudfront-origin-https",
     description=(
         "CloudFront reaches custom origins over HTTPS only, with TLSv1.2. "
+        "Equivalents: AwsSolutions-CFR5, Security Hub CloudFront.9 and CloudFront.10, Checkov CKV2_AWS_72. "
         "Fix: customOriginConfig.originProtocolPolicy='https-only' and originSslProtocols=['TLSv1.2']."
     ),
     types=w.DISTRIBUTIONS,
@@ -413,6 +415,7 @@ bucket_tls_only = w.stack_policy(
     name="s3-bucket-tls-only",
     description=(
         "Every S3 bucket has a bucket policy that denies any request made without TLS (aws:SecureTransport=false). "
+        "Equivalents: AwsSolutions-S10, Security Hub S3.5, NIST.800.53.R5-S3BucketSSLRequestsOnly, Checkov CKV_AWS_379. "
         "Fix: attach a BucketPolicy with a Deny s3:* statement on that condition."
     ),
     check=_check_tls_only,
@@ -538,7 +541,7 @@ srt_encrypted = w.resource_policy(
     name="medialive-srt-encrypted",
     description=(
         "SRT inputs (listener or caller) decrypt with a passphrase kept in Secrets Manager. "
-        "Fix: set srtSettings...decryption.passphraseSecretArn (and algorithm AES256)."
+        "Equivalents: none (our addition). Fix: set srtSettings...decryption.passphraseSecretArn (and algorithm AES256)."
     ),
     types=w.MEDIALIVE_INPUTS,
     check=_check_srt,

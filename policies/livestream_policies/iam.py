@@ -372,7 +372,7 @@ def _check_trust(resources: list[PolicyResource], config: dict[str, Any], report
                 continue
             for problem in trust_problems(statement, own):
                 report(
-                    f"{w.label(role)}'s trust policy: {problem}. Name the service or account, and bind it with "
+                    f"the trust policy of {w.label(role)}: {problem}. Name the service or account, and bind it with "
                     "aws:SourceArn / aws:SourceAccount (services) or sts:ExternalId (third parties).",
                     role.urn,
                 )

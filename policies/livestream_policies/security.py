@@ -49,6 +49,8 @@ public_access_block = w.stack_policy(
     name="s3-public-access-block",
     description=(
         "Every S3 bucket has a public-access block with all four flags true (or the account-wide block does). "
+        "Equivalents: AwsSolutions-S2, Security Hub S3.1 and S3.8, NIST.800.53.R5-S3BucketLevelPublicAccessProhibited, "
+        "Checkov CKV_AWS_53/54/55/56 and CKV2_AWS_6. "
         "Fix: add aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and "
         "restrictPublicBuckets."
     ),
@@ -95,6 +97,7 @@ encryption = w.stack_policy(
     name="s3-encryption",
     description=(
         "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS; KMS only when requireKms). "
+        "Equivalents: Checkov CKV_AWS_19; with requireKms NIST.800.53.R5-S3DefaultEncryptionKMS and Checkov CKV_AWS_145. "
         "Fix: add aws.s3.BucketServerSideEncryptionConfiguration."
     ),
     check=_check_encryption,
@@ -135,7 +138,10 @@ archive_versioning = w.stack_policy(
     name="s3-archive-versioning",
     description=(
         "Buckets that MediaLive records into (or every bucket, with scope 'all') are versioned, so recordings survive "
-        "overwrites and deletes. Fix: add aws.s3.BucketVersioning with status Enabled."
+        "overwrites and deletes. "
+        "Equivalents: NIST.800.53.R5-S3BucketVersioningEnabled, Checkov CKV_AWS_21 "
+        "(partly: archive buckets unless scope 'all'). "
+        "Fix: add aws.s3.BucketVersioning with status Enabled."
     ),
     check=_check_versioning,
     level=w.MANDATORY,
@@ -279,7 +285,10 @@ lambda_not_public = w.resource_policy(
     name="lambda-not-public",
     description=(
         "Lambda functions are not publicly invokable: no permission for principal '*', service principals only with a "
-        "sourceArn, no unauthenticated function URL. Fix: name the caller and set sourceArn."
+        "sourceArn, no unauthenticated function URL. "
+        "Equivalents: Security Hub Lambda.1, HIPAA.Security-LambdaFunctionPublicAccessProhibited, "
+        "Checkov CKV_AWS_301 and CKV_AWS_258. "
+        "Fix: name the caller and set sourceArn."
     ),
     types=(*w.LAMBDA_PERMISSIONS, *w.LAMBDA_FUNCTION_URLS),
     check=_check_lambda_permission,

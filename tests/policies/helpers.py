@@ -28,6 +28,8 @@ from livestream.plan import verdicts
 ROOT = Path(__file__).resolve().parents[2]
 PACK_DIR = ROOT / "policies"
 BAD_PROGRAM = ROOT / "tests" / "fixtures" / "bad_program"
+CARELESS_PROGRAM = ROOT / "tests" / "fixtures" / "careless_program"
+CONSUMER = ROOT / "examples" / "consumer"
 if str(PACK_DIR) not in sys.path:
     sys.path.insert(0, str(PACK_DIR))
 lp = importlib.import_module("livestream_policies")

@@ -43,7 +43,7 @@ def test_evaluate_levels_config_and_verdicts(pack: verdicts.LoadedPack) -> None:
     [topic] = [v for v in evaluation if v.policy == "sns-topic-encrypted"]
     assert topic.as_dict() == {
         "policy": "sns-topic-encrypted",
-        "enforcementLevel": "mandatory",
+        "enforcementLevel": "advisory",
         "resource": urn(TOPIC, "alerts"),
         "message": topic.message,
     }

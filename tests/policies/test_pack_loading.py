@@ -29,24 +29,36 @@ from tests.policies.helpers import (
 
 def test_every_policy_is_named_kebab_case_uniquely_and_documented() -> None:
     names = [p.name for p in lp.ALL_POLICIES]
-    assert len(names) == len(set(names)) == 23
+    assert len(names) == len(set(names)) == 39
     for policy in lp.ALL_POLICIES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", policy.name), policy.name
         assert "Fix:" in policy.description, policy.name
+        # every rule names its equivalents in cdk-nag / Security Hub / Checkov, or says it is ours
+        assert "Equivalents:" in policy.description, policy.name
         assert policy.enforcement_level in (EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY)
         assert policy.config_schema is not None and policy.remediation_steps
         assert policy.severity is not None
 
 
 def test_groups_partition_the_pack() -> None:
-    assert {g: len(ps) for g, ps in lp.GROUPS.items()} == {"https": 7, "cost": 9, "security": 7}
+    assert {g: len(ps) for g, ps in lp.GROUPS.items()} == {
+        "https": 8,
+        "cost": 10,
+        "security": 7,
+        "iam": 5,
+        "access": 5,
+        "operations": 4,
+    }
     assert lp.group_of("monthly-cost-limit") == "cost" and lp.group_of("nope") is None
+    assert lp.group_of("iam-trust-not-open") == "iam" and lp.group_of("kms-key-rotation") == "access"
 
 
 def test_schema_defaults_validate_against_their_own_schema() -> None:
     pack = verdicts.pack_from_policies(lp.PACK_NAME, list(lp.ALL_POLICIES))
     resolved = verdicts.resolve_config(pack)
-    assert resolved["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.ADVISORY
+    assert resolved["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.MANDATORY
+    assert resolved["medialive-ingest-not-open"].properties["allowMobileNetworks"] is False
+    assert resolved["sns-topic-encrypted"].enforcement_level == EnforcementLevel.ADVISORY
     assert resolved["monthly-cost-limit"].properties["maxMonthlyUsd"] == 500
 
 
@@ -146,8 +158,13 @@ def test_config_errors_name_the_policy_the_key_and_what_is_allowed(
 def test_config_files_validate_and_prod_is_stricter(pack: verdicts.LoadedPack) -> None:
     dev = verdicts.resolve_config(pack, verdicts.load_config(PACK_DIR / "config" / "dev.json"))
     prod = verdicts.resolve_config(pack, verdicts.load_config(PACK_DIR / "config" / "prod.json"))
-    assert dev["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.ADVISORY
+    # both mandatory; only dev, fed by phones on mobile networks, opts into any source address
+    assert dev["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.MANDATORY
     assert prod["medialive-ingest-not-open"].enforcement_level == EnforcementLevel.MANDATORY
+    assert dev["medialive-ingest-not-open"].properties["allowMobileNetworks"]
+    assert not prod["medialive-ingest-not-open"].properties["allowMobileNetworks"]
+    assert dev["cloudfront-default-certificate-tls"].enforcement_level == EnforcementLevel.DISABLED
+    assert prod["cloudfront-default-certificate-tls"].enforcement_level == EnforcementLevel.ADVISORY
     assert (
         prod["archive-lifecycle"].properties["requireTransition"] and not dev["archive-lifecycle"].properties["requireTransition"]
     )
@@ -172,14 +189,16 @@ def test_enforcement_level_errors(pack: verdicts.LoadedPack, config: dict[str, A
 def test_enforcement_levels_may_be_given_as_enum_members_or_strings(pack: verdicts.LoadedPack) -> None:
     config = {
         "budget-exists": EnforcementLevel.DISABLED,
-        "log-group-retention": {"enforcementLevel": EnforcementLevel.ADVISORY, "maxRetentionDays": 30},
-        "sns-topic-encrypted": {"allowAwsManagedKey": True},
+        "log-retention-cost-ceiling": {"enforcementLevel": EnforcementLevel.ADVISORY, "maxRetentionDays": 30},
+        "log-group-retention": {"minRetentionDays": 7},
         "s3-encryption": "remediate",
     }
     resolved = verdicts.resolve_config(pack, config)
     assert resolved["budget-exists"].enforcement_level == EnforcementLevel.DISABLED
-    assert resolved["log-group-retention"] == verdicts.ResolvedPolicyConfig(EnforcementLevel.ADVISORY, {"maxRetentionDays": 30})
-    assert resolved["sns-topic-encrypted"].enforcement_level == EnforcementLevel.MANDATORY
+    assert resolved["log-retention-cost-ceiling"] == verdicts.ResolvedPolicyConfig(
+        EnforcementLevel.ADVISORY, {"maxRetentionDays": 30}
+    )
+    assert resolved["log-group-retention"].enforcement_level == EnforcementLevel.MANDATORY
     assert resolved["s3-encryption"].enforcement_level == EnforcementLevel.REMEDIATE
 
 
