@@ -20,6 +20,7 @@ from tests.policies.helpers import (
     BUCKET,
     DISTRIBUTION,
     PACK_DIR,
+    ROOT,
     lp,
     options,
     planned,
@@ -38,6 +39,14 @@ def test_every_policy_is_named_kebab_case_uniquely_and_documented() -> None:
         assert policy.enforcement_level in (EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY)
         assert policy.config_schema is not None and policy.remediation_steps
         assert policy.severity is not None
+
+
+def test_readme_policy_table_lists_every_rule_with_its_group_and_level() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for group, policies in lp.GROUPS.items():
+        for policy in policies:
+            level = policy.enforcement_level.value
+            assert f"| `{policy.name}` | {group} | {level} |" in readme, policy.name
 
 
 def test_groups_partition_the_pack() -> None:
