@@ -191,13 +191,14 @@ def _is_scheduled_stop(schedule: PolicyResource, actions: list[str]) -> bool:
 
 
 def _watched(resources: list[PolicyResource], queue: PolicyResource) -> bool:
-    """Is an alarm with actions watching the queue (dimension QueueName)?"""
+    """Is an alarm with actions watching the queue (dimension QueueName)?
+
+    During preview the queue's name and the topic's ARN are unknown: the alarm's property
+    dependencies name the queue, and unknown actions count as present (judged at `pulumi up`)."""
     names = w.reference_values(queue, "name") | {a.rsplit(":", 1)[-1] for a in w.reference_values(queue, "arn")}
     for alarm in w.of_type(resources, ALARM_TYPES):
-        queue_name, actions = w.known(
-            lambda a=alarm: (w.get(a.props, "dimensions", "QueueName"), w.strings(w.get(a.props, "alarmActions"))),
-            (None, []),
-        )
+        queue_name = w.known(lambda a=alarm: w.get(a.props, "dimensions", "QueueName"), None)
+        actions = w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), ["(unknown)"])
         deps = (alarm.property_dependencies or {}).get("dimensions", [])
         if actions and (queue_name in names or any(d.urn == queue.urn for d in deps)):
             return True

@@ -212,8 +212,11 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     names = _topic_names(topic)
     found: list[str] = []
     alarms = w.of_type(resources, ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"))
-    if any(names & set(w.known(lambda a=a: w.strings(w.get(a.props, "alarmActions")), [])) for a in alarms):
-        found.append("CloudWatch alarms")
+    for alarm in alarms:
+        actions = set(w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), []))
+        deps = (alarm.property_dependencies or {}).get("alarmActions", [])  # preview: the ARN is still unknown
+        if (names & actions or any(d.urn == topic.urn for d in deps)) and "CloudWatch alarms" not in found:
+            found.append("CloudWatch alarms")
     for budget in w.of_type(resources, w.BUDGETS):
         subscribers = {s for n in w.known_items(budget, "notifications") for s in w.strings(w.get(n, "subscriberSnsTopicArns"))}
         if names & subscribers and "AWS Budgets" not in found:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.helpers import ACCOUNT, ALARM, DISTRIBUTION, check_resource, check_stack, distribution, res
 
@@ -122,3 +123,13 @@ def test_the_universal_stop_channel_target_is_judged_too() -> None:
     universal = res(SCHEDULE, "sched-stop", {"target": {"arn": "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"}})
     [(_, message)] = check_stack("scheduled-stop-failure-noticed", [universal])
     assert "no deadLetterConfig" in message
+
+
+def test_during_preview_the_alarm_is_matched_to_its_queue_by_dependency() -> None:
+    preview_alarm = queue_alarm()
+    preview_alarm["props"] = {**preview_alarm["props"], "dimensions": {"QueueName": UNKNOWN_STRING_VALUE}}
+    preview_alarm["props"]["alarmActions"] = [UNKNOWN_STRING_VALUE]
+    preview_alarm["prop_deps"] = {"dimensions": ["dead-letters"]}
+    assert check_stack("scheduled-stop-failure-noticed", [stop_schedule(), queue(), preview_alarm]) == []
+    preview_alarm["prop_deps"] = {}
+    assert check_stack("scheduled-stop-failure-noticed", [stop_schedule(), queue(), preview_alarm])

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pulumi_policy import EnforcementLevel
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from tests.policies.helpers import (
     ACCOUNT,
@@ -221,3 +222,10 @@ def test_log_group_retention_is_security_and_the_ceiling_is_cost() -> None:
     assert "at most 14" in check_resource(ceiling, LOG_GROUP, {"retentionInDays": 30.0}, {"maxRetentionDays": 14})[0]
     assert "forever" in check_resource(ceiling, LOG_GROUP, {"name": "x"}, {"maxRetentionDays": 14})[0]
     assert lp.group_of("log-group-retention") == "security" and lp.group_of(ceiling) == "cost"
+
+
+def test_during_preview_an_alarm_publishing_to_the_topic_is_found_by_dependency() -> None:
+    alarm = alarm_on(UNKNOWN_STRING_VALUE)
+    alarm["prop_deps"] = {"alarmActions": ["alerts"]}
+    [(_, message)] = check_stack("sns-topic-publishers-can-encrypt", [topic("alias/aws/sns"), alarm])
+    assert "CloudWatch alarms" in message
