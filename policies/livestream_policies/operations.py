@@ -165,7 +165,7 @@ alarm_actions = w.resource_policy(
     name="cloudwatch-alarm-actions",
     description=(
         "Every CloudWatch alarm notifies someone: alarmActions set and actions enabled. Equivalents: "
-        "NIST.800.53.R5-CloudWatchAlarmAction, HIPAA.Security-CloudWatchAlarmAction, Security Hub CloudWatch.15, "
+        "NIST.800.53.R5-CloudWatchAlarmAction, HIPAA.Security-CloudWatchAlarmAction, Security Hub CloudWatch.15 and .17, "
         "Checkov CKV_AWS_319. Fix: alarm_actions=[topic ARN]."
     ),
     types=ALARM_TYPES,
