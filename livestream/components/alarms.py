@@ -31,9 +31,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 from livestream.components import tags as cost_tags
 from livestream.model.settings import AlarmSettings, AlarmThreshold, BudgetSettings
 

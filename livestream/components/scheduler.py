@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
 from livestream.model.settings import ScheduleSettings
 
