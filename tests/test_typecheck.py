@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROVIDERS = ("pulumi_aws", "pulumi_aws_native")
 GATEWAYS = {ROOT / "livestream/components/aws.py", ROOT / "livestream/components/aws_native.py"}
 
-PROBE = '''
+PROBE = """
 from livestream.components import aws, aws_native
 
 ok = aws.medialive.ChannelEncoderSettingsArgs(
@@ -29,7 +29,7 @@ ok = aws.medialive.ChannelEncoderSettingsArgs(
 )
 missing = aws.medialive.ChannelEncoderSettingsArgs(output_groups=[])
 native_missing = aws_native.mediapackagev2.ChannelArgs(channel_name="main")
-'''
+"""
 
 
 def is_submodule(package: str, name: str) -> bool:
