@@ -1,7 +1,8 @@
 """The `livestream` console command.
 
 `livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
-[--json | --format text|json|mermaid]` runs any Pulumi Python project offline (DESIGN §6):
+[--json | --format text|json|mermaid]` runs any Pulumi Python project offline
+(the contract is in the README, "`livestream plan`: the offline view of a stack"):
 
 1. the project's program runs under the Pulumi SDK's mock engine with the stack's config
    (`Pulumi.<STACK>.yaml`; `secure:` values are replaced by the placeholder "[secret]" before the

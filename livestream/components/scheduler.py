@@ -2,7 +2,7 @@
 
 A channel bills while it runs, so this component is the platform's cost guard:
 
-- the control function (`livestream/functions/channel_control.py`, DESIGN §6) starts, stops,
+- the control function (`livestream/functions/channel_control.py`, its events and rules in its docstring) starts, stops,
   reports on and idle-stops the platform's own MediaLive channels; it always exists, because it
   is also the operator's start/stop button (`aws lambda invoke ... '{"action": "start"}'`);
 - schedules from `livestream:schedule`, all in one IANA timezone: fixed `start` / `stop` crons,
