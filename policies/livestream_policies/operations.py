@@ -43,6 +43,7 @@ RUNTIME_DEPRECATIONS: dict[str, str] = {
     "java8": "2024-01-08",
     "java8.al2": "2026-06-30",
     "java11": "2026-06-30",
+    "java17": "2026-06-30",  # Amazon Linux 2 reaches end of life on 2026-06-30, taking its runtimes with it
     "go1.x": "2024-01-08",
     "provided": "2024-01-08",
     "provided.al2": "2026-06-30",
