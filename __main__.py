@@ -4,12 +4,10 @@ from typing import cast
 
 import pulumi
 
-from livestream import LiveStreamPlatform, LiveStreamPlatformArgs
-from livestream.model import settings as config
+from livestream import LiveStreamPlatform, LiveStreamPlatformArgs, stack_args
 
-stack = pulumi.Config("livestream")
-args = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}
-environment = stack.get("environment") or pulumi.get_stack()
+args = stack_args()  # every livestream:* key: a misspelt one is refused, not ignored
+environment = args.get("environment") or pulumi.get_stack()
 # Errors name the keys as the stack file spells them (livestream:channels.main...).
 platform = LiveStreamPlatform(f"live-{environment}", cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
 

@@ -42,6 +42,7 @@ _EXPORTS = {
     "Settings": "livestream.model.settings",
     "ChannelSettings": "livestream.model.settings",
     "load_settings": "livestream.model.settings",
+    "stack_args": "livestream.components.platform",
 }
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "UsageArgs",
     "__version__",
     "load_settings",
+    "stack_args",
 ]
 
 if TYPE_CHECKING:
@@ -94,7 +96,7 @@ if TYPE_CHECKING:
     from livestream.components.cdn import Cdn
     from livestream.components.encoder import ArchiveTarget, Encoder
     from livestream.components.packager import Packager
-    from livestream.components.platform import LiveStreamPlatform
+    from livestream.components.platform import LiveStreamPlatform, stack_args
     from livestream.components.scheduler import Scheduler
     from livestream.model.settings import ChannelSettings, ConfigError, Settings
     from livestream.model.settings import load as load_settings

@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: Pulumi's schema analyzer reads the
 output annotations at run time to publish the component to other languages.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from livestream.model import ttl
 from livestream.model.settings import Settings
 
 TYPE = "livestream:index:LiveStreamPlatform"
+SETTINGS = "settings"  # the input property holding the platform's validated settings as JSON (`settings.as_args`)
 
 
 def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings:
@@ -33,6 +35,29 @@ def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings
     raw = dict(args)
     region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
     return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
+
+
+def stack_args(namespace: str = "livestream") -> dict[str, Any]:
+    """Every `<namespace>:*` key of the stack's config, as args for the component (camelCase, as the file spells them).
+
+    Every key, not only the known ones: the settings model then refuses a misspelt key ("did you mean
+    livestream:archive?") instead of the program silently leaving it out. Pass `config_prefix` to the component
+    so errors name the keys the way the stack file does.
+    """
+    from pulumi.runtime import config as runtime  # the SDK keeps the stack's keys here; Config reads single keys
+
+    prefix = f"{namespace}:"
+    names = sorted({key[len(prefix) :] for key in (*runtime.CONFIG.get(), *runtime.get_config_env()) if key.startswith(prefix)})
+    stack = pulumi.Config(namespace)
+    return {name: _config_value(stack.get(name)) for name in names}
+
+
+def _config_value(text: str | None) -> Any:
+    """A stack value as the program sees it: objects and lists arrive as JSON text, plain strings as themselves."""
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return text
 
 
 class LiveStreamPlatform(pulumi.ComponentResource):
@@ -68,7 +93,13 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
         # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
         tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
-        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging])))
+        # The validated settings, defaults filled in, are the component's recorded input: what `livestream plan`
+        # (or any tool reading the plan or the state) estimates from, however the program passed them. As JSON
+        # text, because the wire format's numbers are doubles and it drops nulls (an explicit "off").
+        recorded = {SETTINGS: pulumi.Output.json_dumps(config.as_args(settings), sort_keys=False)}
+        super().__init__(
+            TYPE, name, recorded, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging]))
+        )
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 

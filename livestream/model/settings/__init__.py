@@ -54,6 +54,7 @@ from livestream.model.settings.operations import (
     read_usage,
 )
 from livestream.model.settings.readers import schedule_expression
+from livestream.model.settings.record import REGION, as_args
 
 __all__ = [
     "ALARM_DEFAULTS",
@@ -79,8 +80,10 @@ __all__ = [
     "ScheduleSettings",
     "Settings",
     "UsageSettings",
+    "as_args",
     "camel",
     "load",
+    "load_recorded",
     "schedule_expression",
     "snake",
 ]
@@ -115,3 +118,10 @@ def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str =
     top = section_of(Settings, prefix, raw)
     environment = top.get("environment", r.string, environment)
     return Settings(**read_declared(Settings, top, {"environment": environment}), region=region)
+
+
+def load_recorded(recorded: Mapping[str, Any]) -> Settings:
+    """A platform's settings back from what it recorded (`as_args`: every setting, its region and environment)."""
+    raw = dict(recorded)
+    region = raw.pop(REGION, None)
+    return load(raw, environment=str(raw.get("environment") or ""), region=str(region or ""))
