@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -121,6 +122,24 @@ def channels_json(playback_urls: Mapping[str, Mapping[str, str]]) -> str:
         channel: {key: urls[key] for key in PLAYBACK_KEYS if urls.get(key)} for channel, urls in sorted(playback_urls.items())
     }
     return json.dumps(channels, indent=2) + "\n"
+
+
+def read_channels(data: Any) -> dict[str, dict[str, str]]:
+    """channels.json content (or `pulumi stack output --json`, whose `playbackUrls` it takes), checked.
+
+    Raises ValueError saying what is wrong: the page needs at least an `hls` URL per channel.
+    """
+    if isinstance(data, dict) and isinstance(data.get("playbackUrls"), dict):
+        data = data["playbackUrls"]
+    if not isinstance(data, dict) or not data:
+        raise ValueError('expected {"<channel>": {"hls": URL, "dash": URL, "llHls": URL?}} with at least one channel')
+    for channel, urls in data.items():
+        if not isinstance(urls, dict) or not isinstance(urls.get("hls"), str) or not urls["hls"]:
+            raise ValueError(f'channel "{channel}" has no "hls" URL (got {json.dumps(urls)})')
+        bad = {k: v for k, v in urls.items() if k in PLAYBACK_KEYS and not isinstance(v, str)}
+        if bad:
+            raise ValueError(f'channel "{channel}": URLs must be strings (got {json.dumps(bad)})')
+    return data
 
 
 def channels_file(playback_urls: Mapping[str, Mapping[str, str]]) -> SiteFile:
