@@ -71,6 +71,7 @@
     seek.disabled = true;
     goLive.disabled = true;
     behind.textContent = '';
+    behind.dataset.seconds = behind.dataset.wallclockSeconds = '';
   }
 
   function fillQuality(levels) {
@@ -134,6 +135,10 @@
   // Once a second: progress, the offline watchdog, distance behind live and the seek bar.
   function tick() {
     const now = performance.now();
+    if (state.live && video.ended) {
+      goOffline(); // the playlist ended (#EXT-X-ENDLIST): the broadcast is over
+      return;
+    }
     if (video.currentTime !== state.lastTime || video.paused) {
       if (video.currentTime !== state.lastTime && video.currentTime > 0 && !video.paused) setStatus('playing', '');
       state.lastTime = video.currentTime;
@@ -282,10 +287,12 @@
     const field = $('embed-code');
     try {
       await navigator.clipboard.writeText(field.value);
+      $('copy-result').textContent = 'Embed code copied.';
     } catch (error) {
+      field.focus();
       field.select(); // no clipboard permission: leave it selected for Ctrl+C / long press
+      $('copy-result').textContent = 'Selected: press Ctrl+C (or ⌘C) to copy.';
     }
-    $('copy-result').textContent = 'Embed code copied.';
   }
 
   function bindControls() {
