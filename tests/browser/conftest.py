@@ -8,7 +8,6 @@ saying what to install.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +37,15 @@ def ffmpeg() -> str:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     try:
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip(f"no Playwright: {INSTALL_HINT}")
-    if not Path(harness.CHROMIUM).exists() and not shutil.which(harness.CHROMIUM):
-        pytest.skip(f"no Chromium at {harness.CHROMIUM}: {INSTALL_HINT}")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_FLAGS)
+        try:
+            chromium = playwright.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_FLAGS)
+        except PlaywrightError as error:
+            pytest.skip(f"no usable Chromium ({harness.CHROMIUM or 'Playwright download'}): {INSTALL_HINT}\n{error}")
         yield chromium
         chromium.close()
 

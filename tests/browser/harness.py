@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -35,7 +36,8 @@ from livestream.player import headers, site
 from tests.conftest import stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("LIVESTREAM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# The system's Chromium (apt); None: the one `playwright install chromium` downloaded.
+CHROMIUM = os.environ.get("LIVESTREAM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -307,6 +309,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that closed a connection mid-response (a context closed, a seek) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class Origin:
     """The distribution, locally: page files with the page's headers, media with CORS + HSTS, LL-HLS built on the fly."""
 
@@ -319,8 +330,7 @@ class Origin:
         self.cache = {f"/{f.key}": f.cache_control for f in site.site_files({})}
         self.low_latency: dict[str, LowLatencyOrigin] = {}  # "/out/v1/<group>/<channel>/llhls/" -> origin
         handler = type("Handler", (_Handler,), {"origin": self})
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(layout.root)))
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), partial(handler, directory=str(layout.root)))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
