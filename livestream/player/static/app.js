@@ -235,8 +235,15 @@
   function describe(recording) {
     const started = new Date(recording.startedAt);
     const when = Number.isNaN(started.getTime()) ? String(recording.startedAt) : started.toLocaleString();
-    const minutes = Math.round(Number(recording.durationSeconds) / 60);
-    return Number.isFinite(minutes) ? `${when} · ${minutes} min` : when;
+    const seconds = Math.round(Number(recording.durationSeconds));
+    return Number.isFinite(seconds) && seconds >= 0 ? `${when} · ${duration(seconds)}` : when;
+  }
+
+  function duration(seconds) {
+    if (seconds < 60) return `${seconds} s`;
+    const hours = Math.floor(seconds / 3600);
+    const minutes = Math.round((seconds % 3600) / 60);
+    return hours ? `${hours} h ${minutes} min` : `${minutes} min`;
   }
 
   function renderChannels() {
