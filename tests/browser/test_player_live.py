@@ -213,6 +213,30 @@ def test_a_missing_or_corrupt_recordings_index_means_no_past_broadcasts(
         write_recordings(root, platform.recordings)
 
 
+SAFARI = """
+Object.defineProperty(Navigator.prototype, 'vendor', { get: () => 'Apple Computer, Inc.' });
+const canPlayType = HTMLMediaElement.prototype.canPlayType;
+HTMLMediaElement.prototype.canPlayType = function (type) {
+  return type === 'application/vnd.apple.mpegurl' ? 'maybe' : canPlayType.call(this, type);
+};
+"""
+
+
+def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platform, open_page: Any) -> None:
+    chromium = watch(platform, open_page)
+    chromium.wait_for_status("playing", START_TIMEOUT_S)
+    assert chromium.page.evaluate("() => document.querySelector('video').src").startswith("blob:")  # Media Source via hls.js
+    safari = open_page("about:blank")
+    safari.page.add_init_script(SAFARI)
+    safari.page.goto(platform.url(f"/?channel={platform.channel.name}"))
+    safari.page.wait_for_function("() => document.querySelector('video').src.endsWith('.m3u8')", timeout=5000)
+    assert (
+        safari.page.evaluate("() => document.querySelector('video').src")
+        == harness.playback_urls(platform.origin, platform.channel)["hls"]
+    )
+    assert safari.page.is_disabled("#quality")  # Safari picks the rendition itself
+
+
 def test_the_offline_state_appears_when_the_stream_stops_and_playback_resumes_when_it_is_back(
     platform: Platform, open_page: Any, ffmpeg: str
 ) -> None:
