@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-import pulumi_aws as aws
 
+from livestream.components import aws
 from livestream.components.buckets import Lifecycle, PrivateBucket, cloudfront_read, private_bucket
 from livestream.player import site
 
