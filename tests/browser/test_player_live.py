@@ -106,7 +106,8 @@ def test_the_quality_list_has_one_entry_per_rung_and_switching_works(platform: P
     viewer = watch(platform, open_page)
     viewer.wait_for_status("playing", START_TIMEOUT_S)
     options = viewer.page.eval_on_selector_all("#quality option", "os => os.map(o => [o.value, o.textContent])")
-    assert options[0] == ["-1", "Automatic"]
+    assert options[0][0] == "-1" and options[0][1].startswith("Automatic")  # the default, e.g. "Automatic (480p)"
+    assert viewer.page.input_value("#quality") == "-1"
     rungs = sorted(platform.channel.ladder, key=lambda r: -r.height)
     assert [text.split(" ")[0] for _, text in options[1:]] == [r.name for r in rungs]
     for value, text in [options[-1], options[1]]:  # lowest, then highest

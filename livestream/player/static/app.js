@@ -107,6 +107,10 @@
   function createHls(url, lowLatency) {
     const hls = new window.Hls({ lowLatencyMode: lowLatency, backBufferLength: 90, enableWorker: true });
     hls.on(window.Hls.Events.MANIFEST_PARSED, (_, data) => fillQuality(data.levels));
+    hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, data) => {
+      const level = hls.levels[data.level];
+      quality.options[0].textContent = hls.autoLevelEnabled && level ? `Automatic (${level.height}p)` : 'Automatic';
+    });
     hls.on(window.Hls.Events.ERROR, (_, data) => onHlsError(hls, data));
     hls.loadSource(url);
     hls.attachMedia(video);
