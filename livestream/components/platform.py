@@ -26,6 +26,7 @@ from livestream.model.settings import Settings
 
 TYPE = "livestream:index:LiveStreamPlatform"
 SETTINGS = "settings"  # the input property holding the platform's validated settings as JSON (`settings.as_args`)
+UNCHECKED = "unchecked"  # the input property listing settings whose values the plan could not know (secrets offline)
 
 
 def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings:
@@ -99,7 +100,10 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         # The validated settings, defaults filled in, are the component's recorded input: what `livestream plan`
         # (or any tool reading the plan or the state) estimates from, however the program passed them. As JSON
         # text, because the wire format's numbers are doubles and it drops nulls (an explicit "off").
-        recorded = {SETTINGS: pulumi.Output.json_dumps(config.as_args(settings), sort_keys=False)}
+        recorded = {
+            SETTINGS: pulumi.Output.json_dumps(config.as_args(settings), sort_keys=False),
+            UNCHECKED: list(settings.unchecked),
+        }
         super().__init__(
             TYPE, name, recorded, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging]))
         )

@@ -28,6 +28,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from livestream.model.settings import placeholders
+
 SECRET = "[secret]"
 ACCOUNT_ID = "123456789012"
 
@@ -465,7 +467,7 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     monitor = _RecordingMonitor(_Mocks(region))
     pulumi_mocks.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
     plan = Plan(project=project.name, stack=stack, config=values, resources=monitor.planned)
-    with _program_context(project_dir):
+    with _program_context(project_dir), placeholders({SECRET}):  # a secret is unknown here, not invalid
         try:
             _sync_await(run_pulumi_func(lambda: _run_main(project.main)))
         except Exception as error:

@@ -101,3 +101,19 @@ def test_args_in_code_and_the_same_values_in_a_stack_file_record_the_same_settin
     from_stack_file = recorded_settings(offline.run(ROOT, "dev", config=stack_file))
     assert from_code == from_stack_file
     assert from_code.usage.streamed_hours_per_month == 40 and from_code.schedule.idle_stop_minutes == 15
+
+
+def test_a_secret_the_plan_cannot_know_is_reported_unchecked_not_refused(tmp_path: Path) -> None:
+    """Issue 13: an alarm e-mail kept as a `secure:` value failed the offline plan as an invalid address."""
+    (tmp_path / "Pulumi.yaml").write_text(f"name: livestream\nruntime: python\nmain: {ROOT}\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        (ROOT / "Pulumi.dev.yaml")
+        .read_text()
+        .replace('emails: ["dev-alerts@example.com"]', 'emails: [{secure: "v1:bm9uY2U=:AAAAY2lwaGVydGV4dA=="}]')
+    )
+    plan = offline.run(tmp_path, "dev")
+    platform = plan.one("livestream:index:LiveStreamPlatform")
+    assert platform.inputs["unchecked"] == ["livestream:alarms.emails[0]"]
+    with settings_model.placeholders({SECRET}):
+        assert recorded_settings(plan).alarms.emails == (SECRET,)
+    assert "v1:bm9uY2U" not in json.dumps([r.inputs for r in plan.resources])

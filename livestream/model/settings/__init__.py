@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from livestream.model.settings import readers as r
+from livestream.model.settings import unknowable
 from livestream.model.settings.archive import ArchiveSettings, read_archive
 from livestream.model.settings.channels import (
     FRAMERATES,
@@ -55,6 +56,7 @@ from livestream.model.settings.operations import (
 )
 from livestream.model.settings.readers import schedule_expression
 from livestream.model.settings.record import REGION, as_args
+from livestream.model.settings.unknowable import placeholders
 
 __all__ = [
     "ALARM_DEFAULTS",
@@ -84,6 +86,7 @@ __all__ = [
     "camel",
     "load",
     "load_recorded",
+    "placeholders",
     "schedule_expression",
     "snake",
 ]
@@ -105,6 +108,7 @@ class Settings:
     tags: Mapping[str, str] = setting(read=read_tags, why="only the platform's own tags", factory=dict)
     environment: str = setting(read=r.string, why="the stack name, given to `load`")
     region: str  # where the platform is deployed: from the provider, not a livestream setting
+    unchecked: tuple[str, ...] = ()  # keys whose values a plan could not know (secrets offline): not validated
 
     def channel(self, name: str) -> ChannelSettings:
         return next(c for c in self.channels if c.name == name)
@@ -115,9 +119,14 @@ SECTIONS = keys(Settings)
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:
     """Validate a whole platform's settings; `prefix` is how error keys are spelt (e.g. 'livestream:')."""
-    top = section_of(Settings, prefix, raw)
-    environment = top.get("environment", r.string, environment)
-    return Settings(**read_declared(Settings, top, {"environment": environment}), region=region)
+    start = unknowable.mark()
+    try:
+        top = section_of(Settings, prefix, raw)
+        environment = top.get("environment", r.string, environment)
+        values = read_declared(Settings, top, {"environment": environment})
+    finally:
+        unchecked = unknowable.since(start)
+    return Settings(**values, region=region, unchecked=unchecked)
 
 
 def load_recorded(recorded: Mapping[str, Any]) -> Settings:

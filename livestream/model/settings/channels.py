@@ -10,6 +10,7 @@ from typing import Any
 from livestream.model import ladder as ladders
 from livestream.model.ladder import Ladder, Rendition
 from livestream.model.settings import readers as r
+from livestream.model.settings import unknowable
 from livestream.model.settings.errors import ConfigError
 from livestream.model.settings.fields import Section, read_declared, section, section_of, setting
 
@@ -38,6 +39,8 @@ def read_ingest(key: str, raw: Any) -> IngestSettings:
     if not values["allowed_cidrs"]:
         raise ConfigError(section.key("allowed_cidrs"), [], "list at least one CIDR the encoder sends from")
     for i, cidr in enumerate(values["allowed_cidrs"]):
+        if unknowable.is_placeholder(cidr):
+            continue
         if ipaddress.ip_network(cidr).prefixlen == 0 and not values["allow_public"]:
             raise ConfigError(
                 f"{section.key('allowed_cidrs')}[{i}]",

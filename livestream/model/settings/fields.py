@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, dataclass_transform
 
+from livestream.model.settings import unknowable
 from livestream.model.settings.errors import ConfigError
 
 T = TypeVar("T")
@@ -147,7 +148,7 @@ class Section:
         if not self.has(name):
             return default
         key, value = self.values[name]
-        return read(key, value)
+        return unknowable.read(read, key, value, default)
 
     def get_nullable(self, name: str, read: Callable[[str, Any], T], default: T) -> T | None:
         """Like `get`, but an explicit null switches the feature off."""
@@ -170,6 +171,9 @@ def join(path: str, key: Any) -> str:
 
 def section_of(cls: type, key: str, raw: Any) -> Section:
     """The section at `key` for a settings class; its required keys must be there."""
+    if unknowable.is_placeholder(raw):  # a whole section kept secret: its defaults, reported unchecked
+        unknowable.note(key)
+        raw = None
     section = Section(raw, key, keys(cls))
     for field, spec in declared(cls):
         if spec.required is not None and not section.has(key_of(field, spec)):
