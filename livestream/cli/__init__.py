@@ -285,9 +285,10 @@ def _wire_resources(plan: Plan) -> list[WireResource]:
     """The plan's resources for the cost model: their inputs; MediaLive channels named after their Encoder."""
     from livestream import cost
     from livestream.plan import report
+    from livestream.wire import tokens
 
     return [
-        cost.WireResource(r.type, report.component_name(plan, r) if r.type in cost.MEDIALIVE_CHANNELS else r.name, r.inputs)
+        cost.WireResource(r.type, report.component_name(plan, r) if r.type in tokens.MEDIALIVE_CHANNELS else r.name, r.inputs)
         for r in plan.resources
     ]
 
@@ -299,7 +300,7 @@ def _wire_latency(plan: Plan) -> dict[str, LatencyEstimate]:
 
     segments: dict[str, float] = {}
     low_latency: dict[str, bool] = {}
-    for endpoint in report.of_type(plan, report.PACKAGER_ENDPOINTS):
+    for endpoint in report.of_type(plan, report.ORIGIN_ENDPOINTS):
         name = str(endpoint.inputs.get("channelName") or endpoint.name)
         segment = _number(report.get(endpoint.inputs, "segment", "segmentDurationSeconds")) or 6.0  # the service default
         segments[name] = min(segments.get(name, segment), segment)
@@ -312,6 +313,7 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
     from livestream import cost
     from livestream.model import latency
     from livestream.model import settings as config
+    from livestream.wire import tokens
 
     region = str(plan.config.get("aws:region") or "us-east-1")
     raw = _livestream_config(plan)
@@ -340,7 +342,7 @@ def _estimates(plan: Plan, stack: str, prices_path: Path | None) -> dict[str, An
         )
         result["latency"] = {c.name: latency.for_channel(c).as_dict() for c in settings.channels}
         result["latencyBasis"] = "settings"
-    elif any(r.type in cost.MEDIALIVE_CHANNELS for r in resources):
+    elif any(r.type in tokens.MEDIALIVE_CHANNELS for r in resources):
         usage = cost.usage_from_wire(resources, region=region, hours_per_month=cost.HOURS_PER_MONTH, viewer_hours_per_month=0.0)
         basis = "resources"
         cost_note = (

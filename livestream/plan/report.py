@@ -19,7 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from livestream.cost import BUCKETS, BUDGETS, DASHBOARDS, DISTRIBUTIONS, FUNCTIONS, MEDIALIVE_CHANNELS, METRIC_ALARMS, SCHEDULES
+from livestream.wire.tokens import (
+    BUCKETS,
+    BUDGETS,
+    DASHBOARDS,
+    DISTRIBUTIONS,
+    FUNCTIONS,
+    MEDIALIVE_CHANNELS,
+    MEDIALIVE_INPUTS,
+    METRIC_ALARMS,
+    ORIGIN_ENDPOINTS,
+    PACKAGER_CHANNELS,
+    PACKAGER_GROUPS,
+    SCHEDULES,
+    SUBSCRIPTIONS,
+    TOPICS,
+)
 
 if TYPE_CHECKING:
     from livestream.plan.engine import Plan, PlannedResource
@@ -30,14 +45,6 @@ GROUP_AT = 4  # leaf siblings of one type are folded into one line from this man
 FLOW_ORDER = {
     name: i for i, name in enumerate(("LiveStreamPlatform", "Encoder", "Packager", "Cdn", "Archive", "Alarms", "Scheduler"))
 }
-
-# Type tokens the diagram draws; the ones the cost model reads too come from it, so both agree on what a channel is.
-MEDIALIVE_INPUTS = ("aws:medialive/input:Input", "aws-native:medialive:Input")
-PACKAGER_GROUPS = ("aws-native:mediapackagev2:ChannelGroup", "aws:mediapackage/channelGroup:ChannelGroup")
-PACKAGER_CHANNELS = ("aws-native:mediapackagev2:Channel",)
-PACKAGER_ENDPOINTS = ("aws-native:mediapackagev2:OriginEndpoint",)
-TOPICS = ("aws:sns/topic:Topic",)
-SUBSCRIPTIONS = ("aws:sns/topicSubscription:TopicSubscription",)
 
 
 def of_type(plan: Plan, types: Iterable[str]) -> list[PlannedResource]:
@@ -401,7 +408,7 @@ def render_mermaid(plan: Plan) -> str:
     channels = of_type(plan, MEDIALIVE_CHANNELS)
     groups = of_type(plan, PACKAGER_GROUPS)
     mp_channels = of_type(plan, PACKAGER_CHANNELS)
-    endpoints = of_type(plan, PACKAGER_ENDPOINTS)
+    endpoints = of_type(plan, ORIGIN_ENDPOINTS)
     distributions = of_type(plan, DISTRIBUTIONS)
     buckets = of_type(plan, BUCKETS)
 

@@ -553,7 +553,7 @@ def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, A
     schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
     from livestream import cost
 
-    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, cost.MEDIALIVE_CHANNELS)) for r in resources]
+    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS)) for r in resources]
     return cost.usage_from_wire(
         records,
         region=_region(resources, str(config["region"])),

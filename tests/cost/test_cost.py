@@ -16,6 +16,7 @@ from livestream import cost
 from livestream.model import ladder
 from livestream.model import settings as config
 from livestream.model.settings import ScheduleSettings, UsageSettings
+from livestream.wire import tokens
 
 PRICES = cost.load_prices("us-east-1")
 HOURS_PER_GB_AT_1500 = cost.GB * 8 / (1500 * 1000 * 3600)  # viewer-hours that pull one GB at 1500 kbps
@@ -539,12 +540,12 @@ def lifecycle(bucket: str, *, expire: float | None = 90.0, glacier: float | None
         rule["expiration"] = {"days": expire}
     if glacier is not None:
         rule["transitions"] = [{"days": glacier, "storageClass": "GLACIER"}]
-    return cost.WireResource(cost.LIFECYCLE_CONFIGS[0], "lifecycle", {"bucket": bucket, "rules": [rule]})
+    return cost.WireResource(tokens.LIFECYCLE_CONFIGS[0], "lifecycle", {"bucket": bucket, "rules": [rule]})
 
 
 def wire_schedule(expression: str, target: str, **props: Any) -> cost.WireResource:
     return cost.WireResource(
-        cost.SCHEDULES[0], expression, {"scheduleExpression": expression, "target": {"arn": target}, **props}
+        tokens.SCHEDULES[0], expression, {"scheduleExpression": expression, "target": {"arn": target}, **props}
     )
 
 
@@ -567,7 +568,7 @@ def test_usage_from_wire_prices_each_encoded_rendition() -> None:
 
 
 def test_usage_from_wire_reads_the_recording_buckets_lifecycle() -> None:
-    bucket = cost.WireResource(cost.BUCKETS[0], "archive", {"bucket": ARCHIVE, "arn": f"arn:aws:s3:::{ARCHIVE}"})
+    bucket = cost.WireResource(tokens.BUCKETS[0], "archive", {"bucket": ARCHIVE, "arn": f"arn:aws:s3:::{ARCHIVE}"})
     other = lifecycle("logs-0a1b2c3", expire=7.0, glacier=None)
     got = from_wire(wire_channel(), bucket, lifecycle(f"arn:aws:s3:::{ARCHIVE}", expire=90.0, glacier=0.0), other)
     assert (got.archive_retention_days, got.glacier_after_days) == (90, 0)  # a transition on day 0 is one
@@ -582,7 +583,7 @@ def test_usage_from_wire_counts_schedule_firings_from_their_expressions() -> Non
     function = "arn:aws:lambda:ap-northeast-2:123456789012:function:control"
     got = from_wire(
         wire_channel(),
-        cost.WireResource(cost.FUNCTIONS[0], "control", {"arn": function}),
+        cost.WireResource(tokens.FUNCTIONS[0], "control", {"arn": function}),
         wire_schedule("rate(5 minutes)", function),
         wire_schedule(
             "cron(0 19 * * ? *)", "arn:aws:scheduler:::aws-sdk:medialive:startChannel", scheduleExpressionTimezone="Asia/Seoul"
@@ -594,13 +595,14 @@ def test_usage_from_wire_counts_schedule_firings_from_their_expressions() -> Non
 
 
 def test_usage_from_wire_counts_billed_resources_and_infers_the_viewers() -> None:
-    types = [*cost.METRIC_ALARMS * 3, *cost.DASHBOARDS, *cost.BUDGETS, *cost.SECRETS, *cost.KMS_KEYS, "aws:s3/bucket:Bucket"]
-    resources = [wire_channel(), *(cost.WireResource(t, f"r{i}", {}) for i, t in enumerate(types))]
-    assert cost.resource_counts(resources) == {"alarms": 3, "dashboards": 1, "budgets": 1, "secrets": 2, "kms_keys": 2}
+    # Each kind in both providers: pulumi-aws and aws-native resources bill alike.
+    types = [*tokens.METRIC_ALARMS * 3, *tokens.DASHBOARDS.classic, *tokens.BUDGETS, *tokens.SECRETS, *tokens.KMS_KEYS]
+    resources = [wire_channel(), *(cost.WireResource(t, f"r{i}", {}) for i, t in enumerate([*types, "aws:s3/bucket:Bucket"]))]
+    assert cost.resource_counts(resources) == {"alarms": 6, "dashboards": 1, "budgets": 2, "secrets": 2, "kms_keys": 2}
     got = from_wire(*resources)
-    assert (got.alarms, got.dashboards, got.budgets, got.secrets, got.kms_keys) == (3, 1, 1, 2, 2)
+    assert (got.alarms, got.dashboards, got.budgets, got.secrets, got.kms_keys) == (6, 1, 2, 2, 2)
     assert got.viewer_region == "korea"  # no distribution: viewers near the region
-    native = cost.WireResource(cost.DISTRIBUTIONS[1], "cdn", {"distributionConfig": {"priceClass": "PriceClass_100"}})
+    native = cost.WireResource(tokens.DISTRIBUTIONS[1], "cdn", {"distributionConfig": {"priceClass": "PriceClass_100"}})
     assert from_wire(wire_channel(), native).viewer_region == "us_europe"
     assert from_wire(wire_channel(), native, viewer_region="japan").viewer_region == "japan"
 
