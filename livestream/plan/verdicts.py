@@ -17,7 +17,7 @@ This machine has no CLI, so this module does the engine's part:
 Stricter than the CLI on purpose: unknown policy names and unknown config keys are errors
 (the CLI ignores them), so a typo in a config file cannot silently relax a limit.
 
-May import `pulumi_policy` and `livestream.offline`; never a component module.
+May import `pulumi_policy` and `livestream.plan.engine`; never a component module.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
 
 from livestream.plan import engine as offline
+from livestream.plan.document import resources_of
 
 LEVELS = tuple(level.value for level in EnforcementLevel)
 ALL = "all"
@@ -508,6 +509,9 @@ def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
 
     The engine sends a resource's output properties; its id is not among them (a plan records it
     beside the outputs), so policies match references by output properties (`bucket`, `arn`, ...).
+    They come in the plan's tree order, not in registration order: the mock engine registers
+    concurrently, and a stack policy that takes the first of something (the monthly-cost rule's
+    region) would otherwise judge differently from one run to the next.
     """
     resources: dict[str, PolicyResource] = {}
     for r in plan.resources:
@@ -519,7 +523,7 @@ def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
         if r.parent and r.parent in resources:
             resource.parent = resources[r.parent]
         resource.dependencies = [resources[d] for d in r.dependencies if d in resources]
-    return list(resources.values())
+    return [resources[r.urn] for r in resources_of(plan)]
 
 
 def summary(evaluation: Evaluation) -> str:
