@@ -2,6 +2,8 @@
 
 - `livestream/model/`, `livestream/cost/` and `livestream/wire/` are pure: no Pulumi, no components.
 - Subcomponents in `livestream/components/` never import each other; `platform` wires them.
+- `livestream/wire/` is the bottom layer: the standard library and itself only.
+- The policy pack imports from `livestream` only the pure `wire` and `cost` packages.
 - Nothing imports `livestream.cli`.
 - `livestream/functions/` runs alone in AWS Lambda: standard library and boto3 only.
 """
@@ -75,3 +77,15 @@ def test_functions_import_only_the_standard_library_and_boto3() -> None:
     for path in modules_in("functions"):
         roots = {m.split(".")[0] for m in imported_modules(path)}
         assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"}, dotted(path)
+
+
+def test_wire_imports_only_the_standard_library_and_itself() -> None:
+    for path in modules_in("wire"):
+        outside = {m for m in imported_modules(path) if m.split(".")[0] not in sys.stdlib_module_names}
+        assert {m for m in outside if not m.startswith("livestream.wire")} == set(), dotted(path)
+
+
+def test_the_policy_pack_imports_only_pure_livestream_packages() -> None:
+    for path in sorted((PACKAGE.parent / "policies").rglob("*.py")):
+        used = {m for m in imported_modules(path) if m.split(".")[0] == "livestream" and m != "livestream"}
+        assert all(m.startswith(("livestream.wire", "livestream.cost")) for m in used), f"{path.name} imports {sorted(used)}"
