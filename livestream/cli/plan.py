@@ -51,7 +51,7 @@ class PlanReport:
 # --- arguments ----------------------------------------------------------------------------------
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction) -> None:
     plan = commands.add_parser(
         "plan",
         help="show what a stack would create, its policy verdicts, monthly cost and latency",
@@ -113,8 +113,9 @@ def _default_pack(project_dir: Path) -> tuple[Path | None, str]:
 def _pack(project_dir: Path, policy_pack: str | Path | None, policy_config: str | Path | None) -> PackChoice:
     from livestream.plan.run import PackChoice
 
+    directory: Path | None
     if policy_pack is not None:
-        directory: Path | None = Path(policy_pack).resolve()
+        directory = Path(policy_pack).resolve()
         if not directory.is_dir():
             raise PlanError("policy", f"--policy-pack {policy_pack}: no such directory")
         origin = "--policy-pack"

@@ -56,7 +56,7 @@ def renditions(props: Mapping[str, Any]) -> list[Rendition]:
         codec = get(description, "codecSettings", default={})
         if get(codec, "frameCaptureSettings") is not None:
             continue
-        settings = next((s for key in CODEC_SETTINGS if (s := get(codec, key))), {})
+        settings: Any = next((s for key in CODEC_SETTINGS if (s := get(codec, key))), {})
         found.append(
             Rendition(
                 name=str(get(description, "name") or "?"),
