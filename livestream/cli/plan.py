@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import sys
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root for an editable / source install
 FORMATS = ("text", "json", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
+PLAN_EXTRA = ("yaml", "pulumi_policy", "jsonschema")  # what `pip install 'livestream[plan]'` adds
 
 
 @dataclass
@@ -210,7 +212,25 @@ def _report_error(error: PlanError, output_format: str, stack: str) -> None:
         print(json.dumps({"error": error.as_dict()}, indent=2))
 
 
+def missing_plan_extra() -> list[str]:
+    """The plan tooling's modules that cannot be imported: the base install deploys, it does not plan."""
+    missing = []
+    for module in PLAN_EXTRA:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
 def run(args: argparse.Namespace) -> int:
+    if missing := missing_plan_extra():
+        print(
+            f"livestream plan needs the plan extra (missing: {', '.join(missing)}); "
+            "install it with: pip install 'livestream[plan]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     try:
         result = build(
             args.project, args.stack, policy_pack=args.policy_pack, policy_config=args.policy_config, prices=args.prices

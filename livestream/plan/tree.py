@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-# Components named like the platform's subcomponents are listed in data-flow order.
+# Components named like the platform's subcomponents are listed in data-flow order:
+# broadcaster -> encoder -> packager -> CDN -> viewers, then archive, alarms and scheduler beside them.
 FLOW_ORDER = {
     name: i for i, name in enumerate(("LiveStreamPlatform", "Encoder", "Packager", "Cdn", "Archive", "Alarms", "Scheduler"))
 }
