@@ -80,8 +80,12 @@ LOG_GROUPS = Tokens(["aws:cloudwatch/logGroup:LogGroup"], ["aws-native:logs:LogG
 BUDGETS = Tokens(["aws:budgets/budget:Budget"], ["aws-native:budgets:Budget"])
 TOPICS = Tokens(["aws:sns/topic:Topic"], ["aws-native:sns:Topic"])
 SUBSCRIPTIONS = Tokens(["aws:sns/topicSubscription:TopicSubscription"], ["aws-native:sns:Subscription"])
+TOPIC_POLICIES = Tokens(["aws:sns/topicPolicy:TopicPolicy"], ["aws-native:sns:TopicPolicy"])
+QUEUES = Tokens(["aws:sqs/queue:Queue"], ["aws-native:sqs:Queue"])
+LOG_DELIVERY_SOURCES = Tokens(["aws:cloudwatch/logDeliverySource:LogDeliverySource"], ["aws-native:logs:DeliverySource"])
 SECRETS = Tokens(["aws:secretsmanager/secret:Secret"], ["aws-native:secretsmanager:Secret"])
 KMS_KEYS = Tokens(["aws:kms/key:Key"], ["aws-native:kms:Key"])
+KMS_KEY_POLICIES = Tokens(["aws:kms/keyPolicy:KeyPolicy"])  # an aws-native Key carries its `keyPolicy` inline
 IAM_ROLES = Tokens(["aws:iam/role:Role"], ["aws-native:iam:Role"])
 IAM_POLICY_HOLDERS = Tokens(
     [
@@ -91,6 +95,16 @@ IAM_POLICY_HOLDERS = Tokens(
         "aws:iam/groupPolicy:GroupPolicy",
     ],
     ["aws-native:iam:RolePolicy", "aws-native:iam:ManagedPolicy", "aws-native:iam:UserPolicy", "aws-native:iam:GroupPolicy"],
+)
+IAM_MANAGED_POLICIES = Tokens(["aws:iam/policy:Policy"], ["aws-native:iam:ManagedPolicy"])
+# Managed policies attached by ARN (`policyArn`); aws-native lists them on the role (`managedPolicyArns`).
+IAM_POLICY_ATTACHMENTS = Tokens(
+    [
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/policyAttachment:PolicyAttachment",
+    ]
 )
 
 ALL: dict[str, Tokens] = {name: value for name, value in globals().items() if isinstance(value, Tokens)}

@@ -34,18 +34,33 @@ MANDATORY = EnforcementLevel.MANDATORY
 ADVISORY = EnforcementLevel.ADVISORY
 
 # --- the kinds the rules judge --------------------------------------------------------------------
-# Each is `livestream.wire.tokens`' kind, both providers, except where the rules read only the classic
-# provider's shapes: aws-native buckets carry public-access, encryption, versioning and lifecycle
-# settings inline, its bucket policies, IAM roles and policies take `policyDocument` objects, its
-# budgets nest everything under `budget`, its function URLs spell `authType`. Judging those with the
-# classic rules would report settings that are there, so they are left to rules that read them.
+# Each is a kind of `livestream.wire.tokens`, with the types its rules were written and tested
+# against. For these that is the classic provider's: several aws-native shapes differ (buckets
+# carry public-access, encryption, versioning and lifecycle settings inline; bucket, topic, key and
+# IAM policies are `policyDocument` objects; budgets nest everything under `budget`; function URLs
+# spell `authType`), and a classic rule would then report settings that are there, or pass ones
+# that are not. A kind gains `tokens.X.native` when its rules read and test those shapes; kinds
+# whose rules already do are re-exported whole by `_wire`.
 
 BUCKETS = tokens.BUCKETS.classic
 BUCKET_POLICIES = tokens.BUCKET_POLICIES.classic
-IAM_ROLES = tokens.IAM_ROLES.classic
-IAM_POLICY_HOLDERS = tokens.IAM_POLICY_HOLDERS.classic
 BUDGETS = tokens.BUDGETS.classic
+DASHBOARDS = tokens.DASHBOARDS.classic
+IAM_MANAGED_POLICIES = tokens.IAM_MANAGED_POLICIES.classic
+IAM_POLICY_HOLDERS = tokens.IAM_POLICY_HOLDERS.classic
+IAM_ROLES = tokens.IAM_ROLES.classic
+KMS_KEYS = tokens.KMS_KEYS.classic
 LAMBDA_FUNCTION_URLS = tokens.LAMBDA_FUNCTION_URLS.classic
+LAMBDA_FUNCTIONS = tokens.FUNCTIONS.classic
+LAMBDA_PERMISSIONS = tokens.LAMBDA_PERMISSIONS.classic
+LOG_DELIVERY_SOURCES = tokens.LOG_DELIVERY_SOURCES.classic
+LOG_GROUPS = tokens.LOG_GROUPS.classic
+METRIC_ALARMS = tokens.METRIC_ALARMS.classic
+SCHEDULES = tokens.SCHEDULES.classic
+SECRETS = tokens.SECRETS.classic
+SNS_TOPIC_POLICIES = tokens.TOPIC_POLICIES.classic
+SNS_TOPICS = tokens.TOPICS.classic
+SQS_QUEUES = tokens.QUEUES.classic
 
 
 def known(read: Callable[[], T], default: T) -> T:

@@ -23,6 +23,8 @@ ONE_PROVIDER = {
     "ENCRYPTION_CONFIGS": ("aws-native", "s3", "BucketServerSideEncryptionConfiguration"),
     "VERSIONING_CONFIGS": ("aws-native", "s3", "BucketVersioning"),
     "LIFECYCLE_CONFIGS": ("aws-native", "s3", "BucketLifecycleConfiguration"),
+    "KMS_KEY_POLICIES": ("aws-native", "kms", "KeyPolicy"),
+    "IAM_POLICY_ATTACHMENTS": ("aws-native", "iam", "RolePolicyAttachment"),
 }
 
 
