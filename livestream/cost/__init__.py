@@ -46,7 +46,7 @@ The model, item by item (all per month):
   Lambda arm64 (requests + GB-seconds above the free tier, memory and duration assumed), SNS
   e-mail notifications (count assumed). Free tiers apply unless `applyFreeTiers` is 0.
 
-Channel-hours (`channel_hours`), with S = scheduled hours (`livestream.cron.monthly_channel_hours`
+Channel-hours (`channel_hours`), with S = scheduled hours (`livestream.model.cron.monthly_channel_hours`
 of the start/stop crons, else 730) and H = `usage.streamed_hours_per_month`:
 
 - H not given: S (no schedule: the channel runs 24/7).

@@ -23,7 +23,7 @@ GB = 2**30
 MAX_HOURS_PER_MONTH = 744.0
 
 # Usage-shape assumptions that `channel_hours` and `usage_from_settings` need before any price
-# table is loaded. They mirror livestream/scheduler.py (rate(5 minutes) idle check, daily notice).
+# table is loaded. They mirror livestream/components/scheduler.py (rate(5 minutes) idle check, daily notice).
 BROADCASTS_PER_MONTH = 30  # channels started by hand: one broadcast a day (scheduled ones are counted)
 SCHEDULE_YEAR = 2026  # the year whose calendar months schedules are averaged over
 IDLE_CHECK_INTERVAL_MINUTES = 5
@@ -185,7 +185,7 @@ def usage_from_settings(
 
 
 def firings_per_month(expression: Any, timezone: str = "UTC") -> float:
-    """Average monthly firings of an EventBridge Scheduler expression in `timezone` (`livestream.cron`, over
+    """Average monthly firings of an EventBridge Scheduler expression in `timezone` (`livestream.model.cron`, over
     SCHEDULE_YEAR). A one-time at() fires once; an expression the parser refuses counts nothing, an
     unknown timezone counts in UTC."""
     text = str(expression or "").strip()
