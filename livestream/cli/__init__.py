@@ -20,7 +20,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 
-SUBCOMMANDS = ("plan",)  # modules livestream.cli.<name>, in the order `--help` lists them
+SUBCOMMANDS = ("plan", "player")  # modules livestream.cli.<name>, in the order `--help` lists them
 
 
 def parser() -> argparse.ArgumentParser:

@@ -62,6 +62,8 @@ ENCRYPTION_CONFIGS = Tokens(
     ]
 )
 VERSIONING_CONFIGS = Tokens(["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"])
+# Objects a program uploads itself (the player site); aws-native has no S3 object resource.
+BUCKET_OBJECTS = Tokens(["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"])
 LIFECYCLE_CONFIGS = Tokens(
     [
         "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",

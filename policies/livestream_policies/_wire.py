@@ -10,6 +10,7 @@ from livestream.wire.iam import condition_values, principals, statements
 from livestream.wire.props import arn_part, arn_resource, get, is_list, is_map, items, json_value, number, plain, strings, truthy
 from livestream.wire.tokens import (
     ACCOUNT_PUBLIC_ACCESS_BLOCKS,
+    BUCKET_OBJECTS,
     CLASSIC_DISTRIBUTION,
     DISTRIBUTIONS,
     ENCRYPTION_CONFIGS,
@@ -70,6 +71,7 @@ __all__ = [
     "ACCOUNT_PUBLIC_ACCESS_BLOCKS",
     "ADVISORY",
     "BUCKETS",
+    "BUCKET_OBJECTS",
     "BUCKET_POLICIES",
     "BUDGETS",
     "CHANNEL_POLICIES",

@@ -94,7 +94,7 @@ def test_violations_have_the_contract_shape(dev_json: dict[str, Any]) -> None:
     # dev opts into ingest from phones on mobile networks and skips the default-certificate advisory
     assert dev_json["violations"] == []
     assert dev_json["policyPack"]["config"].endswith("policies/config/dev.json")  # the stack's own policy config
-    prod = json.loads(cli.render(cli.build(ROOT, "prod"), "json"))
+    prod = json.loads(plan.render(plan.build(ROOT, "prod"), "json"))
     assert prod["violations"], "prod without a custom domain gets the default-certificate TLS 1.0 advisory"
     assert all(set(v) == VIOLATION_KEYS for v in prod["violations"])
     assert {v["enforcementLevel"] for v in prod["violations"]} == {"advisory"}

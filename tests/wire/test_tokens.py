@@ -24,6 +24,7 @@ ONE_PROVIDER = {
     "VERSIONING_CONFIGS": ("aws-native", "s3", "BucketVersioning"),
     "LIFECYCLE_CONFIGS": ("aws-native", "s3", "BucketLifecycleConfiguration"),
     "KMS_KEY_POLICIES": ("aws-native", "kms", "KeyPolicy"),
+    "BUCKET_OBJECTS": ("aws-native", "s3", "BucketObject"),
     "IAM_POLICY_ATTACHMENTS": ("aws-native", "iam", "RolePolicyAttachment"),
 }
 
