@@ -203,6 +203,7 @@ class PlanDocument:
     violations: tuple[Violation, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    unchecked: tuple[str, ...] = ()  # settings holding secrets the offline plan cannot know: reported, never refused
 
     @property
     def summary(self) -> Summary:
@@ -245,6 +246,7 @@ class PlanDocument:
             "latencyNote": self.latency.note,
             "exports": self.exports,
             "warnings": list(self.warnings),
+            "unchecked": list(self.unchecked),
             "notes": list(self.notes),
             "summary": self.summary.to_json(),
         }

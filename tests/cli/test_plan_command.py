@@ -22,6 +22,7 @@ from livestream.plan.render import node_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+CONSUMER = ROOT / "examples" / "consumer"
 BAD_PROGRAM = FIXTURES / "bad_program"
 BAD_CONFIG = FIXTURES / "bad_config"
 SECRET_CONFIG = FIXTURES / "secret_config"
@@ -105,7 +106,7 @@ def test_violations_have_the_contract_shape(dev_json: dict[str, Any]) -> None:
 
 def test_cost_is_itemised_from_the_settings_with_counts_from_the_plan(dev_json: dict[str, Any]) -> None:
     cost = dev_json["cost"]
-    assert cost["basis"] == "settings"
+    assert cost["basis"] == "platform"
     items = {i["name"]: i for i in cost["items"]}
     assert {"MediaLive channels", "CloudFront egress", "S3 archive", "CloudWatch alarms"} <= set(items)
     assert cost["monthlyUsd"] == pytest.approx(sum(i["monthlyUsd"] for i in cost["items"]), abs=0.05)
@@ -273,18 +274,18 @@ def test_runs_on_a_second_project_directory(two_channels: plan.PlanReport, capsy
     encoders = [r["name"] for r in document["resources"] if r["type"] == "livestream:index:Encoder"]
     assert sorted(encoders) == ["studio-studio-a", "studio-studio-b"]
     assert two_channels.exit_code in (0, 1) and document["summary"]["exitCode"] == two_channels.exit_code
-    # No livestream:channels in this stack (the program passes Python args): cost and latency come from the plan.
-    assert document["cost"]["basis"] == "resources" and document["cost"]["monthlyUsd"] > 0
-    assert "730 h" in document["cost"]["note"]
+    # The program passes Python args: cost and latency come from the settings the component recorded.
+    assert document["cost"]["basis"] == "platform" and document["cost"]["monthlyUsd"] > 0
+    assert document["latency"]["studio-a"]["segmentSeconds"] == 4
     assert set(document["latency"]) == {"studio-a", "studio-b"}
     assert document["latency"]["studio-b"]["segmentSeconds"] == 2
     assert document["exports"]["ingestUrls"] == "[secret]"
 
 
-def test_resources_basis_reads_the_plan_as_the_policy_pack_does(two_channels: plan.PlanReport) -> None:
+def test_a_library_platform_is_priced_from_the_settings_it_recorded(two_channels: plan.PlanReport) -> None:
     cost = two_channels.document.to_json()["cost"]
-    assert cost["assumptions"]["channelHours"] == {"studio-studio-a": 730.0, "studio-studio-b": 730.0}  # Encoder names
-    assert cost["assumptions"]["pipelines"] == {"studio-studio-a": "STANDARD", "studio-studio-b": "SINGLE_PIPELINE"}
+    assert cost["assumptions"]["channelHours"] == {"studio-a": 730.0, "studio-b": 730.0}  # no schedule: all month
+    assert cost["assumptions"]["pipelines"] == {"studio-a": "STANDARD", "studio-b": "SINGLE_PIPELINE"}
     assert (cost["assumptions"]["archiveRetentionDays"], cost["assumptions"]["glacierAfterDays"]) == (90, 30)
     items = {i["name"]: i["detail"] for i in cost["items"]}
     # One schedule, the daily "still running" notice cron(0 3 * * ? *), invoking the control function.
@@ -348,3 +349,50 @@ def test_secret_outputs_never_reach_the_output(dev: plan.PlanReport, dev_json: d
 def test_the_last_guard_redacts_a_leaked_secure_value(dev: plan.PlanReport) -> None:
     leaky = plan.PlanReport(replace(dev.document, exports={"oops": "v1:abc:LEAKED"}), secrets=("v1:abc:LEAKED",))
     assert "LEAKED" not in plan.render(leaky, "json")
+
+
+CONSUMER_AS_STACK_FILE = """config:
+  aws:region: ap-northeast-2
+  livestream:channels:
+    lobby: {ingest: {protocol: rtmp, allowedCidrs: ["203.0.113.0/24"]}, ladder: sd}
+    keynote:
+      ingest: {protocol: srt, allowedCidrs: ["198.51.100.0/24"]}
+      ladder: hd
+      segmentSeconds: 2
+      lowLatencyHls: true
+  livestream:archive: {expireAfterDays: 90}
+  livestream:cdn: {priceClass: PriceClass_200, corsOrigins: ["https://studio.example.com"]}
+  livestream:alarms: {emails: [studio-ops@example.com]}
+  livestream:budget: {monthlyUsd: 600}
+  livestream:schedule: {timezone: Asia/Seoul, idleStopMinutes: 15}
+  livestream:usage: {streamedHoursPerMonth: 40, viewerHoursPerMonth: 800, watchedKbps: 2000}
+  livestream:tags: {team: studio}
+"""
+
+
+def test_args_in_code_get_the_same_estimate_as_the_same_values_in_a_stack_file(tmp_path: Path) -> None:
+    """Issue 13: the consumer's schedule and usage args were ignored ($3,275 at 730 h against its $600 budget)."""
+    (tmp_path / "Pulumi.yaml").write_text(f"name: livestream\nruntime: python\nmain: {ROOT}\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(CONSUMER_AS_STACK_FILE)
+    from_code = plan.build(CONSUMER, "dev", policy_config=CONSUMER / "policy-config.json").document.to_json()["cost"]
+    from_stack_file = plan.build(tmp_path, "dev").document.to_json()["cost"]
+    assert from_code["basis"] == from_stack_file["basis"] == "platform"
+    assert from_code["items"] == from_stack_file["items"]
+    assert from_code["monthlyUsd"] == from_stack_file["monthlyUsd"] < 600
+    assert from_code["assumptions"]["channelHours"]["keynote"] < 730
+
+
+def test_stack_keys_nothing_read_are_warned_about_and_not_priced(tmp_path: Path) -> None:
+    """A consumer that follows the old hint and puts livestream:channels in its stack file: the program never reads it."""
+    for name in ("Pulumi.yaml", "__main__.py", "policy-config.json"):
+        (tmp_path / name).write_text((CONSUMER / name).read_text())
+    stack = (
+        CONSUMER / "Pulumi.dev.yaml"
+    ).read_text() + "  livestream:channels: {extra: {ingest: {allowedCidrs: [10.0.0.0/8]}}}\n"
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack)
+    document = plan.build(tmp_path, "dev", policy_config=tmp_path / "policy-config.json").document.to_json()
+    assert any(
+        w.startswith("livestream:channels is set in Pulumi.dev.yaml but nothing in the program read it")
+        for w in document["warnings"]
+    )
+    assert "extra" not in document["cost"]["assumptions"]["channelHours"]

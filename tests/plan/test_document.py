@@ -26,6 +26,7 @@ CONTRACT = [
     "latencyNote",
     "exports",
     "warnings",
+    "unchecked",
     "notes",
     "summary",
 ]

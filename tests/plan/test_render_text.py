@@ -61,7 +61,7 @@ def test_without_a_pack_cost_or_latency_it_says_why() -> None:
     )
     text = render_text(doc)
     assert "Policies\n  no policy pack: none here\n" in text
-    assert "Monthly cost\n  not applicable: the stack config has no livestream:channels" in text
+    assert "Monthly cost\n  not applicable: the plan has neither a LiveStreamPlatform component nor a MediaLive" in text
     assert "Latency  (glass to glass, estimate)\n  not applicable: no live channels in this plan" in text
     assert "Exports\n  none\n" in text and "warning: careful\nnote: none here\n" in text
     assert text.endswith("PASS – no policy pack was run (exit 0)\n")

@@ -243,6 +243,8 @@ def render_text(document: PlanDocument, *, encoding: str | None = "utf-8", full_
     ]
     for warning in document.warnings:
         lines += _wrap(f"warning: {warning}", 0)
+    for key in document.unchecked:
+        lines += _wrap(f"unchecked: {key} holds a secret the offline plan cannot know; it was not validated", 0)
     for note in document.notes:
         lines += _wrap(f"note: {note}", 0)
     lines.append(_verdict(document, g))
