@@ -20,7 +20,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 
-SUBCOMMANDS = ("plan", "player")  # modules livestream.cli.<name>, in the order `--help` lists them
+SUBCOMMANDS = ("plan", "pack", "player")  # modules livestream.cli.<name>, in the order `--help` lists them
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,10 +29,17 @@ def parser() -> argparse.ArgumentParser:
         prog="livestream",
         description="Offline tools for the livestream Pulumi platform (no Pulumi CLI, plugins or AWS credentials needed).",
     )
+    root.add_argument("--version", action="version", version=f"livestream {_version()}")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         importlib.import_module(f"livestream.cli.{name}").register(commands)
     return root
+
+
+def _version() -> str:
+    from livestream import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -170,12 +170,33 @@ class Latency:
 
 
 @dataclass(frozen=True)
+class Gates:
+    """What fails a plan besides a mandatory violation (CI's choices on the command line).
+
+    A plan that ran no policy pack fails unless the policies were skipped on purpose: a green build
+    must have checked something.
+    """
+
+    policies_skipped: bool = False  # --no-policies
+    fail_on_advisory: bool = False  # --fail-on-advisory
+    max_monthly_usd: float | None = None  # --max-monthly-usd N
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "policiesSkipped": self.policies_skipped,
+            "failOnAdvisory": self.fail_on_advisory,
+            "maxMonthlyUsd": self.max_monthly_usd,
+        }
+
+
+@dataclass(frozen=True)
 class Summary:
     resources: int
     components: int
     mandatory_violations: int
     advisory_violations: int
     exit_code: int
+    failures: tuple[str, ...] = ()  # why the plan fails, one reason each (empty: it passes)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -183,6 +204,7 @@ class Summary:
             "components": self.components,
             "mandatoryViolations": self.mandatory_violations,
             "advisoryViolations": self.advisory_violations,
+            "failures": list(self.failures),
             "exitCode": self.exit_code,
         }
 
@@ -204,16 +226,33 @@ class PlanDocument:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     unchecked: tuple[str, ...] = ()  # settings holding secrets the offline plan cannot know: reported, never refused
+    gates: Gates = Gates()
+
+    def failures(self, mandatory: int, advisory: int) -> tuple[str, ...]:
+        found = []
+        if mandatory:
+            found.append(f"{mandatory} mandatory policy violation(s)")
+        if self.policy_pack is None and not self.gates.policies_skipped:
+            found.append("no policy pack was run (pass --no-policies to plan without one)")
+        if advisory and self.gates.fail_on_advisory:
+            found.append(f"{advisory} advisory policy violation(s) with --fail-on-advisory")
+        limit, total = self.gates.max_monthly_usd, self.cost.monthly_usd
+        if limit is not None and total is not None and total > limit:
+            found.append(f"the estimate ${total:,.2f}/month is above --max-monthly-usd {limit:,.2f}")
+        return tuple(found)
 
     @property
     def summary(self) -> Summary:
         mandatory = sum(1 for v in self.violations if v.enforcement_level == "mandatory")
+        advisory = len(self.violations) - mandatory
+        failures = self.failures(mandatory, advisory)
         return Summary(
             resources=len(self.resources),
             components=sum(1 for r in self.resources if not r.custom),
             mandatory_violations=mandatory,
-            advisory_violations=len(self.violations) - mandatory,
-            exit_code=EXIT_MANDATORY if mandatory else EXIT_OK,
+            advisory_violations=advisory,
+            exit_code=EXIT_MANDATORY if failures else EXIT_OK,
+            failures=failures,
         )
 
     @property
@@ -247,6 +286,7 @@ class PlanDocument:
             "exports": self.exports,
             "warnings": list(self.warnings),
             "unchecked": list(self.unchecked),
+            "gates": self.gates.to_json(),
             "notes": list(self.notes),
             "summary": self.summary.to_json(),
         }

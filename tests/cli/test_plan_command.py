@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import livestream
 from livestream import cli
 from livestream.cli import plan
 from livestream.plan.render import node_labels
@@ -316,12 +317,43 @@ def test_prices_override(capsys: pytest.CaptureFixture[str], dev_json: dict[str,
     assert code == 2 and "noSuchFigure" in err
 
 
-def test_without_a_policy_pack_the_report_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(plan, "PACKAGE_ROOT", tmp_path)  # an install without the repository's policies/
+def test_the_pack_livestream_carries_runs_by_default() -> None:
+    result = plan.build(SECRET_CONFIG, "dev")  # a project without policies/
+    pack = result.document.policy_pack
+    assert pack is not None and pack.origin == "the pack livestream carries" and Path(pack.directory) == plan.PACKED_PACK
+
+
+def test_a_plan_that_ran_no_pack_never_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(plan, "PACKED_PACK", tmp_path)  # an install that lost its pack
     result = plan.build(SECRET_CONFIG, "dev")
-    assert result.exit_code == 0 and result.document.policy_pack is None and result.document.violations == ()
+    assert result.exit_code == 1 and result.document.policy_pack is None and result.document.violations == ()
     text = plan.render(result, "text")
-    assert "no policy pack" in text and "no policy pack was run (exit 0)" in text
+    assert "no policy pack" in text and "PASS" not in text and text.endswith("(exit 1)\n")
+
+
+def test_no_policies_says_not_checked_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(SECRET_CONFIG), "--no-policies")
+    assert code == 0 and "NOT CHECKED" in out and "PASS" not in out
+
+
+def test_ci_gates_advisories_and_a_monthly_ceiling(capsys: pytest.CaptureFixture[str]) -> None:
+    prod = ("plan", "prod", "--project", str(ROOT), "--json")
+    assert run_main(capsys, *prod)[0] == 0  # prod has one advisory (the default certificate's TLS 1.0)
+    code, out, _ = run_main(capsys, *prod, "--fail-on-advisory")
+    assert code == 1 and json.loads(out)["summary"]["failures"] == ["1 advisory policy violation(s) with --fail-on-advisory"]
+    code, out, _ = run_main(capsys, *prod, "--max-monthly-usd", "100")
+    assert code == 1 and "above --max-monthly-usd 100.00" in json.loads(out)["summary"]["failures"][0]
+    assert run_main(capsys, *prod, "--max-monthly-usd", "100000")[0] == 0
+
+
+def test_version_and_policy_pack_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"livestream {livestream.__version__}"
+    code, out, _ = run_main(capsys, "policy-pack-path")
+    assert (
+        code == 0 and (Path(out.strip()) / "PulumiPolicy.yaml").is_file() and (Path(out.strip()) / "config/prod.json").is_file()
+    )
 
 
 # --- secrets -------------------------------------------------------------------------------------------

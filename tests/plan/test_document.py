@@ -27,6 +27,7 @@ CONTRACT = [
     "exports",
     "warnings",
     "unchecked",
+    "gates",
     "notes",
     "summary",
 ]
@@ -72,6 +73,7 @@ def test_summary_counts_and_the_exit_code_follow_the_violations() -> None:
         "components": 1,
         "mandatoryViolations": 1,
         "advisoryViolations": 0,
+        "failures": ["1 mandatory policy violation(s)"],
         "exitCode": 1,
     }
     advisory = document(violations=(Violation("p", "advisory", None, "m"),))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from livestream.plan.document import Latency, Violation
+from dataclasses import replace
+
+from livestream.plan.document import Gates, Latency, Violation
 from livestream.plan.estimates import NOT_APPLICABLE
 from livestream.plan.render import render, render_text
 from livestream.plan.render.text import GROUP_AT
@@ -64,4 +66,6 @@ def test_without_a_pack_cost_or_latency_it_says_why() -> None:
     assert "Monthly cost\n  not applicable: the plan has neither a LiveStreamPlatform component nor a MediaLive" in text
     assert "Latency  (glass to glass, estimate)\n  not applicable: no live channels in this plan" in text
     assert "Exports\n  none\n" in text and "warning: careful\nnote: none here\n" in text
-    assert text.endswith("PASS – no policy pack was run (exit 0)\n")
+    assert text.endswith("FAIL – no policy pack was run (pass --no-policies to plan without one), 1 advisory (exit 1)\n")
+    skipped = render_text(replace(doc, gates=Gates(policies_skipped=True)))
+    assert skipped.endswith("NOT CHECKED – policies skipped with --no-policies (exit 0)\n") and "PASS" not in skipped

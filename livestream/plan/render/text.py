@@ -217,12 +217,12 @@ def _export_lines(document: PlanDocument) -> list[str]:
 
 def _verdict(document: PlanDocument, g: Glyphs) -> str:
     summary = document.summary
-    mandatory, advisory = summary.mandatory_violations, summary.advisory_violations
-    if mandatory:
-        return f"FAIL {g.dash} {mandatory} mandatory policy violation(s), {advisory} advisory (exit 1)"
+    advisory = summary.advisory_violations
+    if summary.failures:
+        return f"FAIL {g.dash} {'; '.join(summary.failures)}, {advisory} advisory (exit 1)"
     if document.policy_pack:
         return f"PASS {g.dash} no mandatory policy violated, {advisory} advisory (exit 0)"
-    return f"PASS {g.dash} no policy pack was run (exit 0)"
+    return f"NOT CHECKED {g.dash} policies skipped with --no-policies (exit 0)"
 
 
 def render_text(document: PlanDocument, *, encoding: str | None = "utf-8", full_tree: bool = False) -> str:
