@@ -176,7 +176,7 @@ def test_mermaid_is_drawn_from_the_plan(dev: plan.PlanReport) -> None:
         "pkg1 -->|origin fetch| cdn1",
         "cdn1 -->|HTTPS| viewers",
         "enc1 -->|recording| arc1",
-        "scheduler -.->|start / stop| enc1",
+        "scheduler -.->|start / stop / idle stop| enc1",  # dev: an evening schedule and an idle stop
     ):
         assert edge in diagram
 
@@ -293,7 +293,7 @@ def test_a_library_platform_is_priced_from_the_settings_it_recorded(two_channels
     daily = round(365 / 12)
     assert items["EventBridge Scheduler"].startswith(f"{daily} invocations")
     assert items["Lambda"].startswith(f"{daily} invocations")
-    assert items["Secrets Manager"].startswith("1 secrets") and items["KMS keys"].startswith("2 customer managed keys")
+    assert items["Secrets Manager"].startswith("1 secret x") and items["KMS keys"].startswith("2 customer managed keys")
 
 
 def test_cost_is_not_applicable_without_live_channels(secret_outputs: dict[str, str]) -> None:

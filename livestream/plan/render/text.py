@@ -207,7 +207,7 @@ def _export_lines(document: PlanDocument) -> list[str]:
     if not exports:
         return ["Exports", "  none", ""]
     width = max(len(k) for k in exports)
-    lines = ["Exports"]
+    lines = ["Exports  (placeholders: the ids, names, domains and URLs below were made up offline by the mock engine)"]
     for key, value in exports.items():
         text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
         lines.append(f"  {key:<{width}}  {text}")
