@@ -3,7 +3,8 @@
 Every renderer (text, JSON, Mermaid) takes this document and nothing else. The JSON keys, their
 order and their values are the contract (README "livestream plan --json"): `resources`,
 `violations`, `cost`, `latency` and `exports` for CI, plus the pack, the verdict table, notes and
-a summary. Resources also carry their inputs and outputs for the diagram; the JSON leaves them out.
+a summary. Resources carry their inputs into the JSON (secrets already redacted by the engine);
+their outputs serve the diagram only. `schemaVersion` numbers the contract.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_MANDATORY = 1
+SCHEMA_VERSION = 1  # of the `--json` document: raised when a key changes meaning or goes away
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Resource:
             "parentType": self.parent_type,
             "urn": self.urn,
             "custom": self.custom,
+            "inputs": dict(self.inputs),  # as the engine recorded them: every secret already reads "[secret]"
         }
 
 
@@ -127,9 +130,43 @@ class CostLine:
     monthly_usd: float  # rounded to cents
     detail: str
     source: str
+    estimate: bool = False  # built from at least one price figure that is an estimate, not a published price
+    low_usd: float | None = None  # the item at the low / high end of its figures' ranges (None: the value itself)
+    high_usd: float | None = None
+
+    @property
+    def low(self) -> float:
+        return self.monthly_usd if self.low_usd is None else self.low_usd
+
+    @property
+    def high(self) -> float:
+        return self.monthly_usd if self.high_usd is None else self.high_usd
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "monthlyUsd": self.monthly_usd, "detail": self.detail, "source": self.source}
+        return {
+            "name": self.name,
+            "monthlyUsd": self.monthly_usd,
+            "lowUsd": self.low,
+            "highUsd": self.high,
+            "estimate": self.estimate,
+            "detail": self.detail,
+            "source": self.source,
+        }
+
+
+def _cost_line(item: Any, estimated: set[str]) -> CostLine:
+    """A cost item as a line: flagged when any figure it used is an estimate; its range where the model gives one
+    (`low_usd`/`high_usd`, from the price table's figure ranges), else low = high = the value."""
+    low, high = getattr(item, "low_usd", None), getattr(item, "high_usd", None)
+    return CostLine(
+        item.name,
+        round(item.monthly_usd, 2),
+        item.detail,
+        item.source,
+        estimate=bool(estimated & set(item.figures)),
+        low_usd=None if low is None else round(low, 2),
+        high_usd=None if high is None else round(high, 2),
+    )
 
 
 @dataclass(frozen=True)
@@ -144,8 +181,17 @@ class Cost:
 
     @classmethod
     def of(cls, estimate: Estimate, basis: str, note: str) -> Cost:
-        lines = tuple(CostLine(i.name, round(i.monthly_usd, 2), i.detail, i.source) for i in estimate.items)
+        estimated = set(estimate.assumptions.get("estimatedFigures") or ())
+        lines = tuple(_cost_line(i, estimated) for i in estimate.items)
         return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions))
+
+    @property
+    def low_usd(self) -> float | None:
+        return None if self.monthly_usd is None else round(sum(i.low for i in self.items), 2)
+
+    @property
+    def high_usd(self) -> float | None:
+        return None if self.monthly_usd is None else round(sum(i.high for i in self.items), 2)
 
     def to_json(self) -> dict[str, Any]:
         items = [i.to_json() for i in self.items]
@@ -153,6 +199,9 @@ class Cost:
             return {"monthlyUsd": self.monthly_usd, "items": items, "basis": self.basis, "note": self.note}
         return {
             "monthlyUsd": self.monthly_usd,
+            "lowUsd": self.low_usd,
+            "highUsd": self.high_usd,
+            "estimate": any(i.estimate for i in self.items),
             "items": items,
             "assumptions": dict(self.assumptions),
             "basis": self.basis,
@@ -270,6 +319,7 @@ class PlanDocument:
     def to_json(self) -> dict[str, Any]:
         """The `livestream plan --json` document."""
         return {
+            "schemaVersion": SCHEMA_VERSION,
             "project": self.project,
             "stack": self.stack,
             "projectDir": self.project_dir,

@@ -428,3 +428,16 @@ def test_stack_keys_nothing_read_are_warned_about_and_not_priced(tmp_path: Path)
         for w in document["warnings"]
     )
     assert "extra" not in document["cost"]["assumptions"]["channelHours"]
+
+
+def test_json_has_a_schema_version_resource_inputs_without_secrets_and_cost_ranges(dev_json: dict[str, Any]) -> None:
+    assert dev_json["schemaVersion"] == 1
+    passwords = [r for r in dev_json["resources"] if r["type"] == "random:index/randomPassword:RandomPassword"]
+    channel = next(r for r in dev_json["resources"] if r["type"] == "aws:medialive/channel:Channel")
+    assert channel["inputs"]["channelClass"] == "SINGLE_PIPELINE"
+    assert STREAM_KEY_PLAINTEXT not in json.dumps(dev_json["resources"]) and passwords
+    cost = dev_json["cost"]
+    for item in cost["items"]:
+        assert isinstance(item["estimate"], bool) and item["lowUsd"] <= item["monthlyUsd"] <= item["highUsd"]
+    assert {i["name"]: i["estimate"] for i in cost["items"]}["MediaLive idle"] is True  # idle charges are guesses
+    assert cost["lowUsd"] <= cost["monthlyUsd"] <= cost["highUsd"]

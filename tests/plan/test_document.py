@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 from livestream.plan.document import Cost, Latency, PlanDocument, Violation, resources_of
 from livestream.plan.engine import Plan, PlannedResource
@@ -11,6 +12,7 @@ from livestream.plan.estimates import NOT_APPLICABLE
 from tests.plan.builders import document, resource
 
 CONTRACT = [
+    "schemaVersion",
     "project",
     "stack",
     "projectDir",
@@ -50,8 +52,10 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "parentType": "livestream:index:LiveStreamPlatform",
         "urn": doc.resources[1].urn,
         "custom": True,
-    }  # inputs and outputs stay out of the JSON
-    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note"]
+        "inputs": {},
+    }  # outputs stay out of the JSON
+    assert out["schemaVersion"] == 1
+    assert list(out["cost"]) == ["monthlyUsd", "lowUsd", "highUsd", "estimate", "items", "assumptions", "basis", "note"]
     assert list(out["latency"]["main"]) == ["seconds", "low", "high", "breakdown", "lowLatencyHls", "segmentSeconds"]
     assert out["policies"][0] == {
         "policy": "https-only",
@@ -108,3 +112,20 @@ def test_resources_come_in_tree_order_whatever_the_registration_order() -> None:
     # components first, the media path in data-flow order (Encoder before Scheduler), then resources by (type, name)
     assert orders == [orders[0]] * 5
     assert orders[0] == [("live", None), ("e", "live"), ("a", "e"), ("b", "e"), ("s", "live"), ("t", None)]
+
+
+def test_cost_lines_are_flagged_estimate_from_their_figures_and_carry_a_range() -> None:
+    from livestream.cost import CostItem, Estimate
+
+    published = CostItem("S3 archive", 3.0, "d", "s", figures=("s3.standardPerGbMonth",))
+    guessed = CostItem("MediaLive idle", 10.0, "d", "s", figures=("medialive.idleChannelPerHour",))
+    ranged = replace(guessed, name="ranged")
+    object.__setattr__(ranged, "low_usd", 8.0)  # what the price table's figure ranges give (prices branch)
+    object.__setattr__(ranged, "high_usd", 14.0)
+    estimate = Estimate((published, guessed, ranged), {"estimatedFigures": ["medialive.idleChannelPerHour"]})
+    cost = Cost.of(estimate, "platform", "n").to_json()
+    lines = {i["name"]: i for i in cost["items"]}
+    assert lines["S3 archive"]["estimate"] is False and lines["MediaLive idle"]["estimate"] is True
+    assert (lines["S3 archive"]["lowUsd"], lines["S3 archive"]["highUsd"]) == (3.0, 3.0)  # no range: low = high
+    assert (lines["ranged"]["lowUsd"], lines["ranged"]["highUsd"]) == (8.0, 14.0)
+    assert (cost["lowUsd"], cost["monthlyUsd"], cost["highUsd"]) == (21.0, 23.0, 27.0) and cost["estimate"] is True

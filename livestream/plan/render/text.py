@@ -173,11 +173,12 @@ def _cost_lines(cost: Cost) -> list[str]:
     lines = [f"Monthly cost  (estimate, USD, {region} prices; basis: {cost.basis})"]
     width = max([len(i.name) for i in cost.items] + [5])
     for item in cost.items:
-        head = f"  {item.name:<{width}}  {_money(item.monthly_usd):>10}  "
+        head = f"  {item.name:<{width}}  {_money(item.monthly_usd):>10}{'*' if item.estimate else ' '} "
         body = textwrap.wrap(item.detail, width=WIDTH - len(head)) or [""]
         lines.append(head + body[0])
         lines += [" " * len(head) + line for line in body[1:]]
-    lines.append(f"  {'total':<{width}}  {_money(cost.monthly_usd):>10}  per month")
+    span = f" (range {_money(cost.low_usd or 0)}-{_money(cost.high_usd or 0)})" if cost.low_usd != cost.high_usd else ""
+    lines.append(f"  {'total':<{width}}  {_money(cost.monthly_usd):>10}  per month{span}; * built from estimated figures")
     lines += _assumption_lines(cost)
     if cost.note:
         lines += _wrap(f"note: {cost.note}", 2)
