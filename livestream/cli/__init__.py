@@ -46,6 +46,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from livestream.cli import ops as ops_commands
+
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
     from livestream.model.latency import LatencyEstimate
@@ -92,7 +94,10 @@ class PlanReport:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="livestream",
-        description="Offline tools for the livestream Pulumi platform (no Pulumi CLI, plugins or AWS credentials needed).",
+        description=(
+            "Tools for the livestream Pulumi platform: `plan` works offline (no Pulumi CLI, plugins or AWS credentials); "
+            "status, start, stop, go-live, verify and smoke operate a deployed stack with AWS credentials."
+        ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     plan = commands.add_parser(
@@ -124,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    ops_commands.add_parsers(commands)  # status | start | stop | go-live | verify | smoke (livestream/cli/ops.py)
     return parser
 
 
@@ -531,6 +537,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "plan":
         return plan_command(args)
+    if args.command in ops_commands.COMMANDS:
+        return ops_commands.run(args)
     parser.print_help()
     return EXIT_ERROR
 
