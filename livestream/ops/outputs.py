@@ -63,14 +63,15 @@ class StackOutputs:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Every value that must not appear in output without --show-secrets: URLs and their keys."""
+        """Every value that must not appear in output without --show-secrets: RTMP URLs and their keys."""
         found: list[str] = []
         for urls in self.ingest_urls.values():
             for url in urls:
-                found.append(url)
-                key = urlsplit(url).path.rsplit("/", 1)[-1]
-                if url.startswith("rtmp") and key:
-                    found.append(key)
+                parts = urlsplit(url)
+                if parts.scheme.startswith("rtmp"):  # the stream key is the URL's last segment
+                    found += [url, parts.path.rsplit("/", 1)[-1]]
+                elif parts.query:  # an SRT URL is public unless it carries a passphrase or stream id
+                    found.append(url)
         return tuple(sorted(set(found), key=len, reverse=True))
 
 
