@@ -139,4 +139,7 @@ def metric_exists(aws: Aws, namespace: str, metric: str, dimensions: Mapping[str
             Namespace=namespace, MetricName=metric, Dimensions=[{"Name": k, "Value": v} for k, v in dimensions.items()]
         )
     wanted = set(dimensions.items())
-    return any(wanted == {(d["Name"], d["Value"]) for d in m.get("Dimensions", [])} for m in answer.get("Metrics", []))
+    return any(
+        m.get("MetricName") == metric and wanted == {(d["Name"], d["Value"]) for d in m.get("Dimensions", [])}
+        for m in answer.get("Metrics", [])
+    )

@@ -72,7 +72,7 @@ def client(service: str, region: str = REGION) -> Any:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     forbid = False
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         if self.forbid:
             self.send_error(403, "Forbidden")
         else:
@@ -111,21 +111,33 @@ def origin(tmp_path: Path) -> Iterator[str]:
 
 def _video_descriptions() -> list[dict[str, Any]]:
     return [
-        {"Name": f"video-{r.name}", "Width": r.width, "Height": r.height, "CodecSettings": {"H264Settings": {"Bitrate": r.video_bitrate_bps}}}
+        {
+            "Name": f"video-{r.name}",
+            "Width": r.width,
+            "Height": r.height,
+            "CodecSettings": {"H264Settings": {"Bitrate": r.video_bitrate_bps}},
+        }
         for r in ladder.PRESETS["sd"]
     ]
 
 
 def create_channel(name: str, input_type: str = "RTMP_PUSH", channel_class: str = "SINGLE_PIPELINE") -> dict[str, Any]:
     medialive = client("medialive")
-    created = medialive.create_input(Name=f"{name}-input", Type=input_type, Destinations=[{"StreamName": f"{name}/{STREAM_KEY}-primary"}])
+    created = medialive.create_input(
+        Name=f"{name}-input", Type=input_type, Destinations=[{"StreamName": f"{name}/{STREAM_KEY}-primary"}]
+    )
     channel = medialive.create_channel(
         Name=name,
         ChannelClass=channel_class,
         InputAttachments=[{"InputId": created["Input"]["Id"], "InputAttachmentName": f"{name}-input"}],
         InputSpecification={"Codec": "AVC", "Resolution": "SD", "MaximumBitrate": "MAX_10_MBPS"},
         Destinations=[],
-        EncoderSettings={"VideoDescriptions": _video_descriptions(), "AudioDescriptions": [], "OutputGroups": [], "TimecodeConfig": {"Source": "EMBEDDED"}},
+        EncoderSettings={
+            "VideoDescriptions": _video_descriptions(),
+            "AudioDescriptions": [],
+            "OutputGroups": [],
+            "TimecodeConfig": {"Source": "EMBEDDED"},
+        },
         RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}-medialive",
     )["Channel"]
     medialive.describe_channel(ChannelId=channel["Id"])  # moto: CREATING -> IDLE
@@ -135,17 +147,62 @@ def create_channel(name: str, input_type: str = "RTMP_PUSH", channel_class: str 
 def _alarm(name: str, region: str, channel_id: str, distribution_id: str) -> None:
     if "-cdn-" in name:
         metric = "5xxErrorRate" if "5xx" in name else "4xxErrorRate"
-        spec = {"Namespace": "AWS/CloudFront", "MetricName": metric, "Dimensions": [{"Name": "DistributionId", "Value": distribution_id}, {"Name": "Region", "Value": "Global"}]}
+        spec = {
+            "Namespace": "AWS/CloudFront",
+            "MetricName": metric,
+            "Dimensions": [{"Name": "DistributionId", "Value": distribution_id}, {"Name": "Region", "Value": "Global"}],
+        }
     elif "packager" in name:
-        dims = [{"Name": "ChannelGroup", "Value": "live-dev"}, {"Name": "Channel", "Value": "main"}, {"Name": "StatusCodeRange", "Value": "5xx"}]
+        dims = [
+            {"Name": "ChannelGroup", "Value": "live-dev"},
+            {"Name": "Channel", "Value": "main"},
+            {"Name": "StatusCodeRange", "Value": "5xx"},
+        ]
         spec = {"Namespace": "AWS/MediaPackage", "MetricName": "EgressRequestCount", "Dimensions": dims}
+    elif "output-errors" in name:  # metric math over the HLS output group's 4xx and 5xx, as the Alarms component builds it
+        dims = [
+            {"Name": "ChannelId", "Value": channel_id},
+            {"Name": "Pipeline", "Value": "0"},
+            {"Name": "OutputGroupName", "Value": "packager"},
+        ]
+        queries = [
+            {
+                "Id": f"e{kind}",
+                "ReturnData": False,
+                "MetricStat": {
+                    "Metric": {"Namespace": "AWS/MediaLive", "MetricName": f"Output{kind}Errors", "Dimensions": dims},
+                    "Period": 60,
+                    "Stat": "Sum",
+                },
+            }
+            for kind in ("4xx", "5xx")
+        ]
+        client("cloudwatch", region).put_metric_alarm(
+            AlarmName=name,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            EvaluationPeriods=2,
+            Threshold=1,
+            TreatMissingData="notBreaching",
+            Metrics=[*queries, {"Id": "errors", "Expression": "e4xx + e5xx", "ReturnData": True}],
+        )
+        return
     else:
         metric = "ActiveAlerts" if "active-alerts" in name else "InputVideoFrameRate" if "input-loss" in name else "DroppedFrames"
-        spec = {"Namespace": "AWS/MediaLive", "MetricName": metric, "Dimensions": [{"Name": "ChannelId", "Value": channel_id}, {"Name": "Pipeline", "Value": "0"}]}
+        spec = {
+            "Namespace": "AWS/MediaLive",
+            "MetricName": metric,
+            "Dimensions": [{"Name": "ChannelId", "Value": channel_id}, {"Name": "Pipeline", "Value": "0"}],
+        }
     client("cloudwatch", region).put_metric_alarm(
-        AlarmName=name, ComparisonOperator="GreaterThanOrEqualToThreshold", EvaluationPeriods=2, Period=60, Statistic="Maximum",
-        Threshold=1, TreatMissingData="notBreaching", **spec,
-    )  # fmt: skip
+        AlarmName=name,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        EvaluationPeriods=2,
+        Period=60,
+        Statistic="Maximum",
+        Threshold=1,
+        TreatMissingData="notBreaching",
+        **spec,
+    )
 
 
 @dataclass
@@ -180,16 +237,28 @@ def deployed(aws_env: str, dev_plan: Any, cdn: tuple[Path, str], origin: str, tm
             _alarm(name, region, channel["Id"], exports["distributionId"])
     client("budgets", "us-east-1").create_budget(
         AccountId=ACCOUNT,
-        Budget={"BudgetName": exports["budgetName"], "BudgetLimit": {"Amount": "250", "Unit": "USD"}, "TimeUnit": "MONTHLY", "BudgetType": "COST"},
+        Budget={
+            "BudgetName": exports["budgetName"],
+            "BudgetLimit": {"Amount": "250", "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+        },
     )
     scheduler = client("scheduler")
     scheduler.create_schedule_group(Name=exports["scheduleGroupName"])
     for key, expression in (("start", "cron(0 19 * * ? *)"), ("stop", "cron(0 23 * * ? *)"), ("idle-stop", "rate(5 minutes)")):
         scheduler.create_schedule(
-            Name=f"live-dev-scheduler-{key}", GroupName=exports["scheduleGroupName"], ScheduleExpression=expression,
-            ScheduleExpressionTimezone=exports["scheduleTimezone"], FlexibleTimeWindow={"Mode": "OFF"}, State="ENABLED",
-            Target={"Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:control", "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/invoke"},
-        )  # fmt: skip
+            Name=f"live-dev-scheduler-{key}",
+            GroupName=exports["scheduleGroupName"],
+            ScheduleExpression=expression,
+            ScheduleExpressionTimezone=exports["scheduleTimezone"],
+            FlexibleTimeWindow={"Mode": "OFF"},
+            State="ENABLED",
+            Target={
+                "Arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:control",
+                "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/invoke",
+            },
+        )
     client("s3").create_bucket(Bucket=exports["archiveBucket"], CreateBucketConfiguration={"LocationConstraint": REGION})
     result = Deployed(tmp_path / "outputs.json", outputs, channel["Id"], channel["Arn"], folder, cdn_url)
     result.write()
@@ -244,4 +313,7 @@ def _before_call(hooks: Hooks, model: Any, params: dict[str, Any], request_signe
 
 def not_found(operation: str) -> dict[str, Any]:
     """What AWS answers for an id it does not know in this region (moto's MediaLive raises a 500 instead)."""
-    return {"Error": {"Code": "NotFoundException", "Message": f"{operation}: not found"}, "ResponseMetadata": {"HTTPStatusCode": 404}}
+    return {
+        "Error": {"Code": "NotFoundException", "Message": f"{operation}: not found"},
+        "ResponseMetadata": {"HTTPStatusCode": 404},
+    }

@@ -99,7 +99,9 @@ def srt_channel(deployed: Deployed) -> str:
     return "stage"
 
 
-def test_srt_channel_gets_url_passphrase_and_both_pipelines_in_the_qr_code(deployed: Deployed, srt_channel: str, capsys: Any, tmp_path: Path) -> None:
+def test_srt_channel_gets_url_passphrase_and_both_pipelines_in_the_qr_code(
+    deployed: Deployed, srt_channel: str, capsys: Any, tmp_path: Path
+) -> None:
     qr = tmp_path / "stage.png"
     assert main(["go-live", srt_channel, "--outputs", str(deployed.outputs_path), "--qr", str(qr)]) == 0
     out = capsys.readouterr().out

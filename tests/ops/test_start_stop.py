@@ -68,7 +68,7 @@ def test_stop_waits_for_idle_and_is_idempotent(deployed: Deployed, capsys: Any) 
 
 
 def test_no_wait_returns_after_the_request(deployed: Deployed, aws_hooks: Hooks, capsys: Any) -> None:
-    code, out, _ = run(capsys, "start", "main", "--outputs", str(deployed.outputs_path), "--no-wait", "--json")
+    code, _, _ = run(capsys, "start", "main", "--outputs", str(deployed.outputs_path), "--no-wait", "--json")
     assert code == 0
     assert aws_hooks.names().count("DescribeChannel") == 2  # before StartChannel, and once after it: no polling
 
@@ -77,7 +77,9 @@ def test_a_channel_that_never_reaches_running_fails_after_the_timeout(deployed: 
     starting = {"Id": deployed.channel_id, "Arn": deployed.channel_arn, "State": "STARTING", "ChannelClass": "SINGLE_PIPELINE"}
     client("medialive").start_channel(ChannelId=deployed.channel_id)
     aws_hooks.answers["DescribeChannel"] = lambda params, region: starting
-    code, out, _ = run(capsys, "start", "main", "--outputs", str(deployed.outputs_path), "--timeout", "0.3", "--poll", "0.1", "--json")
+    code, out, _ = run(
+        capsys, "start", "main", "--outputs", str(deployed.outputs_path), "--timeout", "0.3", "--poll", "0.1", "--json"
+    )
     assert code == 1
     result = json.loads(out)
     assert result["state"] == "STARTING" and result["reached"] is False
@@ -90,7 +92,9 @@ def test_unknown_channel_lists_the_known_ones(deployed: Deployed, capsys: Any) -
     assert "unknown channel 'studio'" in err and "main" in err
 
 
-def test_missing_credentials_are_a_clear_error(deployed: Deployed, capsys: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_missing_credentials_are_a_clear_error(
+    deployed: Deployed, capsys: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(key)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))

@@ -20,7 +20,12 @@ def put(region: str, namespace: str, metric: str, dims: dict[str, str], points: 
         cloudwatch.put_metric_data(
             Namespace=namespace,
             MetricData=[
-                {"MetricName": metric, "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()], "Timestamp": ts, "Value": value}
+                {
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
+                    "Timestamp": ts,
+                    "Value": value,
+                }
                 for ts, value in points[i : i + 20]
             ],
         )
@@ -78,11 +83,17 @@ def test_an_alarm_in_alarm_is_listed_and_fails_the_status(deployed: Deployed, ru
 
 def test_input_reports_zero_and_no_data_apart(deployed: Deployed, capsys: Any) -> None:
     client("medialive").start_channel(ChannelId=deployed.channel_id)
-    code, document = status(capsys, deployed)
+    _, document = status(capsys, deployed)
     assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": None}}  # no datapoints
     now = datetime.now(UTC)
-    put(REGION, "AWS/MediaLive", "InputVideoFrameRate", {"ChannelId": deployed.channel_id, "Pipeline": "0"}, minutes_before(now, 2, 0.0))
-    code, document = status(capsys, deployed)
+    put(
+        REGION,
+        "AWS/MediaLive",
+        "InputVideoFrameRate",
+        {"ChannelId": deployed.channel_id, "Pipeline": "0"},
+        minutes_before(now, 2, 0.0),
+    )
+    _, document = status(capsys, deployed)
     assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": 0.0}}
     main(["status", "--outputs", str(deployed.outputs_path)])
     assert "input pipeline 0: none (0 fps)" in capsys.readouterr().out
