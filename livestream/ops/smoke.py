@@ -252,7 +252,7 @@ def run(aws: Aws, outputs: StackOutputs, name: str, options: SmokeOptions, *, sa
         raise OpsError(f"the outputs have no HLS playback URL for channel {name}")
     since = datetime.now(UTC)
     pushers: list[subprocess.Popen[bytes]] = []
-    waiting = {"timeout": options.channel_timeout, "poll": options.channel_poll, "progress": progress}
+    waiting: dict[str, Any] = {"timeout": options.channel_timeout, "poll": options.channel_poll, "progress": progress}
     with interrupts_raise():
         try:
             began = time.monotonic()
