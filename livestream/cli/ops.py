@@ -155,7 +155,10 @@ def _status(args: argparse.Namespace, printer: _Printer) -> int:
 
     outputs, aws = _connect(args, printer)
     document = status.status(aws, outputs, prices_path=args.prices)
-    printer.document(document) if args.json else printer.out(status.render(document))
+    if args.json:
+        printer.document(document)
+    else:
+        printer.out(status.render(document))
     return EXIT_FAILED if document["alarmsInAlarm"] else EXIT_OK
 
 
@@ -209,7 +212,10 @@ def _smoke(args: argparse.Namespace, printer: _Printer) -> int:
         channel_poll=args.poll,
     )
     report = smoke.run(aws, outputs, args.channel, options, say=printer.note, progress=printer.progress)
-    printer.document(report.as_dict()) if args.json else printer.out(smoke.render(report))
+    if args.json:
+        printer.document(report.as_dict())
+    else:
+        printer.out(smoke.render(report))
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

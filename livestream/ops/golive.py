@@ -121,7 +121,9 @@ class QrCode:
         return cls(data, [list(row) for row in code.get_matrix()])
 
     def terminal(self) -> str:
-        """Two modules per character cell (upper/lower half blocks), dark on light: phones scan it."""
+        """Two modules per character cell (half blocks). Light modules are drawn in the terminal's
+        foreground colour and dark ones left as background: dark on light on a dark-background
+        terminal, which is what a phone's scanner needs. Use --qr FILE.png on a light one."""
         rows = self.matrix + ([[False] * len(self.matrix[0])] if len(self.matrix) % 2 else [])
         glyph = {(False, False): "\u2588", (True, False): "\u2584", (False, True): "\u2580", (True, True): " "}
         out = io.StringIO()

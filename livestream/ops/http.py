@@ -29,11 +29,11 @@ class Response:
         return f"HTTP {self.status}" if self.status else f"no answer ({self.error})"
 
 
-def get(url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int | None = None) -> Response:
+def get(url: str, *, timeout: float = TIMEOUT_SECONDS) -> Response:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return Response(url, answer.status, answer.read(limit) if limit else answer.read())
+            return Response(url, answer.status, answer.read())
     except urllib.error.HTTPError as error:
         return Response(url, error.code, error.read(4096) if error.fp else b"")
     except (urllib.error.URLError, TimeoutError, OSError) as error:

@@ -33,7 +33,7 @@ class ChannelStatus:
             "channelId": self.channel_id,
             "state": self.state,
             "pipelinesRunning": self.pipelines_running,
-            "input": {p.pipeline: {"arriving": p.arriving, "maxFps": p.max_fps} for p in self.inputs},
+            "input": {p.pipeline: {"arriving": p.arriving, "maxFps": p.max_fps, "summary": p.summary} for p in self.inputs},
             "minutesToday": self.minutes_today,
             "costTodayUsd": self.cost_today_usd,
             "startedBy": self.started_by,
@@ -132,10 +132,7 @@ def render(document: dict[str, Any]) -> str:
         lines.append(f"  {row['channel']} ({row['channelId']}): {row['state']}")
         if row["startedBy"]:
             lines.append(f"    started by {row['startedBy']} at {row['startedAt']}")
-        for pipeline, seen in row["input"].items():
-            fps = seen["maxFps"]
-            text = "no data" if fps is None else (f"arriving ({fps:g} fps)" if fps > 0 else "none (0 fps)")
-            lines.append(f"    input pipeline {pipeline}: {text}")
+        lines += [f"    input pipeline {pipeline}: {seen['summary']}" for pipeline, seen in row["input"].items()]
         cost_text = (
             "unknown (no price figures for this channel)" if row["costTodayUsd"] is None else f"${row['costTodayUsd']:.2f}"
         )

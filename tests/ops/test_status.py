@@ -61,7 +61,7 @@ def test_status_reports_state_input_run_time_cost_cdn_and_alarms(deployed: Deplo
     assert code == 0
     (row,) = document["channels"]
     assert (row["channel"], row["state"]) == ("main", "RUNNING")
-    assert row["input"] == {"0": {"arriving": True, "maxFps": 29.97}}
+    assert row["input"] == {"0": {"arriving": True, "maxFps": 29.97, "summary": "arriving (29.97 fps)"}}
     assert row["minutesToday"] == 30
     sd = tuple((r.width, r.height, r.video_bitrate_bps) for r in ladder.PRESETS["sd"])
     half_hour = cost.estimate(
@@ -84,7 +84,7 @@ def test_an_alarm_in_alarm_is_listed_and_fails_the_status(deployed: Deployed, ru
 def test_input_reports_zero_and_no_data_apart(deployed: Deployed, capsys: Any) -> None:
     client("medialive").start_channel(ChannelId=deployed.channel_id)
     _, document = status(capsys, deployed)
-    assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": None}}  # no datapoints
+    assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": None, "summary": "no data"}}  # no datapoints
     now = datetime.now(UTC)
     put(
         REGION,
@@ -94,7 +94,7 @@ def test_input_reports_zero_and_no_data_apart(deployed: Deployed, capsys: Any) -
         minutes_before(now, 2, 0.0),
     )
     _, document = status(capsys, deployed)
-    assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": 0.0}}
+    assert document["channels"][0]["input"] == {"0": {"arriving": False, "maxFps": 0.0, "summary": "none (0 fps)"}}
     main(["status", "--outputs", str(deployed.outputs_path)])
     assert "input pipeline 0: none (0 fps)" in capsys.readouterr().out
 
