@@ -167,3 +167,12 @@ def test_text_output_says_what_to_do(deployed: Deployed, capsys: Any) -> None:
     assert "FAIL  endpoint policy main/hls names the distribution" in out
     assert "-> run `pulumi up`" in out
     assert "checks:" in out.splitlines()[-1]
+
+
+def test_the_player_page_is_checked_when_the_stack_has_one(deployed: Deployed, sound: Hooks, capsys: Any) -> None:
+    deployed.write(playerUrl=deployed.cdn_url + "/index.html")
+    code, checks = verify(capsys, deployed)
+    assert code == 1 and checks["CDN serves the player page"]["detail"] == "HTTP 404"
+    (deployed.cdn_folder / "index.html").write_text("<!doctype html><title>live</title>")
+    code, checks = verify(capsys, deployed)
+    assert code == 0 and checks["CDN serves the player page"]["status"] == "pass"
