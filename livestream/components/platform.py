@@ -9,11 +9,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import alarms as alarms_module
-from livestream.components import tags
-from livestream.components.alarms import Alarms, ChannelTarget
+from livestream.components import aws, tags
+from livestream.components.alarms import CDN_REGION, Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
 from livestream.components.cdn import Cdn, PackagerOrigin
@@ -138,10 +136,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             for channel, paths in self.packager.playback_paths.items()
         }
         self.origin_urls = pulumi.Output.all(**origins).apply(dict)
-        cdn_region = alarms_module.CDN_REGION
         by_region = pulumi.Output.all(
             [a.name for a in self.alarms.channel_alarms], [a.name for a in self.alarms.cdn_alarms]
-        ).apply(lambda names: _alarms_by_region(settings.region, cdn_region, names[0], names[1]))
+        ).apply(lambda names: _alarms_by_region(settings.region, CDN_REGION, names[0], names[1]))
         self.alarm_names = by_region
         self.budget_name = self.alarms.budget.name if self.alarms.budget is not None else None
         self.schedule_group_name = self.scheduler.schedule_group_name
