@@ -120,6 +120,8 @@ def end_pushers(pushers: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 @contextlib.contextmanager
