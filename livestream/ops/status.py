@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from livestream import cost
 from livestream.ops import channels, metrics
@@ -41,8 +42,13 @@ class ChannelStatus:
         }
 
 
-def midnight_utc(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def start_of_day(now: datetime, timezone: str | None) -> datetime:
+    """Midnight in the stack's schedule timezone (the operators' day), else UTC, as a UTC time."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC
+    return now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 def _started_minutes(channel: channels.Channel, since: datetime, now: datetime) -> int:
@@ -80,11 +86,12 @@ def cost_of_run(region: str, channel: channels.Channel, hours: float, prices_pat
         return None
 
 
-def channel_status(aws: Aws, outputs: StackOutputs, name: str, now: datetime, prices_path: str | None = None) -> ChannelStatus:
+def channel_status(
+    aws: Aws, outputs: StackOutputs, name: str, now: datetime, since: datetime, prices_path: str | None = None
+) -> ChannelStatus:
     channel = channels.describe(aws, outputs, name)
     running = channel.state in channels.BILLED
     inputs = tuple(metrics.input_per_pipeline(aws, channel.channel_id, channel.pipelines, now)) if running else ()
-    since = midnight_utc(now)
     minutes = max(
         metrics.minutes_running(aws, channel.channel_id, channel.pipelines, since, now),
         _started_minutes(channel, since, now),
@@ -105,7 +112,8 @@ def channel_status(aws: Aws, outputs: StackOutputs, name: str, now: datetime, pr
 def status(aws: Aws, outputs: StackOutputs, *, now: datetime | None = None, prices_path: str | None = None) -> dict[str, Any]:
     """The whole platform's status as one JSON-ready document."""
     now = now or datetime.now(UTC)
-    rows = [channel_status(aws, outputs, name, now, prices_path) for name in sorted(outputs.channel_ids)]
+    since = start_of_day(now, outputs.schedule_timezone)
+    rows = [channel_status(aws, outputs, name, now, since, prices_path) for name in sorted(outputs.channel_ids)]
     alarms = metrics.describe_alarms(aws, outputs.alarm_names)
     firing = sorted(
         (
@@ -118,7 +126,8 @@ def status(aws: Aws, outputs: StackOutputs, *, now: datetime | None = None, pric
     return {
         "region": aws.region,
         "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "todaySince": midnight_utc(now).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "todaySince": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "todayTimezone": outputs.schedule_timezone or "UTC",
         "channels": [r.as_dict() for r in rows],
         "cdnRequestsLast5Min": metrics.cdn_requests(aws, outputs.distribution_id, now) if outputs.distribution_id else None,
         "alarmsInAlarm": firing,
@@ -127,7 +136,7 @@ def status(aws: Aws, outputs: StackOutputs, *, now: datetime | None = None, pric
 
 
 def render(document: dict[str, Any]) -> str:
-    lines = [f"Platform in {document['region']} at {document['at']} (today = since {document['todaySince']})"]
+    lines = [f"Platform in {document['region']} at {document['at']} (today = since midnight {document['todayTimezone']})"]
     for row in document["channels"]:
         lines.append(f"  {row['channel']} ({row['channelId']}): {row['state']}")
         if row["startedBy"]:

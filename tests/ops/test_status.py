@@ -11,6 +11,7 @@ import pytest
 from livestream import cost
 from livestream.cli import main
 from livestream.model import ladder
+from livestream.ops.status import start_of_day
 from tests.ops.conftest import REGION, Deployed, client
 
 
@@ -45,8 +46,8 @@ def status(capsys: pytest.CaptureFixture[str], deployed: Deployed) -> tuple[int,
 def running(deployed: Deployed) -> datetime:
     """The channel has run for 30 minutes today, receiving video for the last 3."""
     now = datetime.now(UTC)
-    if now - timedelta(minutes=31) < now.replace(hour=0, minute=0, second=0, microsecond=0):
-        pytest.skip("too close to midnight UTC for 30 minutes of 'today'")
+    if now - timedelta(minutes=31) < start_of_day(now, deployed.outputs["scheduleTimezone"]):
+        pytest.skip("too close to midnight in Asia/Seoul for 30 minutes of 'today'")
     client("medialive").start_channel(ChannelId=deployed.channel_id)
     dims = {"ChannelId": deployed.channel_id, "Pipeline": "0"}
     put(REGION, "AWS/MediaLive", "ActiveAlerts", dims, minutes_before(now, 30, 0.0, offset=1))
@@ -107,3 +108,10 @@ def test_idle_channel_text_output(deployed: Deployed, capsys: Any) -> None:
     assert "ran today: 0 min" in out
     assert "CDN requests, last 5 min: no data" in out
     assert "alarms in ALARM: none" in out
+
+
+def test_today_starts_at_midnight_in_the_schedules_timezone() -> None:
+    now = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 01:30 on 1 December in Seoul
+    assert start_of_day(now, "Asia/Seoul") == datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    assert start_of_day(now, None) == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    assert start_of_day(now, "Not/AZone") == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
