@@ -146,7 +146,7 @@ def _transition(args: argparse.Namespace, printer: _Printer) -> int:
     if args.json:
         printer.document(result.as_dict())
     else:
-        verb = {True: f"{args.command}ed" if args.command == "start" else "stopped", False: "unchanged"}[result.changed]
+        verb = ("started" if args.command == "start" else "stopped") if result.changed else "unchanged"
         printer.out(f"{result.channel}: {result.state} ({verb}, was {result.before}, {result.seconds:.0f} s)")
         for note in result.notes:
             printer.out(f"  note: {note}")
