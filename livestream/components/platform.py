@@ -233,6 +233,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name
 
 
