@@ -136,10 +136,10 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             for channel, paths in self.packager.playback_paths.items()
         }
         self.origin_urls = pulumi.Output.all(**origins).apply(dict)
-        by_region = pulumi.Output.all(
-            [a.name for a in self.alarms.channel_alarms], [a.name for a in self.alarms.cdn_alarms]
-        ).apply(lambda names: _alarms_by_region(settings.region, CDN_REGION, names[0], names[1]))
-        self.alarm_names = by_region
+        in_region = [*self.alarms.channel_alarms, self.dead_letter_alarm]  # the stack's region, as the topic
+        self.alarm_names = pulumi.Output.all([a.name for a in in_region], [a.name for a in self.alarms.cdn_alarms]).apply(
+            lambda names: _alarms_by_region(settings.region, CDN_REGION, names[0], names[1])
+        )
         self.budget_name = self.alarms.budget.name if self.alarms.budget is not None else None
         self.schedule_group_name = self.scheduler.schedule_group_name
         self.schedule_timezone = pulumi.Output.from_input(settings.schedule.timezone)
@@ -233,12 +233,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
+        self.dead_letter_alarm = self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name
 
 
 def _alarms_by_region(region: str, cdn_region: str, channel_alarms: list[str], cdn_alarms: list[str]) -> dict[str, list[str]]:
-    """Channel alarms live in the stack's region, CDN alarms in us-east-1 (the same list when they coincide)."""
+    """Channel and scheduler alarms live in the stack's region, CDN alarms in us-east-1 (one list when they coincide)."""
     names: dict[str, list[str]] = {region: list(channel_alarms)}
     names.setdefault(cdn_region, []).extend(cdn_alarms)
     return names

@@ -152,6 +152,9 @@ def _alarm(name: str, region: str, channel_id: str, distribution_id: str) -> Non
             "MetricName": metric,
             "Dimensions": [{"Name": "DistributionId", "Value": distribution_id}, {"Name": "Region", "Value": "Global"}],
         }
+    elif "dead-letters" in name:  # the scheduler's dead-letter queue (Alarms.watch_dead_letters)
+        dims = [{"Name": "QueueName", "Value": "live-dev-scheduler-dead-letters"}]
+        spec = {"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible", "Dimensions": dims}
     elif "packager" in name:
         dims = [
             {"Name": "ChannelGroup", "Value": "live-dev"},
