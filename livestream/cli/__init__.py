@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from livestream.cli import ops as ops_commands
+from livestream.cli import player
 
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
@@ -131,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    player.add_parser(commands)
     ops_commands.add_parsers(commands)  # status | start | stop | go-live | verify | smoke (livestream/cli/ops.py)
     return parser
 
@@ -560,6 +562,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_ERROR
         return plan_command(args)
+    if args.command == "player":
+        return player.run(args)
     if args.command in ops_commands.COMMANDS:
         return ops_commands.run(args)
     parser.print_help()
