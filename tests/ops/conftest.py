@@ -235,6 +235,9 @@ def deployed(aws_env: str, dev_plan: Any, cdn: tuple[Path, str], origin: str, tm
     folder, cdn_url = cdn
     for key, base in (("playbackUrls", cdn_url), ("originUrls", origin)):
         outputs[key] = {"main": {kind: base + "/" + url.split("/", 3)[3] for kind, url in exports[key]["main"].items()}}
+    if "playerUrl" in exports:  # the player site at the distribution's root
+        outputs["playerUrl"] = cdn_url + "/" + exports["playerUrl"].split("/", 3)[3]
+        (folder / "index.html").write_text("<!doctype html><title>live</title>")
     for region, names in exports["alarmNames"].items():
         for name in names:
             _alarm(name, region, channel["Id"], exports["distributionId"])

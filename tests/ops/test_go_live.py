@@ -67,7 +67,7 @@ def test_go_live_starts_and_writes_a_larix_qr_code_of_the_ingest(deployed: Deplo
     assert "Server:     rtmp://127.0.0.1:1935/main" in out
     assert STREAM_KEY not in out and "[hidden: pass --show-secrets]" in out
     assert "\u2588" not in out and f"written to {qr}" in out
-    assert deployed.outputs["playbackUrls"]["main"]["hls"] in out
+    assert f"Player: {deployed.outputs['playerUrl']}?channel=main" in out
 
 
 def test_show_secrets_prints_the_key_and_a_scannable_terminal_qr_code(deployed: Deployed, capsys: Any) -> None:

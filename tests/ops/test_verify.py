@@ -54,6 +54,7 @@ def test_a_sound_deployment_passes_every_check(deployed: Deployed, sound: Hooks,
         f"schedule live-dev-scheduler-{k}" for k in ("start", "stop", "idle-stop")
     }
     assert "Asia/Seoul" in checks["schedule live-dev-scheduler-start"]["detail"]
+    assert checks["CDN serves the player page"]["detail"] == "HTTP 200"
     assert checks["alarm metrics exist"]["status"] == "skip"  # no broadcast yet
     assert not any(n.startswith("metrics of ") for n in checks)
     # A read-only command: nothing was started, stopped or written.
@@ -171,6 +172,7 @@ def test_text_output_says_what_to_do(deployed: Deployed, capsys: Any) -> None:
 
 def test_the_player_page_is_checked_when_the_stack_has_one(deployed: Deployed, sound: Hooks, capsys: Any) -> None:
     deployed.write(playerUrl=deployed.cdn_url + "/index.html")
+    (deployed.cdn_folder / "index.html").unlink(missing_ok=True)
     code, checks = verify(capsys, deployed)
     assert code == 1 and checks["CDN serves the player page"]["detail"] == "HTTP 404"
     (deployed.cdn_folder / "index.html").write_text("<!doctype html><title>live</title>")
