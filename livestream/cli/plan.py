@@ -1,5 +1,5 @@
 """`livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
-[--json | --format text|json|mermaid] [--full-tree]`: any Pulumi Python project, planned offline.
+[--json | --format text|json|markdown|mermaid] [--full-tree]`: any Pulumi Python project, planned offline.
 
 What a plan does is `livestream.plan.run` (program under the mock engine, policy verdicts, cost and
 latency, the plan document); how it is shown, `livestream.plan.render`. This module keeps what
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from livestream.plan.run import PackChoice
 
 PACKED_PACK = Path(__file__).resolve().parents[1] / "policypack"  # the CrossGuard pack the package carries
-FORMATS = ("text", "json", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
+FORMATS = ("text", "json", "markdown", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
 PLAN_EXTRA = ("yaml", "pulumi_policy", "jsonschema")  # what `pip install 'livestream[plan]'` adds
 
 

@@ -187,11 +187,11 @@ class Cost:
 
     @property
     def low_usd(self) -> float | None:
-        return None if self.monthly_usd is None else round(sum(i.low for i in self.items), 2)
+        return None if self.monthly_usd is None else round(self.monthly_usd + sum(i.low - i.monthly_usd for i in self.items), 2)
 
     @property
     def high_usd(self) -> float | None:
-        return None if self.monthly_usd is None else round(sum(i.high for i in self.items), 2)
+        return None if self.monthly_usd is None else round(self.monthly_usd + sum(i.high - i.monthly_usd for i in self.items), 2)
 
     def to_json(self) -> dict[str, Any]:
         items = [i.to_json() for i in self.items]
