@@ -126,16 +126,11 @@ def wire_latency(resources: Sequence[Resource]) -> dict[str, LatencyEstimate]:
 
 def _usage_of(platform: BuiltPlatform) -> Usage:
     from livestream import cost
+    from livestream.model import settings as model
+    from livestream.plan.engine import SECRET
 
-    counts = cost.resource_counts(wire_resources(platform.resources))
-    usage = cost.usage_from_settings(
-        platform.settings,
-        alarms=counts["alarms"],
-        dashboards=counts["dashboards"],
-        budgets=counts["budgets"],
-        kms_keys=counts["kms_keys"],
-    )
-    return replace(usage, secrets=counts["secrets"]) if counts["secrets"] else usage
+    with model.placeholders({SECRET}):
+        return cost.usage_from_recorded(model.as_args(platform.settings), wire_resources(platform.resources))
 
 
 def _estimate(usage: Usage, prices_path: Path | None) -> Estimate:

@@ -131,3 +131,20 @@ def test_every_ladder_preset_passes_the_shipped_policy_configs(pack: verdicts.Lo
     evaluation = verdicts.evaluate(pack, plan, verdicts.load_config(PACK_DIR / "config" / f"{stack}.json"))
     assert [v.as_dict() for v in evaluation if v.policy in LADDER_RULES] == []
     assert {v.policy for v in evaluation.mandatory} <= {"monthly-cost-limit"}
+
+
+@pytest.mark.parametrize(("root", "stack"), [(ROOT, "dev"), (ROOT, "prod"), (CONSUMER, "dev")])
+def test_the_monthly_cost_rule_and_the_plan_give_one_total(pack: verdicts.LoadedPack, root: Path, stack: str) -> None:
+    """Issue 13: one run showed $844 from the policy (its own usage assumptions) and $4,729 from the report."""
+    from livestream.cli import plan as plan_command
+
+    total = plan_command.build(root, stack, policy_config=None).document.cost.monthly_usd
+    assert total
+    evaluation = verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total - 0.01}})
+    [violation] = [v for v in evaluation if v.policy == "monthly-cost-limit"]
+    assert f"estimated at ${total:,.2f}/month" in violation.message
+    assert not [
+        v
+        for v in verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total}})
+        if v.policy == "monthly-cost-limit"
+    ]
