@@ -164,7 +164,10 @@ def _role_policy(
         ),
     ]
     if archive.kms_key_arn:
-        statements.append(iam.statement(["kms:GenerateDataKey", "kms:Encrypt"], [archive.kms_key_arn]))
+        # SSE-KMS: uploading needs kms:GenerateDataKey, and a multipart upload (how MediaLive writes
+        # recordings) also kms:Decrypt to assemble the parts. S3 user guide, "Multipart upload API and
+        # permissions": https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+        statements.append(iam.statement(["kms:GenerateDataKey", "kms:Decrypt"], [archive.kms_key_arn], sid="EncryptArchive"))
     if secret_arn is not None:
         statements.append(iam.statement(["secretsmanager:GetSecretValue"], [secret_arn], sid="ReadSrtPassphrase"))
     if packager_channel_arn is not None:

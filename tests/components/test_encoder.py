@@ -162,3 +162,13 @@ def test_stream_key_stays_secret_on_every_run() -> None:
     for stack in ("dev", "prod") * 4:
         destinations = offline.run(ROOT, stack).one(INPUT).inputs["destinations"]
         assert all(d["streamName"] == SECRET for d in destinations), stack
+
+
+def test_sse_kms_archive_lets_the_encoder_encrypt_and_finish_multipart_uploads() -> None:
+    """MediaLive writes recordings with multipart uploads: SSE-KMS needs GenerateDataKey and Decrypt on the key."""
+    key = "arn:aws:kms:ap-northeast-2:123456789012:key/11111111-2222-3333-4444-555555555555"
+    archive = {**stack_config("dev")["livestream:archive"], "kmsKeyArn": key}
+    plan = run_stack("dev", archive=archive)
+    policy = json.loads(plan.one("aws:iam/rolePolicy:RolePolicy", "live-dev-main-role-policy").inputs["policy"])
+    on_key = {a for s in policy["Statement"] if s["Resource"] == [key] for a in s["Action"]}
+    assert {"kms:GenerateDataKey", "kms:Decrypt"} <= on_key
