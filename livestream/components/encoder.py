@@ -42,7 +42,7 @@ class Encoder(pulumi.ComponentResource):
     channel_id: pulumi.Output[str]
     channel_arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
-    ingest_urls: pulumi.Output[list[str]]
+    ingest_urls: pulumi.Output[list[str]]  # one per pipeline: a STANDARD channel wants both pushed
 
     def __init__(
         self,
@@ -308,6 +308,18 @@ def archive_output_group(channel: ChannelSettings, rollover_seconds: int) -> ml.
     )
 
 
+def input_loss_action(channel: ChannelSettings) -> str:
+    """What the HLS group sends to MediaPackage while its pipeline has no input.
+
+    MediaLive user guide, HLS "Fields for resiliency" (sending to MediaPackage):
+    https://docs.aws.amazon.com/medialive/latest/ug/hls-resiliency.html - a standard channel uses
+    PAUSE_OUTPUT, so MediaPackage sees the lost pipeline stop and switches to its other ingest
+    (with EMIT_OUTPUT the filler frames count as content and it never fails over); a single
+    pipeline uses EMIT_OUTPUT, so viewers keep a playlist that moves (slate) instead of a frozen one.
+    """
+    return "PAUSE_OUTPUT" if channel.pipeline_count == 2 else "EMIT_OUTPUT"
+
+
 def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutputGroupArgs:
     """Every rendition as HLS, pushed to the packager's ingest endpoints (one per pipeline)."""
     return ml.ChannelEncoderSettingsOutputGroupArgs(
@@ -326,7 +338,7 @@ def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutpu
                         )
                     )
                 ],
-                input_loss_action="EMIT_OUTPUT",
+                input_loss_action=input_loss_action(channel),
                 manifest_duration_format="INTEGER",
                 program_date_time="INCLUDE",
                 program_date_time_period=channel.segment_seconds,

@@ -44,7 +44,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     channel_ids: pulumi.Output[dict[str, str]]
     """MediaLive channel id per channel name (for the control function and the console)."""
     ingest_urls: pulumi.Output[dict[str, list[str]]]
-    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
+    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline.
+
+    A STANDARD channel lists two: push the same stream to both, or its second pipeline has no input."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
     """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
     distribution_domain: pulumi.Output[str]

@@ -172,3 +172,14 @@ def test_sse_kms_archive_lets_the_encoder_encrypt_and_finish_multipart_uploads()
     policy = json.loads(plan.one("aws:iam/rolePolicy:RolePolicy", "live-dev-main-role-policy").inputs["policy"])
     on_key = {a for s in policy["Statement"] if s["Resource"] == [key] for a in s["Action"]}
     assert {"kms:GenerateDataKey", "kms:Decrypt"} <= on_key
+
+
+def hls_group_settings(plan: Plan) -> dict[str, Any]:
+    groups = channel_inputs(plan)["encoderSettings"]["outputGroups"]
+    return next(g["outputGroupSettings"]["hlsGroupSettings"] for g in groups if "hlsGroupSettings" in g["outputGroupSettings"])
+
+
+def test_standard_channel_pauses_output_on_input_loss_so_mediapackage_fails_over(dev_plan: Plan, prod_plan: Plan) -> None:
+    """MediaLive UG, HLS resiliency: PAUSE_OUTPUT on a STANDARD channel, EMIT_OUTPUT on a single pipeline."""
+    assert hls_group_settings(prod_plan)["inputLossAction"] == "PAUSE_OUTPUT"
+    assert hls_group_settings(dev_plan)["inputLossAction"] == "EMIT_OUTPUT"
