@@ -180,8 +180,8 @@ def _destinations(
 ) -> list[ml.ChannelDestinationArgs]:
     pipelines = range(channel.pipeline_count)
     archive_urls = [
-        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, f"pipeline{p}/", channel.name)
-        for p in pipelines
+        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, label, "/", channel.name)
+        for label in archive_copy_labels(channel)
     ]
     destinations = [
         ml.ChannelDestinationArgs(
@@ -197,6 +197,19 @@ def _destinations(
             )
         )
     return destinations
+
+
+def archive_copy_labels(channel: ChannelSettings) -> tuple[str, ...]:
+    """One folder per destination URL, named so that it claims no pipeline.
+
+    `destinations.settings` is a set in the provider (pulumi-aws / terraform-provider-aws), so the
+    order MediaLive receives the URLs in, and so which pipeline writes which URL, is not guaranteed;
+    MediaLive has no variable data identifier for the pipeline
+    (https://docs.aws.amazon.com/medialive/latest/ug/variable-data-identifiers.html) and two
+    identical destinations fail on start. A STANDARD channel therefore records two copies, `copy1`
+    and `copy2`, each written by one of its pipelines.
+    """
+    return tuple(f"copy{n}" for n in range(1, channel.pipeline_count + 1))
 
 
 def _pick(index: int) -> Callable[[Sequence[str]], str]:

@@ -183,3 +183,11 @@ def test_standard_channel_pauses_output_on_input_loss_so_mediapackage_fails_over
     """MediaLive UG, HLS resiliency: PAUSE_OUTPUT on a STANDARD channel, EMIT_OUTPUT on a single pipeline."""
     assert hls_group_settings(prod_plan)["inputLossAction"] == "PAUSE_OUTPUT"
     assert hls_group_settings(dev_plan)["inputLossAction"] == "EMIT_OUTPUT"
+
+
+def test_archive_destinations_do_not_claim_a_pipeline(prod_plan: Plan) -> None:
+    """destinations.settings is a set in the provider: which URL a pipeline gets is not guaranteed."""
+    archive = next(d for d in channel_inputs(prod_plan)["destinations"] if d["id"] == "archive")
+    urls = [s["url"] for s in archive["settings"]]
+    assert len(set(urls)) == 2  # identical destinations fail on start (MediaLive UG, variable data identifiers)
+    assert not any("pipeline" in url for url in urls)
