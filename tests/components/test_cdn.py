@@ -177,7 +177,7 @@ def test_low_latency_playlists_are_cached_one_second(low_latency_plan: offline.P
 
 @pytest.mark.parametrize(
     ("stack", "price_class", "origins"),
-    [("dev", "PriceClass_100", ["*"]), ("prod", "PriceClass_200", ["https://www.example.com"])],
+    [("dev", "PriceClass_200", ["*"]), ("prod", "PriceClass_200", ["https://www.example.com"])],
 )
 def test_distribution_per_environment(stack: str, price_class: str, origins: list[str], request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
@@ -311,3 +311,16 @@ def test_option_enums_are_valid_per_botocore(options_plan: offline.Plan) -> None
     assert values["viewerCertificate.sslSupportMethod"] == "sni-only"
     assert values["restrictions.geoRestriction.restrictionType"] == "whitelist"
     assert values["defaultCacheBehavior.viewerProtocolPolicy"] == "https-only"
+
+
+# CloudFront developer guide, "Choose the price class for a CloudFront distribution": South Korea's
+# edges are in PriceClass_200 and PriceClass_All, not in PriceClass_100.
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PriceClass.html
+KOREAN_EDGES = ("PriceClass_200", "PriceClass_All")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stacks_in_seoul_serve_korean_viewers_from_korean_edges(stack: str, request: pytest.FixtureRequest) -> None:
+    plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
+    assert plan.config["aws:region"] == "ap-northeast-2"  # the stacks exist for viewers and testers in Korea
+    assert plan.one(DISTRIBUTION).inputs["priceClass"] in KOREAN_EDGES
