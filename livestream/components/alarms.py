@@ -9,10 +9,13 @@ so it imports no other subcomponent. What it creates:
   `cloudwatch.amazonaws.com` or `budgets.amazonaws.com` use it, so their notifications would
   be dropped.
 - per channel and pipeline (`ChannelId`, `Pipeline` "0"/"1") in `AWS/MediaLive`: active
-  alerts, input loss, dropped frames, HLS output errors; per channel in `AWS/MediaPackage`:
-  egress 5xx; for the distribution (`AWS/CloudFront`, `Region=Global`, us-east-1): 5xx and 4xx
-  error rates. Idle channels publish no datapoints, so every alarm treats missing data as
-  not breaching; every alarm notifies on ALARM and on OK.
+  alerts, input loss, dropped frames, HLS output errors; for the distribution
+  (`AWS/CloudFront`, `Region=Global`, us-east-1): 5xx and 4xx error rates. Idle channels
+  publish no datapoints, so every alarm treats missing data as
+  not breaching; every alarm notifies on ALARM and on OK. Each rule names the AWS page that
+  documents its namespace, metric and dimension set (`Rule.source`). There is no MediaPackage v2
+  alarm: its StatusCodeRange dimensions were found on no AWS page; a failing origin shows as
+  the CDN 5xx rate, a failing ingest as the channel's output errors.
 - a CloudWatch dashboard, and the monthly AWS Budgets cost budget scoped by the platform's
   cost-allocation tag.
 
@@ -63,7 +66,23 @@ class Rule:
     comparison: str
     meaning: str
     action: str
+    dimensions: tuple[str, ...] = ()  # the dimension set AWS documents for this metric
+    source: str = ""  # the AWS page that documents namespace, metric and dimension set
 
+
+# Where each alarm's namespace, metric and dimension set is documented.
+MEDIALIVE_GLOBAL = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-global.html"
+MEDIALIVE_INPUT = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-input-metrics.html"
+MEDIALIVE_OUTPUT = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-output-metrics.html"
+# The MediaLive output-metrics page lists DroppedFrames with "Pipeline, Region"; AWS's own CDK
+# MediaLive reference builds it per channel pipeline (Channel.metricDroppedFrames(Pipeline)). The
+# alarm follows the CDK; should MediaLive publish no per-channel series it stays OK (missing data
+# is not breaching) and the Encoder alerts alarm still reports a struggling encoder.
+MEDIALIVE_DROPPED_FRAMES = "https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-medialive-alpha.Pipeline.html"
+CLOUDFRONT_METRICS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html"
+PIPELINE_DIMENSIONS = ("ChannelId", "Pipeline")
+OUTPUT_GROUP_DIMENSIONS = ("ChannelId", "OutputGroupName", "Pipeline")
+DISTRIBUTION_DIMENSIONS = ("DistributionId", "Region")
 
 RULES: dict[str, Rule] = {
     rule.key: rule
@@ -79,6 +98,8 @@ RULES: dict[str, Rule] = {
             AT_LEAST,
             "MediaLive has raised alerts on this pipeline (input not detected, output failures, ...).",
             "Open the channel in the MediaLive console, Alerts tab: it names the fault. Fix the input or destination it names.",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_GLOBAL,
         ),
         Rule(
             "inputLoss",
@@ -92,6 +113,8 @@ RULES: dict[str, Rule] = {
             "The channel is running but no video frames arrive: the encoder stopped sending or the network dropped.",
             "Check the phone/encoder is live and pushing to this pipeline's ingest URL, and that its network is "
             "in the allowed CIDRs. Stop the channel if the broadcast is over (it bills while running).",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_INPUT,
         ),
         Rule(
             "droppedFrames",
@@ -105,6 +128,8 @@ RULES: dict[str, Rule] = {
             "The encoder cannot keep up with real time and drops input frames; viewers see stutter.",
             "Lower the source resolution/frame rate or bitrate at the encoder, or use a lighter ladder; "
             "check the input specification matches what is sent.",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_DROPPED_FRAMES,
         ),
         Rule(
             "outputErrors",
@@ -118,19 +143,8 @@ RULES: dict[str, Rule] = {
             "Pushing HLS to the packager's ingest endpoint fails (4xx: rejected/permissions, 5xx: packager side).",
             "4xx: check the MediaPackage v2 channel policy grants the MediaLive role PutObject and the ingest URLs "
             "are current. 5xx: check the AWS Health Dashboard for MediaPackage; MediaLive retries.",
-        ),
-        Rule(
-            "packagerErrors",
-            "packager-5xx",
-            "Packager 5xx",
-            "channel",
-            MEDIAPACKAGE,
-            "EgressRequestCount",
-            "Sum",
-            AT_LEAST,
-            "MediaPackage answers viewers/CloudFront with server errors: usually no fresh segments from the encoder.",
-            "Check the channel's input alarms first (a stalled input makes stale manifests); then the AWS Health "
-            "Dashboard for MediaPackage in this region.",
+            OUTPUT_GROUP_DIMENSIONS,
+            MEDIALIVE_OUTPUT,
         ),
         Rule(
             "cdn5xxRate",
@@ -142,7 +156,10 @@ RULES: dict[str, Rule] = {
             "Average",
             AT_LEAST,
             "A share of viewer requests gets 5xx from CloudFront: the origin (MediaPackage) fails or is unreachable.",
-            "Check the packager alarms and origin access (OAC, endpoint policy); CloudFront metrics are in us-east-1.",
+            "Check the channel's Output errors alarm and origin access (OAC, endpoint policy); "
+            "CloudFront metrics are in us-east-1.",
+            DISTRIBUTION_DIMENSIONS,
+            CLOUDFRONT_METRICS,
         ),
         Rule(
             "cdn4xxRate",
@@ -157,6 +174,8 @@ RULES: dict[str, Rule] = {
             "or segments requested after they left the DVR window.",
             "Check the player's URL and signing, the geo restriction, and that the channel is running; "
             "a short spike at stream start/stop is normal.",
+            DISTRIBUTION_DIMENSIONS,
+            CLOUDFRONT_METRICS,
         ),
     )
 }
@@ -180,7 +199,13 @@ class ChannelTarget:
 
     @property
     def packager_dimensions(self) -> dict[str, pulumi.Input[str]] | None:
-        """How MediaPackage v2 publishes this channel's metrics; None without a packager."""
+        """This v2 channel's MediaPackage metrics (dashboard only); None without a packager.
+
+        No AWS metrics page read here lists the v2 dimension sets; AWS's CDK MediaPackage v2 reference
+        builds channel metrics with ChannelGroup + Channel (Channel.metric*,
+        https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-mediapackagev2-alpha.Channel.html), so
+        the dashboard graphs those and no alarm depends on them.
+        """
         if self.packager_channel_group is None or self.packager_channel is None:
             return None
         return {"ChannelGroup": self.packager_channel_group, "Channel": self.packager_channel}
@@ -205,8 +230,7 @@ def runbook_markdown() -> str:
 def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool) -> int:
     """How many alarms `Alarms` creates for these inputs."""
     per_pipeline = sum(c.pipelines * (len(PIPELINE_RULES) + (c.hls_output_group is not None)) for c in channels)
-    per_channel = sum(c.packager_dimensions is not None for c in channels)
-    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0)
+    return per_pipeline + (len(DISTRIBUTION_RULES) if with_distribution else 0)
 
 
 def dashboard_name(platform: str) -> str:
@@ -402,17 +426,6 @@ class Alarms(pulumi.ComponentResource):
             if channel.hls_output_group is not None:
                 slug = RULES["outputErrors"].slug
                 alarms.append(self._output_errors(f"{name}-p{pipeline}-{slug}", where, topic_arn, dims, channel.hls_output_group))
-        packager = channel.packager_dimensions
-        if packager is not None:
-            alarms.append(
-                self._alarm(
-                    f"{name}-{RULES['packagerErrors'].slug}",
-                    "packagerErrors",
-                    f"channel {channel.name}",
-                    topic_arn,
-                    dimensions={**packager, "StatusCodeRange": "5xx"},
-                )
-            )
         return alarms
 
     def _output_errors(
@@ -423,7 +436,12 @@ class Alarms(pulumi.ComponentResource):
         dims: Mapping[str, pulumi.Input[str]],
         output_group: pulumi.Input[str],
     ) -> aws.cloudwatch.MetricAlarm:
-        """4xx + 5xx from the HLS output group's destination, as one alarm (metric math)."""
+        """4xx + 5xx from the HLS output group's destination, as one alarm (metric math).
+
+        MediaLive publishes a datapoint only for the error kinds that occurred, and `a + b` is
+        missing when either series is, so each series is filled with 0 first (CloudWatch metric
+        math FILL: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+        """
         limit = self._thresholds["outputErrors"]
         group = {**dims, "OutputGroupName": output_group}
         queries = [
@@ -438,7 +456,7 @@ class Alarms(pulumi.ComponentResource):
         ]
         queries.append(
             aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id="errors", expression="e4xx + e5xx", label="HLS output errors", return_data=True
+                id="errors", expression="FILL(e4xx, 0) + FILL(e5xx, 0)", label="HLS output errors", return_data=True
             )
         )
         return self._alarm(name, "outputErrors", where, topic_arn, metric_queries=queries)
@@ -556,12 +574,15 @@ def dashboard_body(
         )
         packager = channel.packager_dimensions
         if packager is not None:
-            requests = [
-                _row(MEDIAPACKAGE, "EgressRequestCount", {**packager, **status}, {"stat": "Sum", "label": label})
-                for label, status in (("requests", {}), ("4xx", {"StatusCodeRange": "4xx"}), ("5xx", {"StatusCodeRange": "5xx"}))
+            rows = [
+                _row(MEDIAPACKAGE, metric, packager, {"stat": "Sum", "label": label} | ({"yAxis": "right"} if right else {}))
+                for metric, label, right in (
+                    ("IngressRequestCount", "ingest requests", False),
+                    ("EgressRequestCount", "egress requests", False),
+                    ("EgressBytes", "egress bytes", True),
+                )
             ]
-            egress = _row(MEDIAPACKAGE, "EgressBytes", packager, {"stat": "Sum", "label": "bytes", "yAxis": "right"})
-            widgets.append(_metrics(f"{channel.name}: packager egress", region, [*requests, egress]))
+            widgets.append(_metrics(f"{channel.name}: packager ingest and egress", region, rows))
     if distribution_id is not None:
         widgets.append(_text(f"## CDN (CloudFront, {CDN_REGION})"))
         dims = _distribution_dimensions(distribution_id)

@@ -135,7 +135,7 @@ class AlarmArgs(TypedDict):
     """Addresses subscribed to the platform's topic (each confirms by e-mail)."""
     thresholds: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[AlarmThresholdArgs]]]]
     """Per-alarm overrides keyed by alarm name: activeAlerts, inputLoss, droppedFrames, outputErrors,
-    packagerErrors, cdn5xxRate, cdn4xxRate."""
+    cdn5xxRate, cdn4xxRate."""
 
 
 class BudgetArgs(TypedDict):

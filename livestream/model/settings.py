@@ -39,7 +39,6 @@ ALARM_DEFAULTS: dict[str, tuple[float, int, int]] = {
     "inputLoss": (1, 60, 2),
     "droppedFrames": (10, 60, 3),
     "outputErrors": (1, 60, 2),
-    "packagerErrors": (5, 60, 3),
     "cdn5xxRate": (5, 300, 1),
     "cdn4xxRate": (15, 300, 2),
 }
