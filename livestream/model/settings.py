@@ -153,6 +153,10 @@ class ScheduleSettings:
     stop: str | None = None
     idle_stop_minutes: int | None = None
     running_notice_hour: int | None = 3
+    # Off by default: a scheduled start waits for its broadcaster until the scheduled stop.
+    broadcaster_wait_minutes: int | None = None
+    # Off by default: no ceiling on how long a channel may run; the idle check enforces it.
+    max_run_hours: int | None = None
 
     @property
     def has_stop(self) -> bool:
@@ -604,10 +608,19 @@ def _budget(key: str, raw: Any) -> BudgetSettings:
 
 
 def _schedule(key: str, raw: Any) -> ScheduleSettings:
-    section = _Section(raw, key, ("timezone", "start", "stop", "idle_stop_minutes", "running_notice_hour"))
+    section = _Section(
+        raw,
+        key,
+        ("timezone", "start", "stop", "idle_stop_minutes", "running_notice_hour", "broadcaster_wait_minutes", "max_run_hours"),
+    )
     start = section.get("start", schedule_expression, None)
     stop = section.get("stop", schedule_expression, None)
     idle = section.get("idle_stop_minutes", _int_range(10, 1440), None)
+    wait = section.get("broadcaster_wait_minutes", _int_range(10, 1440), None)
+    max_run = section.get("max_run_hours", _int_range(1, 168), None)
+    for name, value in (("broadcaster_wait_minutes", wait), ("max_run_hours", max_run)):
+        if value is not None and idle is None:  # both are enforced by the idle check, which runs only with idleStopMinutes
+            raise ConfigError(section.key(name), value, f"needs {section.key('idle_stop_minutes')}: the idle check enforces it")
     if start is not None and start == stop:
         raise ConfigError(section.key("stop"), stop, "the stop expression must differ from start")
     if start is not None and stop is None and idle is None:
@@ -620,6 +633,8 @@ def _schedule(key: str, raw: Any) -> ScheduleSettings:
         stop=stop,
         idle_stop_minutes=idle,
         running_notice_hour=section.get_nullable("running_notice_hour", _int_range(0, 23), 3),
+        broadcaster_wait_minutes=wait,
+        max_run_hours=max_run,
     )
 
 
