@@ -406,12 +406,13 @@ def test_every_threshold_key_has_an_alarm_rule_and_a_runbook_row() -> None:
 def test_idle_check_reads_the_metric_the_input_loss_alarm_watches() -> None:
     """The control function runs alone in Lambda, so it keeps its own copy of the metric's name,
     namespace and dimensions; they must stay the input-loss alarm's."""
-    rule = alarms.RULES["inputLoss"]
-    assert (rule.namespace, rule.metric) == (channel_control.NAMESPACE, channel_control.METRIC)
-    query = channel_control._query("q", "1234567", "1")["MetricStat"]
-    dimensions = {d["Name"]: d["Value"] for d in query["Metric"]["Dimensions"]}
-    assert dimensions == alarms.ChannelTarget("main", "1234567", 2).pipeline_dimensions(1)
-    assert query["Stat"] == rule.statistic
+    for key, metric in (("inputLoss", channel_control.METRIC), ("activeAlerts", channel_control.RUNNING_METRIC)):
+        rule = alarms.RULES[key]
+        assert (rule.namespace, rule.metric) == (channel_control.NAMESPACE, metric)
+        query = channel_control._query("q", "1234567", metric, "1")["MetricStat"]
+        dimensions = {d["Name"]: d["Value"] for d in query["Metric"]["Dimensions"]}
+        assert dimensions == alarms.ChannelTarget("main", "1234567", 2).pipeline_dimensions(1)
+        assert query["Stat"] == rule.statistic
 
 
 # --- every alarm watches a documented metric --------------------------------------------------
