@@ -10,7 +10,7 @@ import pytest
 from livestream.components import cdn
 from livestream.model import ttl
 from livestream.plan import engine as offline
-from tests import botocore_enums
+from tests import botocore_shapes
 from tests.conftest import run_stack, stack_config
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
@@ -236,7 +236,7 @@ def test_playback_urls_are_well_formed(stack: str, request: pytest.FixtureReques
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_cloudfront_enums_are_valid_per_botocore(stack: str, request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
-    report = botocore_enums.check("cloudfront", "CreateDistribution", {"DistributionConfig": plan.one(DISTRIBUTION).inputs})
+    report = botocore_shapes.check("cloudfront", "CreateDistribution", {"DistributionConfig": plan.one(DISTRIBUTION).inputs})
     assert report.invalid == []
     checked = {path.removeprefix("CreateDistribution.DistributionConfig."): value for path, value in report.checked.items()}
     for field in (
@@ -257,9 +257,9 @@ def test_cloudfront_enums_are_valid_per_botocore(stack: str, request: pytest.Fix
         (CORS, "CreateResponseHeadersPolicy", "ResponseHeadersPolicyConfig"),
     ):
         for resource in plan.of_type(token):
-            report = botocore_enums.check("cloudfront", operation, {wrapper: resource.inputs})
+            report = botocore_shapes.check("cloudfront", operation, {wrapper: resource.inputs})
             assert report.invalid == [] and report.checked, resource.name
-    oac = botocore_enums.check("cloudfront", "CreateOriginAccessControl", {"OriginAccessControlConfig": plan.one(OAC).inputs})
+    oac = botocore_shapes.check("cloudfront", "CreateOriginAccessControl", {"OriginAccessControlConfig": plan.one(OAC).inputs})
     assert set(oac.checked.values()) == {"mediapackagev2", "always", "sigv4"}
 
 
@@ -302,7 +302,7 @@ def test_waf_and_log_expiry(options_plan: offline.Plan) -> None:
 
 
 def test_option_enums_are_valid_per_botocore(options_plan: offline.Plan) -> None:
-    report = botocore_enums.check(
+    report = botocore_shapes.check(
         "cloudfront", "CreateDistribution", {"DistributionConfig": options_plan.one(DISTRIBUTION).inputs}
     )
     assert report.invalid == []

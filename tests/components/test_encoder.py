@@ -8,7 +8,7 @@ from typing import Any
 from livestream.model import ladder
 from livestream.plan import engine as offline
 from livestream.plan.engine import SECRET, Plan
-from tests import botocore_enums
+from tests import botocore_shapes
 from tests.conftest import ROOT, archive_bucket, run_stack, stack_config
 
 CHANNEL = "aws:medialive/channel:Channel"
@@ -145,7 +145,7 @@ def test_every_output_references_existing_descriptions(prod_plan: Plan) -> None:
 
 def test_medialive_enums_are_valid_for_botocore(dev_plan: Plan, prod_plan: Plan) -> None:
     for plan in (dev_plan, prod_plan):
-        report = botocore_enums.check("medialive", "CreateChannel", channel_inputs(plan))
+        report = botocore_shapes.check("medialive", "CreateChannel", channel_inputs(plan))
         assert report.invalid == []
         checked = {path.rsplit(".", 1)[-1] for path in report.checked}
         assert {"channelClass", "gopSizeUnits", "codingMode", "profile", "rateControlMode", "codec"} <= checked
@@ -154,7 +154,7 @@ def test_medialive_enums_are_valid_for_botocore(dev_plan: Plan, prod_plan: Plan)
 def test_enum_checker_catches_a_bad_value(dev_plan: Plan) -> None:
     inputs = json.loads(json.dumps(channel_inputs(dev_plan)))
     inputs["encoderSettings"]["videoDescriptions"][0]["codecSettings"]["h264Settings"]["gopSizeUnits"] = "MINUTES"
-    assert botocore_enums.check("medialive", "CreateChannel", inputs).invalid
+    assert botocore_shapes.check("medialive", "CreateChannel", inputs).invalid
 
 
 def test_stream_key_stays_secret_on_every_run() -> None:
