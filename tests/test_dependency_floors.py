@@ -25,7 +25,9 @@ REASONS = {
 
 
 def declared_floors() -> dict[str, str]:
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project.get("optional-dependencies", {})
+    dependencies = [*project["dependencies"], *(r for requirements in extras.values() for r in requirements)]
     floors = {}
     for requirement in dependencies:
         match = re.match(r"^([A-Za-z0-9_.-]+)\s*>=\s*([0-9][0-9.]*)", requirement)
