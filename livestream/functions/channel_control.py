@@ -323,9 +323,17 @@ def _tagged_start(tags: dict[str, str], first: datetime | None, lookback: dateti
         return MANUAL, None
     if source not in SOURCES:
         return MANUAL, None
-    if first is not None and first > lookback and not first - timedelta(minutes=START_GRACE_MINUTES) <= at <= first:
+    if first is not None and first > lookback and not _belongs_to_run(at, first):
         return MANUAL, None  # the tag is from an earlier run (or the run has a gap since): stale
     return source, at
+
+
+def _belongs_to_run(started_at: datetime, first: datetime) -> bool:
+    """A start belongs to the run whose first ActiveAlerts minute follows it within the grace.
+
+    `first` is a whole minute, so a tag written inside it (19:00:30 for first = 19:00) belongs too.
+    """
+    return first - timedelta(minutes=START_GRACE_MINUTES) <= started_at < first + timedelta(minutes=1)
 
 
 def _pipelines(channel: dict[str, Any]) -> list[str]:

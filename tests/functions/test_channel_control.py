@@ -473,3 +473,10 @@ def test_window_is_whole_minutes_ending_before_now():
     start, end = cc._window(IDLE, datetime(2026, 3, 1, 12, 30, 45, tzinfo=UTC))
     assert end == datetime(2026, 3, 1, 12, 28, tzinfo=UTC)
     assert end - start == timedelta(minutes=IDLE)
+
+
+def test_a_tag_written_inside_the_runs_first_minute_belongs_to_the_run() -> None:
+    first = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
+    assert cc._belongs_to_run(datetime(2026, 11, 30, 19, 0, 30, tzinfo=UTC), first)
+    assert cc._belongs_to_run(datetime(2026, 11, 30, 18, 58, 40, tzinfo=UTC), first)  # the channel took a minute to start
+    assert not cc._belongs_to_run(datetime(2026, 11, 29, 19, 0, tzinfo=UTC), first)  # yesterday's run
