@@ -49,7 +49,7 @@ wheel: setup
 	./scripts/check-wheel
 
 # The plan tests on the lowest versions pyproject.toml allows (.ci/floors.txt pins them), in a
-# second venv: about 6 minutes here (mostly installing), so .ci/run runs it after `make test`.
+# second venv: about 3 minutes here, so .ci/run runs it after `make test`.
 FLOORS_VENV ?= .venv-floors
 test-floors: | $(UV)
 	$(PYTHON) -m venv $(FLOORS_VENV)
