@@ -48,6 +48,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from livestream.cli import player
+
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
     from livestream.model.latency import LatencyEstimate
@@ -126,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    player.add_parser(commands)
     return parser
 
 
@@ -554,6 +557,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_ERROR
         return plan_command(args)
+    if args.command == "player":
+        return player.run(args)
     parser.print_help()
     return EXIT_ERROR
 

@@ -279,10 +279,12 @@ def _check_lifecycle(resources: list[PolicyResource], config: dict[str, Any], re
     in_scope = buckets if config["scope"] == "all" else [b for b in buckets if b.urn in archives]
     for bucket in in_scope:
         rules = _normalised_rules(resources, bucket)
+        # A site bucket whose objects the stack declares: the deployment deletes what it stops declaring.
+        declared = bucket.urn not in archives and bool(w.resources_for_bucket(resources, w.BUCKET_OBJECTS, bucket))
         problems: list[str] = []
         if not rules:
             problems.append("has no enabled lifecycle rule (add a BucketLifecycleConfiguration)")
-        if rules and config["requireExpiration"] and not any(r["expires"] for r in rules):
+        if rules and config["requireExpiration"] and not declared and not any(r["expires"] for r in rules):
             problems.append("never expires objects (add expiration.days to a rule)")
         if (
             rules

@@ -147,6 +147,15 @@ def test_archive_lifecycle_violations(specs: list[dict[str, Any]], config: dict[
     assert where == "archive" and expected in message
 
 
+def test_archive_lifecycle_lets_a_site_bucket_whose_objects_the_stack_declares_keep_them() -> None:
+    site = [bucket("site"), lifecycle("site", expire=None, noncurrent=None)]
+    page = on_bucket("aws:s3/bucketObjectv2:BucketObjectv2", "site-index", "site", key="index.html")
+    assert [w for w, _ in check_stack("archive-lifecycle", site)] == ["site"]
+    assert check_stack("archive-lifecycle", [*site, page]) == []
+    recorded = [channel(), bucket("archive"), lifecycle("archive", expire=None), on_bucket(page["type"], "x", "archive")]
+    assert "never expires objects" in check_stack("archive-lifecycle", recorded)[0][1]  # MediaLive writes there too
+
+
 def test_archive_lifecycle_scope_archive_judges_only_recorded_buckets() -> None:
     specs = [channel(), bucket("archive"), lifecycle("archive"), bucket("scratch")]
     assert [w for w, _ in check_stack("archive-lifecycle", specs)] == ["scratch"]
