@@ -48,7 +48,7 @@ def read(read_value: Callable[[str, Any], T], key: str, value: Any, default: Any
     try:
         return read_value(key, value)
     except ConfigError:
-        return default  # type: ignore[no-any-return]
+        return default
 
 
 def mark() -> int:
