@@ -38,6 +38,7 @@ test: lint typecheck unit wheel
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/sizes --top 0 livestream/model livestream/components --exclude livestream/components/cdn.py
 
 typecheck: setup
 	$(BIN)/mypy
