@@ -1,11 +1,10 @@
 """Cost guard rails: what a channel is allowed to cost, and that nothing bills while idle.
 
-Limits come from the policy config (see `policies/config/*.json`). The monthly-estimate rule
-uses the pure cost model `livestream.cost` — the only thing this pack imports from the
-`livestream` package (DESIGN.md §2): its `usage_from_wire` reads the stack's resources, as
-`livestream plan` does. It is imported when that rule runs, so every other rule (they read
-wire-format resources only) still loads and judges where `livestream` is not installed; that
-is why the ladder and input-spec rules keep their own small tables of input classes.
+Limits come from the policy config (see `policies/config/*.json`). Like every rule, these read
+resources through the pure wire vocabulary `livestream.wire` (the ladder rule through its one
+rendition reader, which the cost model and `livestream plan` use too). The monthly-estimate rule
+also uses the pure cost model `livestream.cost`: its `usage_from_wire` reads the stack's
+resources as `livestream plan` does; it is imported when that rule runs.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
+from livestream.wire.medialive import INPUT_CLASS_LINES, renditions
 from livestream_policies import _wire as w
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
 INPUT_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
 INPUT_CODECS = ("MPEG2", "AVC", "HEVC")
-# Lines a rendition without an explicit height may reach: it follows the source, bounded by the input class.
-INPUT_CLASS_LINES = {"SD": 576, "HD": 1080, "UHD": 2160}
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 STOP_ACTIONS = ("stop", "stop-if-idle")
 UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
@@ -48,6 +46,7 @@ channel_class = w.resource_policy(
     name="medialive-channel-class",
     description=(
         "MediaLive channels are SINGLE_PIPELINE unless the stack allows STANDARD (two pipelines, about twice the price). "
+        "Equivalents: none (our addition). "
         "Fix: channelClass='SINGLE_PIPELINE', or allowStandard=true in this stack's policy config."
     ),
     types=w.MEDIALIVE_CHANNELS,
@@ -90,7 +89,7 @@ input_spec_ceiling = w.resource_policy(
     name="medialive-input-spec-ceiling",
     description=(
         "A MediaLive channel's input specification (resolution class, maximum bitrate, codec) stays within the stack's "
-        "ceiling. Fix: lower inputSpecification.inputResolution / maximumBitrate."
+        "ceiling. Equivalents: none (our addition). Fix: lower inputSpecification.inputResolution / maximumBitrate."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_input_spec,
@@ -112,26 +111,6 @@ input_spec_ceiling = w.resource_policy(
 
 
 # --- medialive-ladder-ceiling -----------------------------------------------------------------
-
-
-def renditions(props: Mapping[str, Any]) -> list[tuple[str, float | None, float | None, float | None]]:
-    """(name, width, height, video bps) per encoded video description; frame-capture (thumbnail) ones are skipped."""
-    found: list[tuple[str, float | None, float | None, float | None]] = []
-    for description in w.items(props, "encoderSettings", "videoDescriptions"):
-        codec = w.get(description, "codecSettings", default={})
-        if w.get(codec, "frameCaptureSettings") is not None:
-            continue
-        settings = w.get(codec, "h264Settings") or w.get(codec, "h265Settings") or w.get(codec, "av1Settings") or {}
-        bitrate = w.number(w.get(settings, "bitrate")) or w.number(w.get(settings, "maxBitrate"))
-        found.append(
-            (
-                str(w.get(description, "name") or "?"),
-                w.number(w.get(description, "width")),
-                w.number(w.get(description, "height")),
-                bitrate,
-            )
-        )
-    return found
 
 
 def _check_ladder(
@@ -165,7 +144,7 @@ ladder_ceiling = w.resource_policy(
     name="medialive-ladder-ceiling",
     description=(
         "A MediaLive channel's ABR ladder stays within the stack's ceiling: number of renditions, top height and total "
-        "video bitrate. Fix: use a smaller ladder preset or fewer, lower rungs."
+        "video bitrate. Equivalents: none (our addition). Fix: use a smaller ladder preset or fewer, lower rungs."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_ladder,
@@ -200,7 +179,7 @@ price_class = w.resource_policy(
     name="cloudfront-price-class",
     description=(
         "CloudFront distributions use an allowed price class (an unset priceClass means PriceClass_All). "
-        "Fix: set priceClass to one the stack allows, covering where the viewers are."
+        "Equivalents: none (our addition). Fix: set priceClass to one the stack allows, covering where the viewers are."
     ),
     types=w.DISTRIBUTIONS,
     check=_check_price_class,
@@ -235,7 +214,7 @@ no_auto_start = w.resource_policy(
     name="medialive-no-auto-start",
     description=(
         "MediaLive channels are not started by the deployment (startChannel), so they bill only when started on purpose. "
-        "Fix: startChannel=false; start by schedule or on demand."
+        "Equivalents: none (our addition). Fix: startChannel=false; start by schedule or on demand."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_auto_start,
@@ -278,10 +257,12 @@ def _check_lifecycle(resources: list[PolicyResource], config: dict[str, Any], re
     in_scope = buckets if config["scope"] == "all" else [b for b in buckets if b.urn in archives]
     for bucket in in_scope:
         rules = _normalised_rules(resources, bucket)
+        # A site bucket whose objects the stack declares: the deployment deletes what it stops declaring.
+        declared = bucket.urn not in archives and bool(w.resources_for_bucket(resources, w.BUCKET_OBJECTS, bucket))
         problems: list[str] = []
         if not rules:
             problems.append("has no enabled lifecycle rule (add a BucketLifecycleConfiguration)")
-        if rules and config["requireExpiration"] and not any(r["expires"] for r in rules):
+        if rules and config["requireExpiration"] and not declared and not any(r["expires"] for r in rules):
             problems.append("never expires objects (add expiration.days to a rule)")
         if (
             rules
@@ -306,6 +287,7 @@ archive_lifecycle = w.stack_policy(
     description=(
         "S3 buckets have a lifecycle: objects expire (noncurrent versions too when versioned), and buckets MediaLive "
         "records into move to a colder class within maxTransitionDays when requireTransition. "
+        "Equivalents: Security Hub S3.13 and S3.10, Checkov CKV2_AWS_61. "
         "Fix: add a BucketLifecycleConfiguration with expiration (and transitions)."
     ),
     check=_check_lifecycle,
@@ -404,7 +386,7 @@ stop_schedule = w.stack_policy(
     description=(
         "Every MediaLive channel is covered by an enabled stop schedule or idle auto-stop: an EventBridge Scheduler "
         "schedule whose input action is 'stop' or 'stop-if-idle', targeting a Lambda whose CHANNEL_IDS lists the channel. "
-        "Fix: configure a stop time or idleStopMinutes."
+        "Equivalents: none (our addition). Fix: configure a stop time or idleStopMinutes."
     ),
     check=_check_stop_schedule,
     level=w.MANDATORY,
@@ -483,7 +465,7 @@ budget_exists = w.stack_policy(
     name="budget-exists",
     description=(
         "The stack has a monthly USD cost budget no higher than maxMonthlyUsd, which notifies someone. "
-        "Fix: add an aws.budgets.Budget (COST, MONTHLY, USD) with notifications."
+        "Equivalents: none (our addition). Fix: add an aws.budgets.Budget (COST, MONTHLY, USD) with notifications."
     ),
     check=_check_budget,
     level=w.MANDATORY,
@@ -553,7 +535,7 @@ def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, A
     schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
     from livestream import cost
 
-    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, cost.MEDIALIVE_CHANNELS)) for r in resources]
+    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS)) for r in resources]
     return cost.usage_from_wire(
         records,
         region=_region(resources, str(config["region"])),
@@ -595,7 +577,9 @@ monthly_cost = w.stack_policy(
     name="monthly-cost-limit",
     description=(
         "The stack's estimated monthly cost (livestream.cost model: MediaLive, MediaPackage, CloudFront, S3, monitoring) "
-        "stays within maxMonthlyUsd under the configured usage assumptions. Fix: smaller ladder, fewer hours, "
+        "stays within maxMonthlyUsd under the configured usage assumptions. "
+        "Equivalents: none (our addition). "
+        "Fix: smaller ladder, fewer hours, "
         "cheaper price class — or a deliberate, higher limit."
     ),
     check=_check_monthly_cost,
@@ -624,6 +608,38 @@ monthly_cost = w.stack_policy(
 )
 
 
+# --- log-retention-cost-ceiling ---------------------------------------------------------------
+
+
+def _check_retention_ceiling(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    days = w.number(w.get(props, "retentionInDays"))
+    if not days:
+        report(
+            f"retentionInDays is not set: the logs are stored (and billed) forever; this stack keeps at most "
+            f"{config['maxRetentionDays']} days."
+        )
+    elif days > config["maxRetentionDays"]:
+        report(f"retentionInDays is {days:.0f}; this stack pays for at most {config['maxRetentionDays']} days of logs.")
+
+
+log_retention_ceiling = w.resource_policy(
+    name="log-retention-cost-ceiling",
+    description=(
+        "CloudWatch log groups keep logs at most maxRetentionDays (log storage bills per GB-month). "
+        "Equivalents: none (our addition: a cost ceiling, not a security control). Fix: lower retentionInDays."
+    ),
+    types=w.LOG_GROUPS,
+    check=_check_retention_ceiling,
+    level=w.MANDATORY,
+    severity="low",
+    remediation="Set retention_in_days on aws.cloudwatch.LogGroup to at most the stack's maxRetentionDays.",
+    tags=["cost", "logs"],
+    properties={"maxRetentionDays": {"type": "integer", "minimum": 1, "default": 3653}},
+)
+
+
 POLICIES = [
     channel_class,
     input_spec_ceiling,
@@ -634,4 +650,5 @@ POLICIES = [
     stop_schedule,
     budget_exists,
     monthly_cost,
+    log_retention_ceiling,
 ]
