@@ -93,7 +93,8 @@ VIEWER_REGION_ALIASES = {"us": "us_europe", "europe": "us_europe", "us-europe": 
 # The CloudFront price group whose edges most likely serve viewers of a platform in this region.
 REGION_VIEWERS = {"ap-northeast-2": "korea", "ap-northeast-1": "japan", "ap-northeast-3": "japan", "ap-south-1": "india"}
 
-FIGURE_FIELDS = ("value", "unit", "source", "date", "estimate", "note", "upToGb")
+FIGURE_FIELDS = ("value", "unit", "source", "date", "estimate", "note", "upToGb", "low", "high")
+BOUNDS = ("low", "high")  # the ends of a guessed figure's range (`Figure.low`, `Figure.high`)
 _REQUIRED_FIELDS = ("value", "unit", "source", "date")
 
 
@@ -166,6 +167,16 @@ class CostItem:
     detail: str
     source: str
     figures: tuple[str, ...] = field(default=(), compare=False)  # price-table paths the item used
+    low_usd: float | None = field(default=None, compare=False)  # priced with every figure at the low end of its range
+    high_usd: float | None = field(default=None, compare=False)  # ... and at the high end
+    estimate: bool = field(default=False, compare=False)  # a figure it used is an estimate
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """(low, high) monthly USD; a point when no figure it used has a range."""
+        low = self.monthly_usd if self.low_usd is None else self.low_usd
+        high = self.monthly_usd if self.high_usd is None else self.high_usd
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,13 @@ class Estimate:
     def monthly_usd(self) -> float:
         return round(sum(item.monthly_usd for item in self.items), 2)
 
+    def range(self) -> tuple[float, float]:
+        """(low, high) of the monthly total: every item at the low, then at the high end of its figures' ranges."""
+        return (
+            round(sum(item.range[0] for item in self.items), 2),
+            round(sum(item.range[1] for item in self.items), 2),
+        )
+
     def item(self, name: str) -> CostItem:
         for item in self.items:
             if item.name == name:
@@ -184,10 +202,21 @@ class Estimate:
         raise KeyError(f"no cost item {name!r}; items are " + ", ".join(i.name for i in self.items))
 
     def as_dict(self) -> dict[str, Any]:
+        low, high = self.range()
         return {
             "monthlyUsd": self.monthly_usd,
+            "lowUsd": low,
+            "highUsd": high,
             "items": [
-                {"name": i.name, "monthlyUsd": round(i.monthly_usd, 2), "detail": i.detail, "source": i.source}
+                {
+                    "name": i.name,
+                    "monthlyUsd": round(i.monthly_usd, 2),
+                    "lowUsd": round(i.range[0], 2),
+                    "highUsd": round(i.range[1], 2),
+                    "estimate": i.estimate,
+                    "detail": i.detail,
+                    "source": i.source,
+                }
                 for i in self.items
             ],
             "assumptions": dict(self.assumptions),
@@ -206,6 +235,13 @@ class Figure:
     estimate: bool = False
     note: str = ""
     up_to_gb: float | None = None
+    low: float | None = None  # a guessed figure's plausible range; None = no range
+    high: float | None = None
+
+    def bound(self, end: str) -> float:
+        """The value at one end of the range ("low" or "high"); the value itself without a range."""
+        value = self.low if end == "low" else self.high
+        return self.value if value is None else value
 
     @classmethod
     def from_dict(cls, path: str, raw: Mapping[str, Any]) -> Figure:
@@ -223,6 +259,7 @@ class Figure:
             estimate=bool(raw.get("estimate", False)),
             note=str(raw.get("note", "")),
             up_to_gb=None if raw.get("upToGb") is None else _number(f"{path}.upToGb", raw["upToGb"]),
+            **_bounds(path, raw),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -233,7 +270,23 @@ class Figure:
             out["note"] = self.note
         if self.up_to_gb is not None:
             out["upToGb"] = self.up_to_gb
+        for end in BOUNDS:
+            if getattr(self, end) is not None:
+                out[end] = getattr(self, end)
         return out
+
+
+def _bounds(path: str, raw: Mapping[str, Any]) -> dict[str, float | None]:
+    """low/high of a figure, checked: both or neither, low <= value <= high."""
+    if not any(end in raw for end in BOUNDS):
+        return {"low": None, "high": None}
+    if not all(end in raw for end in BOUNDS):
+        raise ValueError(f"{path}: a range needs both low and high")
+    value = _number(f"{path}.value", raw["value"])
+    low, high = _number(f"{path}.low", raw["low"]), _number(f"{path}.high", raw["high"])
+    if not low <= value <= high:
+        raise ValueError(f"{path}: the range low {low:g} - high {high:g} must contain the value {value:g}")
+    return {"low": low, "high": high}
 
 
 @dataclass(frozen=True)
@@ -262,6 +315,15 @@ class PriceTable:
             for path, fig in self.figures.items()
             if path.startswith(start) and "." not in path[len(start) :]
         }
+
+    def at(self, end: str) -> PriceTable:
+        """This table with every figure at one end of its range ("low" or "high"), for the estimate's range."""
+        figures = {path: replace(fig, value=fig.bound(end)) for path, fig in self.figures.items()}
+        return replace(self, figures=figures)
+
+    @property
+    def has_ranges(self) -> bool:
+        return any(fig.low is not None for fig in self.figures.values())
 
     @property
     def viewer_regions(self) -> tuple[str, ...]:
@@ -306,11 +368,12 @@ def _resolve_region(data: Mapping[str, Any], region: str) -> tuple[str, dict[str
     base: dict[str, dict[str, Any]] = {}
     _flatten(data["base"], "", base)
     _flatten(data["assumptions"], "assumptions", base)
+    _flatten(data.get("alternatives", {}), "alternatives", base)  # other services' list prices: not uplifted
     regions: Mapping[str, Any] = data["regions"]
     base_region = str(data["baseRegion"])
     if region not in regions:
-        for raw in base.values():
-            if not raw["unit"].startswith("USD"):
+        for path, raw in base.items():
+            if not raw["unit"].startswith("USD") or path.startswith("alternatives."):
                 continue
             raw["source"] = f"{raw['source']} [{base_region} figure: {region} is not in the price table]"
             raw["estimate"] = True
@@ -336,12 +399,27 @@ def _resolve_region(data: Mapping[str, Any], region: str) -> tuple[str, dict[str
                 "value": raw["value"] * factor.value,
                 "source": f"{raw['source']} x {factor.value:g} for {region} ({factor.source})",
                 "estimate": bool(raw.get("estimate")) or factor.estimate,
+                **_uplifted_bounds(raw, factor),
             }
         elif service in uplifts and raw["unit"].startswith("USD") and uplifts[service].estimate:
-            resolved[path] = {**raw, "source": f"{raw['source']} (same in {region}: {uplifts[service].source})", "estimate": True}
+            resolved[path] = {
+                **raw,
+                "source": f"{raw['source']} (same in {region}: {uplifts[service].source})",
+                "estimate": True,
+                **_uplifted_bounds(raw, uplifts[service]),
+            }
         else:
             resolved[path] = raw
     return region, resolved
+
+
+def _uplifted_bounds(raw: Mapping[str, Any], factor: Figure) -> dict[str, float]:
+    """The range of a base figure times a guessed uplift: low end x low factor, high end x high factor."""
+    if raw.get("low") is None and factor.low is None:
+        return {}
+    low = raw.get("low", raw["value"]) * factor.bound("low")
+    high = raw.get("high", raw["value"]) * factor.bound("high")
+    return {"low": low, "high": high}
 
 
 def _apply_override(figures: dict[str, dict[str, Any]], override: Any, origin: str) -> list[str]:
@@ -384,6 +462,9 @@ def _apply_override(figures: dict[str, dict[str, Any]], override: Any, origin: s
                 merged["date"] = "undated"
             if "estimate" not in new:
                 merged["estimate"] = False
+            for end in BOUNDS:  # a value of the user's own is a point unless they give its range too
+                if end not in new:
+                    merged.pop(end, None)
         return merged
 
     walk(override, "")
@@ -431,7 +512,8 @@ def _sources(prices: PriceTable, paths: Iterable[str]) -> str:
 
 def _item(name: str, monthly_usd: float, detail: str, prices: PriceTable, paths: Iterable[str]) -> CostItem:
     used = tuple(dict.fromkeys(paths))
-    return CostItem(name, monthly_usd, detail, _sources(prices, used), used)
+    estimated = any(prices.figure(path).estimate for path in used)
+    return CostItem(name, monthly_usd, detail, _sources(prices, used), used, estimate=estimated)
 
 
 def output_class(width: int, height: int) -> str:
@@ -717,17 +799,31 @@ def _operations(usage: Usage, prices: PriceTable) -> list[CostItem]:
     return items
 
 
-def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
-    """Itemised monthly USD for `usage`, priced from `prices` (default: the packaged table)."""
-    prices = prices if prices is not None else load_prices(usage.region)
-    viewer_region = _check(usage, prices)
-    items = [
+def _priced_items(usage: Usage, prices: PriceTable, viewer_region: str) -> list[CostItem]:
+    return [
         *_medialive(usage, prices),
         *_mediapackage(usage, prices),
         _cloudfront(usage, prices, viewer_region),
         _s3(usage, prices),
         *_operations(usage, prices),
     ]
+
+
+def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
+    """Itemised monthly USD for `usage`, priced from `prices` (default: the packaged table)."""
+    prices = prices if prices is not None else load_prices(usage.region)
+    viewer_region = _check(usage, prices)
+    items = _priced_items(usage, prices, viewer_region)
+    if prices.has_ranges:
+        ends = [_priced_items(usage, prices.at(end), viewer_region) for end in BOUNDS]
+        items = [
+            replace(
+                item,
+                low_usd=min(item.monthly_usd, *(e.monthly_usd for e in at_ends)),
+                high_usd=max(item.monthly_usd, *(e.monthly_usd for e in at_ends)),
+            )
+            for item, *at_ends in zip(items, *ends, strict=True)
+        ]
     used = sorted({p for item in items for p in item.figures})
     assumptions: dict[str, Any] = {
         "region": usage.region,
