@@ -108,6 +108,7 @@ class ChannelUsage:
     input_resolution: str  # "SD" | "HD" | "UHD"
     renditions: tuple[tuple[int, int, int], ...]  # (width, height, video_bitrate_bps)
     hours_per_month: float
+    audio_bps: int = ladders.AUDIO_BITRATE_BPS  # per rendition, pushed with its video (0 to count video only)
 
     @property
     def pipelines(self) -> int:
@@ -116,13 +117,13 @@ class ChannelUsage:
     @property
     def total_bitrate_bps(self) -> int:
         """Video plus the ladder's per-rendition audio, as MediaLive pushes it to the packager."""
-        return sum(bps + ladders.AUDIO_BITRATE_BPS for _, _, bps in self.renditions)
+        return sum(bps + self.audio_bps for _, _, bps in self.renditions)
 
     @property
     def top_bitrate_bps(self) -> int:
         """The archived rendition (the ladder's top rung) with its audio."""
         _, _, bps = max(self.renditions, key=lambda r: (r[1], r[2]))
-        return bps + ladders.AUDIO_BITRATE_BPS
+        return bps + self.audio_bps
 
     @classmethod
     def from_channel(cls, channel: ChannelSettings, hours_per_month: float) -> ChannelUsage:
@@ -526,6 +527,15 @@ def output_class(width: int, height: int) -> str:
     return "UHD"
 
 
+def _gb(prices: PriceTable) -> float:
+    """Bytes in a GB: 2**30 as AWS bills; the AWS guides' worked examples divide Mbps by 8 and 1,024 (1.024e9)."""
+    return prices.value("assumptions.bytesPerGb")
+
+
+def _viewer_gb(usage: Usage, prices: PriceTable) -> float:
+    return usage.viewer_gb * GB / _gb(prices)
+
+
 def _free(prices: PriceTable, path: str) -> float:
     return prices.value(path) if prices.value("assumptions.applyFreeTiers") else 0.0
 
@@ -598,10 +608,11 @@ def _medialive(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]:
 
 
 def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]:
-    ingest_gb = sum(ch.total_bitrate_bps * ch.hours_per_month * 3600 / 8 / GB * ch.pipelines for ch in usage.channels)
+    ingest_gb = sum(ch.total_bitrate_bps * ch.hours_per_month * 3600 / 8 / _gb(prices) * ch.pipelines for ch in usage.channels)
     ingest_rate = prices.value("mediapackage.ingestPerGb")
     ratio = prices.value("assumptions.cacheHitRatio")
-    origin_gb = usage.viewer_gb * (1 - ratio)
+    viewer_gb = _viewer_gb(usage, prices)
+    origin_gb = viewer_gb * (1 - ratio)
     origin_rate = prices.value("mediapackage.originationPerGb")
     ingest_parts = [
         f"{ch.name}: {ch.total_bitrate_bps / 1e6:.3f} Mbps ladder x {ch.hours_per_month:.1f} h x {ch.pipelines} pipeline(s)"
@@ -618,7 +629,7 @@ def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]
         _item(
             "MediaPackage origination",
             origin_gb * origin_rate,
-            f"{usage.viewer_gb:,.1f} viewer GB x (1 - {ratio:g} cache-hit ratio) = "
+            f"{viewer_gb:,.1f} viewer GB x (1 - {ratio:g} cache-hit ratio) = "
             f"{origin_gb:,.1f} GB to CloudFront x ${origin_rate:.3f}/GB",
             prices,
             ["mediapackage.originationPerGb", "assumptions.cacheHitRatio"],
@@ -627,7 +638,7 @@ def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]
 
 
 def _cloudfront(usage: Usage, prices: PriceTable, viewer_region: str) -> CostItem:
-    gb = usage.viewer_gb
+    gb = _viewer_gb(usage, prices)
     free = _free(prices, "cloudfront.freeGbPerMonth")
     billable = max(0.0, gb - free)
     tiers = prices.children(f"cloudfront.perGb.{viewer_region}")
@@ -672,7 +683,7 @@ def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
 
 
 def _s3(usage: Usage, prices: PriceTable) -> CostItem:
-    monthly_gb = sum(ch.top_bitrate_bps * ch.hours_per_month * 3600 / 8 / GB * ch.pipelines for ch in usage.channels)
+    monthly_gb = sum(ch.top_bitrate_bps * ch.hours_per_month * 3600 / 8 / _gb(prices) * ch.pipelines for ch in usage.channels)
     standard_days, glacier_days = _archive_days(usage, prices)
     standard_gb = monthly_gb * standard_days / DAYS_PER_MONTH
     glacier_gb = monthly_gb * glacier_days / DAYS_PER_MONTH
@@ -829,10 +840,10 @@ def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
         "region": usage.region,
         "pricingRegion": prices.pricing_region,
         "hoursPerMonth": HOURS_PER_MONTH,
-        "gbBytes": GB,
+        "gbBytes": _gb(prices),
         "channelHours": {ch.name: round(ch.hours_per_month, 2) for ch in usage.channels},
         "pipelines": {ch.name: ch.pipeline for ch in usage.channels},
-        "viewerGb": round(usage.viewer_gb, 1),
+        "viewerGb": round(_viewer_gb(usage, prices), 1),
         "viewerHoursPerMonth": usage.viewer_hours_per_month,
         "watchedKbps": usage.watched_kbps,
         "viewerRegion": viewer_region,
