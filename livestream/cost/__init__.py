@@ -8,10 +8,16 @@ wire format (`usage_from_wire`: what `livestream plan` captured, or what a polic
 
 Prices are data: `livestream/cost/prices.json` holds us-east-1 figures (`base`), per-region uplift
 factors and explicit figures (`regions`), and the modelling assumptions (`assumptions`). Each
-figure has a value, unit, source, date and, where nothing could be sourced, `"estimate": true`.
+figure has a value, unit, source (URL, with what it said in docs/pricing-sources.md), the date it
+was read and, where nothing could be sourced, `"estimate": true`; a wide guess (Seoul uplifts, SD
+and UHD MediaLive prices, idle charges) carries `low`/`high`, and each cost item is priced at both
+ends as well (`CostItem.low_usd`/`high_usd`/`estimate`, `Estimate.range()`). The `alternatives`
+section lists managed services' prices (`livestream.cost.alternatives`: build or buy, break-even
+viewer-hours); `livestream.cost.calibration` prices AWS's published examples with the model.
 A user file overrides any figure or assumption (`load_prices(region, override_path)`).
 
-Conventions: GB = 2**30 bytes (as AWS bills); a month = 730 hours (AWS's convention) = 30.42 days.
+Conventions: GB = 2**30 bytes (as AWS bills; `assumptions.bytesPerGb`, which the calibration sets
+to the AWS guides' 1.024e9); a month = 730 hours (AWS's convention) = 30.42 days.
 
 The model, item by item (all per month):
 
