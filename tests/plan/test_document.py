@@ -49,7 +49,7 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "urn": doc.resources[1].urn,
         "custom": True,
     }  # inputs and outputs stay out of the JSON
-    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note"]
+    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note", "alternatives"]
     assert list(out["latency"]["main"]) == ["seconds", "low", "high", "breakdown", "lowLatencyHls", "segmentSeconds"]
     assert out["policies"][0] == {
         "policy": "https-only",
