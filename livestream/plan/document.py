@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from livestream.plan import tree
 
 if TYPE_CHECKING:
-    from livestream.cost import Estimate
+    from livestream.cost import CostItem, Estimate
+    from livestream.cost.alternatives import AlternativeCost
     from livestream.model.latency import LatencyEstimate
     from livestream.plan.engine import Plan
 
@@ -154,10 +155,10 @@ class CostLine:
         }
 
 
-def _cost_line(item: Any, estimated: set[str]) -> CostLine:
+def _cost_line(item: CostItem, estimated: set[str]) -> CostLine:
     """A cost item as a line: flagged when any figure it used is an estimate; its range where the model gives one
     (`low_usd`/`high_usd`, from the price table's figure ranges), else low = high = the value."""
-    low, high = getattr(item, "low_usd", None), getattr(item, "high_usd", None)
+    low, high = item.low_usd, item.high_usd
     return CostLine(
         item.name,
         round(item.monthly_usd, 2),
@@ -178,12 +179,13 @@ class Cost:
     basis: str | None = None
     items: tuple[CostLine, ...] = ()
     assumptions: Mapping[str, Any] | None = None
+    alternatives: tuple[AlternativeCost, ...] = ()  # build or buy: the same usage on managed services
 
     @classmethod
-    def of(cls, estimate: Estimate, basis: str, note: str) -> Cost:
+    def of(cls, estimate: Estimate, basis: str, note: str, alternatives: Iterable[AlternativeCost] = ()) -> Cost:
         estimated = set(estimate.assumptions.get("estimatedFigures") or ())
         lines = tuple(_cost_line(i, estimated) for i in estimate.items)
-        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions))
+        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions), tuple(alternatives))
 
     @property
     def low_usd(self) -> float | None:
@@ -206,6 +208,7 @@ class Cost:
             "assumptions": dict(self.assumptions),
             "basis": self.basis,
             "note": self.note,
+            "alternatives": [a.as_dict() for a in self.alternatives],
         }
 
 

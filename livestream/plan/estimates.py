@@ -31,6 +31,7 @@ from livestream.wire.props import get, items, number
 
 if TYPE_CHECKING:
     from livestream.cost import Estimate, Usage
+    from livestream.cost.alternatives import AlternativeCost
     from livestream.model.latency import LatencyEstimate
     from livestream.model.settings import Settings
 
@@ -133,17 +134,21 @@ def _usage_of(platform: BuiltPlatform) -> Usage:
         return cost.usage_from_recorded(model.as_args(platform.settings), wire_resources(platform.resources))
 
 
-def _estimate(usage: Usage, prices_path: Path | None) -> Estimate:
+def _priced_usage(usage: Usage, prices_path: Path | None) -> tuple[Estimate, tuple[AlternativeCost, ...]]:
+    """The itemised estimate of a usage, and the same usage on managed services (build or buy)."""
     from livestream import cost
+    from livestream.cost import alternatives
 
     try:
-        return cost.estimate(usage, cost.load_prices(usage.region, prices_path))
+        table = cost.load_prices(usage.region, prices_path)
+        return cost.estimate(usage, table), tuple(alternatives.compare(usage, table))
     except (ValueError, KeyError, OSError) as error:
         raise PlanError("prices", f"cannot price the plan: {error}") from None
 
 
 def _priced(usage: Usage, basis: str, note: str, prices_path: Path | None) -> Cost:
-    return Cost.of(_estimate(usage, prices_path), basis, note)
+    estimate, options = _priced_usage(usage, prices_path)
+    return Cost.of(estimate, basis, note, options)
 
 
 def _platform_basis(platforms: list[BuiltPlatform], prices: Path | None) -> Estimates:
@@ -151,15 +156,15 @@ def _platform_basis(platforms: list[BuiltPlatform], prices: Path | None) -> Esti
     from livestream import cost
     from livestream.model import latency
 
-    estimates = [(p, _estimate(_usage_of(p), prices)) for p in platforms]
+    estimates = [(p, *_priced_usage(_usage_of(p), prices)) for p in platforms]
     if len(estimates) == 1:
-        estimate = estimates[0][1]
-    else:
-        items = tuple(replace(i, name=f"{p.name}: {i.name}") for p, e in estimates for i in e.items)
-        estimate = cost.Estimate(items, {p.name: dict(e.assumptions) for p, e in estimates})
+        _, estimate, options = estimates[0]
+    else:  # build or buy compares one platform's usage: not shown for several
+        items = tuple(replace(i, name=f"{p.name}: {i.name}") for p, e, _ in estimates for i in e.items)
+        estimate, options = cost.Estimate(items, {p.name: dict(e.assumptions) for p, e, _ in estimates}), ()
     channels = {c.name: latency.for_channel(c) for p in platforms for c in p.settings.channels}
     unchecked = tuple(key for p in platforms for key in p.unchecked)
-    return Estimates(Cost.of(estimate, "platform", PLATFORM_NOTE), Latency(channels, "platform"), unchecked)
+    return Estimates(Cost.of(estimate, "platform", PLATFORM_NOTE, options), Latency(channels, "platform"), unchecked)
 
 
 def _resources_basis(config: Mapping[str, Any], resources: Sequence[Resource], prices: Path | None) -> Estimates:

@@ -55,7 +55,17 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "inputs": {},
     }  # outputs stay out of the JSON
     assert out["schemaVersion"] == 1
-    assert list(out["cost"]) == ["monthlyUsd", "lowUsd", "highUsd", "estimate", "items", "assumptions", "basis", "note"]
+    assert list(out["cost"]) == [
+        "monthlyUsd",
+        "lowUsd",
+        "highUsd",
+        "estimate",
+        "items",
+        "assumptions",
+        "basis",
+        "note",
+        "alternatives",
+    ]
     assert list(out["latency"]["main"]) == ["seconds", "low", "high", "breakdown", "lowLatencyHls", "segmentSeconds"]
     assert out["policies"][0] == {
         "policy": "https-only",
@@ -119,9 +129,7 @@ def test_cost_lines_are_flagged_estimate_from_their_figures_and_carry_a_range() 
 
     published = CostItem("S3 archive", 3.0, "d", "s", figures=("s3.standardPerGbMonth",))
     guessed = CostItem("MediaLive idle", 10.0, "d", "s", figures=("medialive.idleChannelPerHour",))
-    ranged = replace(guessed, name="ranged")
-    object.__setattr__(ranged, "low_usd", 8.0)  # what the price table's figure ranges give (prices branch)
-    object.__setattr__(ranged, "high_usd", 14.0)
+    ranged = replace(guessed, name="ranged", low_usd=8.0, high_usd=14.0)  # from the price table's figure ranges
     estimate = Estimate((published, guessed, ranged), {"estimatedFigures": ["medialive.idleChannelPerHour"]})
     cost = Cost.of(estimate, "platform", "n").to_json()
     lines = {i["name"]: i for i in cost["items"]}

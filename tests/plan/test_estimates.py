@@ -93,3 +93,19 @@ def test_two_platforms_are_priced_item_by_item_and_summed() -> None:
 def test_unread_keys_are_the_livestream_keys_nothing_read() -> None:
     config = {"aws:region": "x", "livestream:channels": {}, "livestream:archiv": {}, "app:other": 1}
     assert unread_keys(config, {"aws:region", "livestream:channels"}) == ["livestream:archiv"]
+
+
+def test_the_estimate_carries_build_or_buy_for_the_same_usage() -> None:
+    from livestream import cost
+    from livestream.cost import alternatives
+
+    got = estimate_plan({}, [platform()], "dev")
+    options = got.cost.alternatives
+    assert [o.name for o in options] == [name for name, _ in alternatives.ALTERNATIVES]
+    assert all(o.platform_monthly_usd == pytest.approx(got.cost.monthly_usd, abs=0.01) for o in options)
+    cloudflare = next(o for o in options if o.name == "Cloudflare Stream")
+    viewer_hours = (got.cost.assumptions or {})["viewerHoursPerMonth"]
+    table = cost.load_prices("us-east-1")
+    assert cloudflare.monthly_usd >= viewer_hours * 60 / 1000 * table.value("alternatives.cloudflare.deliveryPer1000Minutes")
+    json_options = got.cost.to_json()["alternatives"]
+    assert [o["name"] for o in json_options] == [o.name for o in options] and all(o["sources"] for o in json_options)

@@ -90,3 +90,21 @@ def test_markdown_for_a_pull_request_leads_with_the_verdict_and_tables_the_cost(
     assert "| mandatory | `https-only` | b | plain \\| http |" in text
     assert "| MediaLive \\| idle | $10.00 |  | yes |" in text and "| S3 | $2.50 |  |  |" in text
     assert "| **total** | **$12.50** | $12.50–$12.50 | |" in text
+
+
+def test_build_or_buy_lines_follow_the_cost() -> None:
+    import dataclasses
+
+    from livestream.cost.alternatives import AlternativeCost
+
+    doc = document(*RESOURCES)
+    options = (
+        AlternativeCost("Svc A", 20.0, 1234.0, ("https://a",), 15.0, 30.0, True, 12.5, "", platform_cheaper_below=True),
+        AlternativeCost("Svc B", 5.0, None, ("https://b",), 5.0, 5.0, False, 12.5, ""),
+    )
+    text = render_text(dataclasses.replace(doc, cost=dataclasses.replace(doc.cost, alternatives=options)))
+    assert text.index("Build or buy") > text.index("Monthly cost") and text.index("Build or buy") < text.index("Latency")
+    assert "  Svc A      $20.00* ($15.00-$30.00)" in text
+    assert "break-even 1,234 viewer-h/month (this platform cheaper below)" in text
+    assert "this platform is dearer at any viewing" in text
+    assert "Build or buy" not in render_text(doc)
