@@ -17,7 +17,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "livestream"
 PURE_PACKAGES = ("model", "cost", "wire")
-SHARED_COMPONENT_HELPERS = {"args", "buckets", "iam", "tags"}
+SHARED_COMPONENT_HELPERS = {"args", "buckets", "iam", "tags", "live", "protection", "state_events"}
 
 
 def modules_in(folder: str) -> list[Path]:

@@ -4,6 +4,7 @@ No `from __future__ import annotations` here: Pulumi's schema analyzer reads the
 output annotations at run time to publish the component to other languages.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from livestream.components import tags
+from livestream.components import live, protection, tags
 from livestream.components.alarms import Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
@@ -34,6 +35,42 @@ def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings
     raw = dict(args)
     region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
     return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
+
+
+def args_from_stack_config(namespace: str = "livestream") -> dict[str, Any]:
+    """The platform's args from stack config, keys spelt as the stack file spells them (camelCase).
+
+    Pulumi hands every config value over as a string: objects and lists as JSON, a plain
+    `environment: staging` as the bare word. String settings are taken as written; the others are
+    JSON-decoded, and a value that is not JSON stays a string for the settings model to judge.
+    """
+    stack_config = pulumi.Config(namespace)
+    args: dict[str, Any] = {}
+    for section in config.SECTIONS:
+        key = config.camel(section)
+        raw = stack_config.get(key)
+        if raw is None:
+            continue
+        args[key] = raw if section in config.STRING_SECTIONS else _decoded(raw)
+    return args
+
+
+def _decoded(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def stack_platform_name(args: Mapping[str, Any]) -> str:
+    """The stack's platform name: `name` when set, else what earlier releases derived (live-<environment or stack>)."""
+    name = args.get("name")
+    environment = args.get("environment")
+    return config.platform_name(
+        name if isinstance(name, str) else None,
+        environment=environment if isinstance(environment, str) else None,
+        stack=pulumi.get_stack(),
+    )
 
 
 class LiveStreamPlatform(pulumi.ComponentResource):
@@ -67,9 +104,15 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         config_prefix: str = "",
     ) -> None:
         settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
-        # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
-        tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
-        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging])))
+        # A deployment that would stop a live channel is refused here, before anything is registered.
+        live.guard(name, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
+        # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py);
+        # with `protect`, the identity-bearing ones refuse deletion and replacement (livestream/protection.py).
+        transformations = [tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))]
+        if settings.protect:
+            transformations.append(protection.transformation())
+        own = pulumi.ResourceOptions(transformations=transformations)
+        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, own))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
@@ -119,6 +162,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 account_id=account_id,
                 packager_ingest_urls=self.packager.ingest_urls[channel.name],
                 packager_channel_arn=self.packager.channel_arns[channel.name],
+                settings_digest=live.settings_digest(channel, settings),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             for channel in settings.channels

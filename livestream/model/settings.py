@@ -30,6 +30,7 @@ PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 VIEWER_PROTOCOLS = ("redirect-to-https", "https-only")
 GEO_RESTRICTIONS = ("whitelist", "blacklist")
 FRAMERATES = (24, 25, 30)
+WHILE_LIVE = ("refuse", "allow")  # what a deployment does when a channel it would change is RUNNING
 MAX_DVR_MINUTES = 14 * 24 * 60  # MediaPackage v2 startover window: 14 days
 MAX_BUDGET_EMAILS = 10  # e-mail subscribers per AWS Budgets notification
 
@@ -50,6 +51,9 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$")
+# Resource names, the packager channel group and the dashboard are derived from the platform name.
+_PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+_STREAM_KEY = re.compile(r"^[^\s/?#]{8,128}$")  # one URL path segment
 
 
 class ConfigError(ValueError):
@@ -70,6 +74,7 @@ class IngestSettings:
     protocol: str = "rtmp"
     allowed_cidrs: tuple[str, ...] = ()
     allow_public: bool = False
+    stream_key: str | None = None  # RTMP key kept across rebuilds; None: generated once and kept in the stack
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ class Settings:
     environment: str
     region: str
     channels: tuple[ChannelSettings, ...]
+    name: str | None = None  # the platform's name when the stack sets one (see platform_name)
+    protect: bool = False  # identity-bearing resources refuse deletion and replacement
+    while_live: str = "refuse"
     archive: ArchiveSettings = ArchiveSettings()
     cdn: CdnSettings = CdnSettings()
     alarms: AlarmSettings = AlarmSettings()
@@ -352,8 +360,15 @@ def _timezone(key: str, value: Any) -> str:
 # --- sections --------------------------------------------------------------------------
 
 
+def _stream_key(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _STREAM_KEY.match(value):
+        shown = "<8-128 characters>" if isinstance(value, str) else value  # never echo a key
+        raise ConfigError(key, shown, "expected 8-128 characters without spaces, '/', '?' or '#' (set it as a secret)")
+    return value
+
+
 def _ingest(key: str, raw: Any) -> IngestSettings:
-    section = _Section(raw, key, ("protocol", "allowed_cidrs", "allow_public"))
+    section = _Section(raw, key, ("protocol", "allowed_cidrs", "allow_public", "stream_key"))
     allow_public = section.get("allow_public", _bool, False)
     cidrs = section.get("allowed_cidrs", _list(_cidr), NONE)
     if not cidrs:
@@ -365,7 +380,9 @@ def _ingest(key: str, raw: Any) -> IngestSettings:
                 cidr,
                 f"an open ingest is refused unless {section.key('allow_public')} is true; list the encoder's networks",
             )
-    return IngestSettings(section.get("protocol", _choice(PROTOCOLS), "rtmp"), cidrs, allow_public)
+    protocol = section.get("protocol", _choice(PROTOCOLS), "rtmp")
+    stream_key = section.get("stream_key", _stream_key, None)
+    return IngestSettings(protocol, cidrs, allow_public, stream_key)
 
 
 def _rendition(key: str, raw: Any) -> Rendition:
@@ -644,7 +661,33 @@ def _tags(key: str, raw: Any) -> dict[str, str]:
     return dict(raw)
 
 
-SECTIONS = ("channels", "archive", "cdn", "alarms", "budget", "schedule", "usage", "tags", "environment")
+def _platform_name(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _PLATFORM_NAME.match(value):
+        raise ConfigError(key, value, "a platform name is 2-40 lowercase letters, digits or '-', starting with a letter")
+    return value
+
+
+SECTIONS = (
+    "channels",
+    "archive",
+    "cdn",
+    "alarms",
+    "budget",
+    "schedule",
+    "usage",
+    "tags",
+    "environment",
+    "name",
+    "protect",
+    "while_live",
+)
+# Settings whose value is a plain string: a stack file may write them unquoted (environment: staging).
+STRING_SECTIONS = ("environment", "name", "while_live")
+
+
+def platform_name(settings_name: str | None, *, environment: str | None, stack: str) -> str:
+    """The platform's name: set once with `name`; unset, the name earlier releases derived (live-<environment or stack>)."""
+    return settings_name or f"live-{environment or stack}"
 
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:
@@ -663,4 +706,7 @@ def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str =
         schedule=top.get("schedule", _schedule, ScheduleSettings()),
         usage=top.get("usage", _usage, UsageSettings()),
         tags=top.get("tags", _tags, {}),
+        name=top.get("name", _platform_name, None),
+        protect=top.get("protect", _bool, False),
+        while_live=top.get("while_live", _choice(WHILE_LIVE), "refuse"),
     )

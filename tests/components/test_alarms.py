@@ -207,7 +207,7 @@ def test_thresholds_and_periods_come_from_config(dev_plan: Plan) -> None:
 # --- topic, key, subscriptions --------------------------------------------------------------
 
 
-def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(dev_plan: Plan) -> None:
+def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_eventbridge_may_use(dev_plan: Plan) -> None:
     main = topic(dev_plan, dev_plan.exports["alarmTopicArn"])
     key = next(k for k in dev_plan.of_type("aws:kms/key:Key") if k.outputs["arn"] == main.inputs["kmsMasterKeyId"])
     assert not main.inputs["kmsMasterKeyId"].startswith("alias/aws/")
@@ -215,15 +215,15 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(dev_plan: 
     statements = {s["Sid"]: s for s in policy(key)["Statement"]}
     assert statements["AccountAdministers"]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
     services = statements["ServicesEncryptNotifications"]
-    assert set(services["Principal"]["Service"]) == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com"}
+    assert set(services["Principal"]["Service"]) == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"}
     assert set(services["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
 
 
-def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -> None:
+def test_topic_policy_lets_only_our_alarms_budgets_and_state_rule_publish(dev_plan: Plan) -> None:
     arn = dev_plan.exports["alarmTopicArn"]
     document = policy(next(p for p in dev_plan.of_type("aws:sns/topicPolicy:TopicPolicy") if p.inputs["arn"] == arn))
     statements = {s["Sid"]: s for s in document["Statement"]}
-    assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish"}
+    assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish", "ChannelStateEventsPublish"}
     for sid, service, source in (
         (
             "CloudWatchAlarmsPublish",
@@ -231,6 +231,11 @@ def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -
             "arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:live-dev-alarms-*",
         ),
         ("BudgetsPublish", "budgets.amazonaws.com", "arn:aws:budgets::123456789012:*"),
+        (
+            "ChannelStateEventsPublish",
+            "events.amazonaws.com",
+            "arn:aws:events:ap-northeast-2:123456789012:rule/live-dev-alarms-*",
+        ),
     ):
         statement = statements[sid]
         assert statement["Principal"] == {"Service": service}
@@ -240,7 +245,7 @@ def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -
             "StringEquals": {"aws:SourceAccount": "123456789012"},
             "ArnLike": {"aws:SourceArn": source},
         }
-    for alarm in dev_plan.of_type(ALARM):
+    for alarm in dev_plan.of_type(ALARM) + dev_plan.of_type("aws:cloudwatch/eventRule:EventRule"):
         assert alarm.name.startswith("live-dev-alarms-")  # auto-named from this prefix, so the ArnLike matches
 
 
