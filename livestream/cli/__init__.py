@@ -417,20 +417,7 @@ def build(
 
     from livestream.plan import report
 
-    by_urn = {r.urn: r for r in plan.resources}
-    resources = []
-    for r in report.ordered(plan):
-        parent = by_urn.get(r.parent or "")
-        resources.append(
-            {
-                "type": r.type,
-                "name": r.name,
-                "parent": parent.name if parent else None,
-                "parentType": parent.type if parent else None,
-                "urn": r.urn,
-                "custom": r.custom,
-            }
-        )
+    resources = plan.rows(report.ordered(plan))  # with each resource's inputs and options, for plan --against
     violations: list[dict[str, Any]] = []
     if evaluation is not None:  # in pack order, then by resource: the engine's registration order varies between runs
         rank = {p.policy: i for i, p in enumerate(evaluation.policies)}

@@ -196,6 +196,9 @@ class LiveStreamPlatformArgs(TypedDict):
     """Your tags, added to every taggable resource next to the platform's own."""
     environment: NotRequired[pulumi.Input[str]]
     """Environment tag value (default: the stack name). Only tags: the platform's name is the resource name."""
+    name: NotRequired[pulumi.Input[str]]
+    """The platform's name in AWS: channel group, dashboard, tags (default: the resource name). Keep it when
+    renaming the resource with `aliases`, so nothing is replaced."""
     protect: NotRequired[pulumi.Input[bool]]
     """Protect identity-bearing resources (distribution, channel group, inputs, stream keys, archive bucket)."""
     while_live: NotRequired[pulumi.Input[str]]

@@ -53,8 +53,8 @@ def settings_digest(channel: ChannelSettings, settings: Settings) -> str:
     """The settings the MediaLive channel is built from, as a short hash: equal digests, no channel update.
 
     Only what the Encoder feeds into `aws.medialive.Channel` counts: the DVR window and LL-HLS shape the
-    packager's endpoints, the CIDRs the input security group (updated without touching the channel), and
-    the stream key the input (whether one is supplied counts, never the key itself).
+    packager's endpoints, the CIDRs the input security group (updated without touching the channel), the
+    archive key the role policy, and the stream key the input (whether one is supplied counts, never the key).
     """
     shape = {
         "channel": channel.name,
@@ -68,7 +68,6 @@ def settings_digest(channel: ChannelSettings, settings: Settings) -> str:
         "inputResolution": channel.input_resolution,
         "inputMaxBitrate": channel.input_max_bitrate,
         "rolloverSeconds": settings.archive.rollover_seconds,
-        "archiveKms": settings.archive.kms_key_arn if isinstance(settings.archive.kms_key_arn, str) else None,
     }
     return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

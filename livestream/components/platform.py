@@ -105,10 +105,13 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     ) -> None:
         settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
         # A deployment that would stop a live channel is refused here, before anything is registered.
-        live.guard(name, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
+        # The platform's name in AWS (channel group, dashboard, tags); the resource name unless `name` pins it,
+        # so a library user can rename the resource with `aliases` and keep every physical name.
+        platform = settings.name or name
+        live.guard(platform, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
         # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py);
         # with `protect`, the identity-bearing ones refuse deletion and replacement (livestream/protection.py).
-        transformations = [tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))]
+        transformations = [tags.transformation(tags.platform_tags(platform, settings.environment, settings.tags))]
         if settings.protect:
             transformations.append(protection.transformation())
         own = pulumi.ResourceOptions(transformations=transformations)
@@ -119,10 +122,10 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.archive = Archive(f"{name}-archive", settings.archive, opts=child)
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
-        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=child)
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=platform, opts=child)
         self.encoders = self._build_encoders(name, settings, account_id)
         self._build_delivery(name, settings)
-        self._build_operations(name, settings, account_id)
+        self._build_operations(name, platform, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
         self.archive_bucket_name = self.archive.bucket_name
@@ -195,7 +198,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
 
-    def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
+    def _build_operations(self, name: str, platform: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
         targets = [
             ChannelTarget(
@@ -211,7 +214,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.alarms = Alarms(
             f"{name}-alarms",
             settings.alarms,
-            platform=name,
+            platform=platform,
             region=settings.region,
             channels=targets,
             budget=settings.budget,

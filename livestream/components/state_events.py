@@ -34,7 +34,7 @@ def channel_state_rule(
     rule = aws.cloudwatch.EventRule(
         f"{name}-{RULE_SUFFIX}",
         description=f"livestream {platform}: MediaLive channel state changes to the alarm topic",
-        event_pattern=pulumi.Output.all(*channel_arns).apply(lambda arns: pulumi.Output.json_dumps(event_pattern(arns))),
+        event_pattern=pulumi.Output.json_dumps(pulumi.Output.all(*channel_arns).apply(event_pattern)),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     aws.cloudwatch.EventTarget(

@@ -63,6 +63,17 @@ class PlannedResource:
     ignore_changes: tuple[str, ...] = ()
     aliases: tuple[dict[str, Any], ...] = ()  # each {"urn"} or {"name", "type", "parentUrn" | "noParent", ...}
 
+    def options(self) -> dict[str, Any]:
+        """The resource options that decide what a change does to it, as the plan document spells them."""
+        return {
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "deleteBeforeReplace": self.delete_before_replace,
+            "replaceOnChanges": list(self.replace_on_changes),
+            "ignoreChanges": list(self.ignore_changes),
+            "aliases": [dict(a) for a in self.aliases],
+        }
+
 
 @dataclass
 class Plan:
@@ -86,6 +97,26 @@ class Plan:
 
     def children(self, parent: PlannedResource) -> list[PlannedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
+
+    def rows(self, resources: list[PlannedResource] | None = None) -> list[dict[str, Any]]:
+        """The plan document's `resources`: identity, parent, inputs (secrets already "[secret]") and options."""
+        by_urn = {r.urn: r for r in self.resources}
+        rows = []
+        for r in self.resources if resources is None else resources:
+            parent = by_urn.get(r.parent or "")
+            rows.append(
+                {
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": parent.name if parent else None,
+                    "parentType": parent.type if parent else None,
+                    "urn": r.urn,
+                    "custom": r.custom,
+                    "inputs": r.inputs,
+                    "options": r.options(),
+                }
+            )
+        return rows
 
 
 # --- fake provider outputs ------------------------------------------------------------------
@@ -330,7 +361,7 @@ def _aliases(request: Any) -> tuple[dict[str, Any], ...]:
         spec = alias.spec
         fields = {"name": spec.name, "type": spec.type, "stack": spec.stack, "project": spec.project}
         entry: dict[str, Any] = {k: v for k, v in fields.items() if v}
-        if spec.WhichOneof("parent") == "parentUrn":
+        if spec.WhichOneof("parent") == "parentUrn" and spec.parentUrn:  # "" means "the current parent"
             entry["parentUrn"] = spec.parentUrn
         elif spec.WhichOneof("parent") == "noParent":
             entry["noParent"] = spec.noParent
