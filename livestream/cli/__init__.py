@@ -124,6 +124,21 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    plan.add_argument(
+        "--against",
+        metavar="PREVIOUS.json",
+        help="compare with an earlier `livestream plan --json`: per resource create / update / replace / delete, why, "
+        "and what it means for broadcasters, viewers and recordings",
+    )
+    plan.add_argument(
+        "--fail-on",
+        metavar="ACTION",
+        action="append",
+        choices=("replace", "delete", "update", "create"),
+        default=[],
+        help="with --against: exit 1 when any resource would be changed this way (repeatable; CI: --fail-on replace)",
+    )
+    plan.add_argument("--verbose", action="store_true", help="with --against: also list changes with no user impact")
     return parser
 
 
@@ -495,15 +510,60 @@ def _report_error(error: PlanError, output_format: str, stack: str) -> None:
         print(json.dumps({"error": error.as_dict()}, indent=2))
 
 
+def _previous_document(path: str) -> dict[str, Any]:
+    try:
+        document = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise PlanError("against", f"--against {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise PlanError(
+            "against", f"--against {path} is not JSON ({error}); give it the output of livestream plan --json"
+        ) from None
+    if not isinstance(document, dict):
+        raise PlanError("against", f"--against {path} is not a livestream plan document")
+    return document
+
+
+def compare(result: PlanReport, previous_path: str, fail_on: Sequence[str], *, verbose: bool = False) -> tuple[PlanReport, str]:
+    """Add the changes against an earlier plan to the report (`changes` in its document) and their text.
+
+    Exit status 1 when a change's action is in `fail_on` (as for a mandatory violation), so CI can stop a
+    replacement before `pulumi up`.
+    """
+    from livestream.plan import diff
+
+    previous = _previous_document(previous_path)
+    try:
+        changes = diff.diff(previous, result.document)
+    except (ValueError, KeyError, TypeError) as error:
+        raise PlanError("against", f"--against {previous_path}: {error}") from None
+    failing = diff.failing(changes, fail_on)
+    document = {**result.document, "changes": {**changes.as_dict(), "against": previous_path, "failOn": list(fail_on)}}
+    exit_code = EXIT_MANDATORY if failing else result.exit_code
+    document["summary"] = {**document["summary"], "exitCode": exit_code, "failingChanges": len(failing)}
+    text = diff.render_text(changes, previous=previous_path, verbose=verbose)
+    if failing:
+        text += f"--fail-on {', '.join(fail_on)}: {len(failing)} change(s): {diff.summary_line(failing)}\n"
+    return replace(result, document=document, exit_code=exit_code), text
+
+
 def plan_command(args: argparse.Namespace) -> int:
+    if args.fail_on and not args.against:
+        _report_error(PlanError("usage", "--fail-on needs --against PREVIOUS.json"), args.format, args.stack)
+        return EXIT_ERROR
     try:
         result = build(
             args.project, args.stack, policy_pack=args.policy_pack, policy_config=args.policy_config, prices=args.prices
         )
+        changes_text = ""
+        if args.against:
+            result, changes_text = compare(result, args.against, args.fail_on, verbose=args.verbose)
     except PlanError as error:
         _report_error(error, args.format, args.stack)
         return EXIT_ERROR
     text = render(result, args.format, encoding=getattr(sys.stdout, "encoding", None), full_tree=args.full_tree)
+    if changes_text and args.format == "text":
+        text += "\n" + _redact(changes_text, result.secrets)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
