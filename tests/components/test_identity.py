@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from livestream.model.settings import ConfigError
@@ -86,3 +88,21 @@ def test_the_generated_stream_key_outlives_a_protocol_switch() -> None:
     srt = run_stack("dev", channels=channels)
     assert [r.name for r in srt.of_type(PASSWORD) if r.name.endswith("-stream-key")] == ["live-dev-main-stream-key"]
     assert srt.one(PASSWORD, "live-dev-main-stream-key").inputs == run_stack("dev").one(PASSWORD).inputs
+
+
+def test_ingest_urls_list_one_url_per_pipeline_of_the_standard_class_input(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: pipelines\nruntime: python\n")
+    (tmp_path / "Pulumi.test.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\n"
+        "from livestream.components.platform import LiveStreamPlatform\n"
+        "ingest = {'protocol': 'rtmp', 'allowed_cidrs': ['203.0.113.0/24']}\n"
+        "platform = LiveStreamPlatform('p', {'channels': {'one': {'ingest': ingest}, "
+        "'two': {'ingest': ingest, 'pipeline': 'STANDARD'}}})\n"
+        "pulumi.export('urls', pulumi.Output.unsecret(platform.ingest_urls))\n"
+    )
+    plan = offline.run(tmp_path, "test")
+    urls = plan.exports["urls"]
+    assert [len(urls["one"]), len(urls["two"])] == [1, 2]
+    assert all(len(r.inputs["destinations"]) == 2 for r in plan.of_type(INPUT))
+    assert urls["two"][0] != urls["two"][1]
