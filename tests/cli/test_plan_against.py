@@ -99,3 +99,18 @@ def test_usage_and_file_errors_exit_2(previous: Path, tmp_path: Path, capsys: py
     old.write_text(json.dumps(document))
     code, _, err = run_main(capsys, "plan", "dev", "--project", str(ROOT), "--against", str(old))
     assert code == 2 and "written by an older livestream" in err
+
+
+def test_a_stream_key_kept_as_a_config_secret_plans_and_is_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ciphertext = "v1:AAAAkeptstreamkeyciphertext"
+    changed = project(
+        tmp_path,
+        ingest={"protocol": "rtmp", "allowedCidrs": ["0.0.0.0/0"], "allowPublic": True, "streamKey": {"secure": ciphertext}},
+    )
+    code, out, err = run_main(capsys, "plan", "dev", "--project", str(changed), "--json")
+    document = json.loads(out)
+    assert code == 0, err
+    assert not [r for r in document["resources"] if r["name"].endswith("-stream-key")]  # the supplied key, none generated
+    assert ciphertext not in out

@@ -14,7 +14,7 @@ from livestream.components import live
 from livestream.components.tags import CHANNEL_TAG, PLATFORM_TAG, SETTINGS_TAG
 from livestream.model import settings as config
 from livestream.plan.engine import Plan
-from tests.conftest import stack_config
+from tests.conftest import run_stack, stack_config
 
 REGION = "ap-northeast-2"
 
@@ -137,3 +137,15 @@ def test_channel_state_changes_go_to_the_alarm_topic(prod_plan: Plan) -> None:
     assert target.inputs["rule"] == rule.outputs["name"]
     assert "<state>" in target.inputs["inputTransformer"]["inputTemplate"]
     assert target.inputs["inputTransformer"]["inputPaths"]["state"] == "$.detail.state"
+
+
+def test_the_offline_engine_never_asks_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def lookup(region: str) -> live.Lookup:
+        asked.append(region)
+        return lambda _: []
+
+    monkeypatch.setattr(live, "_aws_lookup", lookup)
+    run_stack("dev")
+    assert asked == []
