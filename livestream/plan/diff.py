@@ -8,8 +8,9 @@ livestream.plan.replacement); and what it means for the people at both ends (imp
 Resources are matched by (type, name), or through an alias: a resource registered with
 `aliases` (or the child of an aliased component, whose name starts with the component's name,
 as the Pulumi engine inherits them) is the same resource under its old name. The offline engine
-returns the same fake ids for the same names, so a replacement upstream shows here as the
-updates it causes downstream, as it would in a real preview. Pure: no Pulumi import.
+returns the same fake ids for the same names, so the resources that use a replaced one (its new id
+or ARN) are listed from the plan's dependencies instead, as a real preview would show them.
+Pure: no Pulumi import.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from livestream.plan import impact, replacement
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
 ACTIONS = (CREATE, UPDATE, REPLACE, DELETE)
-# Inputs that never change the cloud resource itself when they differ in a plan.
-_NOT_COMPARED = frozenset({"__defaults"})
 
 Key = tuple[str, str]  # (type token, logical name)
 
@@ -113,7 +112,7 @@ def _old_keys(key: Key, current: Mapping[Key, Mapping[str, Any]], by_name: Mappi
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
-    names = (set(before) | set(after)) - _NOT_COMPARED
+    names = set(before) | set(after)
     return tuple(sorted(n for n in names if before.get(n) != after.get(n)))
 
 
@@ -189,6 +188,19 @@ def _judged(change: Change, before: Mapping[str, Any] | None, after: Mapping[str
     return Change(**{**change.__dict__, "impacts": tuple(impacts), "refused": refused})
 
 
+def _followers(changes: Sequence[Change], current: Mapping[Key, Mapping[str, Any]]) -> list[Change]:
+    """Unchanged resources that use a replaced one: they are updated with its new id or ARN."""
+    replaced = {str(current[(c.type, c.name)].get("urn")): c for c in changes if c.action == REPLACE}
+    listed = {(c.type, c.name) for c in changes}
+    followers = []
+    for key, row in current.items():
+        uses = [replaced[urn] for urn in row.get("dependencies") or () if urn in replaced]
+        if uses and key not in listed:
+            reason = "uses " + ", ".join(f"{c.type} {c.name}" for c in uses) + ", which is replaced: takes its new id"
+            followers.append(Change(UPDATE, key[0], key[1], reason=reason))
+    return followers
+
+
 def diff(previous: Mapping[str, Any], current: Mapping[str, Any]) -> Diff:
     """Compare an earlier plan document with a new one (both `livestream plan --json` output)."""
     for label, document in (("previous", previous), ("current", current)):
@@ -214,6 +226,9 @@ def diff(previous: Mapping[str, Any], current: Mapping[str, Any]) -> Diff:
             changes.append(change)
     for key in before.keys() - set(pairs.values()):
         changes.append(_judged(Change(DELETE, key[0], key[1], reason="not in this plan"), before[key], None))
+    followers = _followers(changes, after)
+    changes += followers
+    unchanged -= len(followers)
     order = {a: i for i, a in enumerate((REPLACE, DELETE, UPDATE, CREATE))}
     changes.sort(key=lambda c: (order[c.action], c.type, c.name))
     counts = {a: sum(1 for c in changes if c.action == a) for a in ACTIONS}

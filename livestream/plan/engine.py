@@ -114,6 +114,7 @@ class Plan:
                     "custom": r.custom,
                     "inputs": r.inputs,
                     "options": r.options(),
+                    "dependencies": list(r.dependencies),
                 }
             )
         return rows

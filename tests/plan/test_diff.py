@@ -110,6 +110,10 @@ def test_pipeline_upgrade_replaces_the_channel_delete_first_and_keeps_the_input(
     assert "ForceNew" in channel.reason
     assert "deleted before its replacement is created (SINGLE_PIPELINE -> STANDARD)" in channel.impacts[0]
     assert "new channel id" in channel.impacts[1]
+    # What uses the channel id follows it in the same deployment.
+    followers = {c.name for c in result.changes if "which is replaced" in c.reason}
+    assert {"live-dev-scheduler-control", "live-dev-alarms-channel-state", "live-dev-alarms-main-p0-input-loss"} <= followers
+    assert change(result, "aws:cloudwatch/metricAlarm:MetricAlarm", "live-dev-alarms-main-p1-input-loss").action == CREATE
     # The input is already standard-class: same addresses, same key, nothing to re-attach.
     assert result.find(INPUT, "live-dev-main-rtmp") is None
     assert result.find(impact.PASSWORD, "live-dev-main-stream-key") is None
