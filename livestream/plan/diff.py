@@ -16,7 +16,7 @@ Pure: no Pulumi import.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from livestream.plan import impact, replacement
@@ -185,7 +185,7 @@ def _judged(change: Change, before: Mapping[str, Any] | None, after: Mapping[str
             "or `protect: false` + `pulumi up` first"
         )
     impacts = impact.of(change.action, change.type, change.name, before, after, change.properties)
-    return Change(**{**change.__dict__, "impacts": tuple(impacts), "refused": refused})
+    return replace(change, impacts=tuple(impacts), refused=refused)
 
 
 def _followers(changes: Sequence[Change], current: Mapping[Key, Mapping[str, Any]]) -> list[Change]:
