@@ -1,6 +1,8 @@
 """The component's arguments, field by field: what library users (any Pulumi language) pass in.
 
-These TypedDicts are the public contract; `livestream.config` validates them into settings.
+These TypedDicts are the public contract; `livestream.model.settings` validates them into settings
+(each key, default and validator is declared there once; tests/model/settings/test_declarations.py
+keeps these docstrings in step).
 Keys are snake_case here; the stack file and other languages spell them camelCase.
 Everything that shapes the resource graph must be known at plan time; ARNs may be Outputs.
 

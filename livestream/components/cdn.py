@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
+from livestream.components import aws
 from livestream.components.buckets import Lifecycle, private_bucket
 from livestream.model.settings import CdnSettings
 from livestream.model.ttl import CacheTimings

@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import live, protection, tags
+from livestream.components import aws, live, protection, tags
 from livestream.components.alarms import Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs

@@ -2,7 +2,7 @@
 
 A channel bills while it runs, so this component is the platform's cost guard:
 
-- the control function (`livestream/functions/channel_control.py`, DESIGN §6) starts, stops,
+- the control function (`livestream/functions/channel_control.py`, its events and rules in its docstring) starts, stops,
   reports on and idle-stops the platform's own MediaLive channels; it always exists, because it
   is also the operator's start/stop button (`aws lambda invoke ... '{"action": "start"}'`);
 - schedules from `livestream:schedule`, all in one IANA timezone: fixed `start` / `stop` crons,
@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
 from livestream.model.settings import ScheduleSettings
 
@@ -193,7 +192,6 @@ class Scheduler(pulumi.ComponentResource):
         if not channel_ids or set(channel_ids) != set(channel_arns):
             raise ValueError("Scheduler needs the same, non-empty set of channels in channel_ids and channel_arns")
         super().__init__(TYPE, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         if account_id is None:
             account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self.topic_arn = pulumi.Output.from_input(topic_arn)
@@ -211,13 +209,27 @@ class Scheduler(pulumi.ComponentResource):
         self.function_name = function.name
         self.function_arn = function.arn
 
+        self.schedule_group_name = self._schedules(name, settings, function.arn, account_id).name
+        self.register_outputs(
+            {
+                "functionName": self.function_name,
+                "functionArn": self.function_arn,
+                "topicArn": self.topic_arn,
+                "scheduleGroupName": self.schedule_group_name,
+            }
+        )
+
+    def _schedules(
+        self, name: str, settings: ScheduleSettings, function_arn: pulumi.Input[str], account_id: pulumi.Input[str]
+    ) -> aws.scheduler.ScheduleGroup:
+        """The schedule group, the role the schedules invoke the function with, and one schedule per spec."""
+        child = pulumi.ResourceOptions(parent=self)
         group = aws.scheduler.ScheduleGroup(f"{name}-group", opts=child)
-        self.schedule_group_name = group.name
         role = aws.iam.Role(f"{name}-invoke-role", assume_role_policy=scheduler_trust(account_id, group.arn), opts=child)
         role_policy = aws.iam.RolePolicy(
             f"{name}-invoke-policy",
             role=role.id,
-            policy=scheduler_policy(function.arn),
+            policy=scheduler_policy(function_arn),
             opts=pulumi.ResourceOptions(parent=role),
         )
         for spec in schedule_specs(settings):
@@ -230,7 +242,7 @@ class Scheduler(pulumi.ComponentResource):
                 flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
                 state="ENABLED",
                 target=aws.scheduler.ScheduleTargetArgs(
-                    arn=function.arn,
+                    arn=function_arn,
                     role_arn=role.arn,
                     input=spec.input,
                     retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
@@ -241,14 +253,7 @@ class Scheduler(pulumi.ComponentResource):
                 # The role must be able to invoke before the first tick fires.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
             )
-        self.register_outputs(
-            {
-                "functionName": self.function_name,
-                "functionArn": self.function_arn,
-                "topicArn": self.topic_arn,
-                "scheduleGroupName": self.schedule_group_name,
-            }
-        )
+        return group
 
     def _function(
         self,

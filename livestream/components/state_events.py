@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pulumi
-import pulumi_aws as aws
+
+from livestream.components import aws
 
 DETAIL_TYPE = "MediaLive Channel State Change"
 NOTICE_FIELDS = {"arn": "$.detail.channel_arn", "state": "$.detail.state", "message": "$.detail.message", "time": "$.time"}

@@ -114,7 +114,7 @@ class Plan:
                     "custom": r.custom,
                     "inputs": r.inputs,
                     "options": r.options(),
-                    "dependencies": list(r.dependencies),
+                    "dependencies": sorted(r.dependencies),  # the SDK sends them in no stable order
                 }
             )
         return rows

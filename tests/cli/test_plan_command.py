@@ -1,4 +1,4 @@
-"""`livestream plan` (DESIGN §6): the JSON contract, exit codes 0/1/2, other projects, Mermaid, no secret leaks.
+"""`livestream plan` (contract: README): the JSON contract, exit codes 0/1/2, other projects, Mermaid, no secret leaks.
 
 Most tests call the command in-process (`cli.main` with capsys, or `cli.build` + `cli.render`) and
 share one run per stack; two subprocess runs prove the console behaviour (exit status, stderr,

@@ -401,14 +401,6 @@ def test_bad_operations_settings_fail_before_anything_is_created(overrides: dict
 # --- runbook --------------------------------------------------------------------------------
 
 
-def test_every_threshold_key_has_an_alarm_rule_and_a_runbook_row() -> None:
-    assert set(alarms.RULES) == set(config.ALARM_DEFAULTS)
-    table = alarms.runbook_markdown()
-    for rule in alarms.RULES.values():
-        assert f"`{rule.key}`" in table
-        assert rule.meaning and rule.action
-
-
 def test_idle_check_reads_the_metric_the_input_loss_alarm_watches() -> None:
     """The control function runs alone in Lambda, so it keeps its own copy of the metric's name,
     namespace and dimensions; they must stay the input-loss alarm's."""
