@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 INSTALL = $(UV) pip install --quiet --python $(BIN)/python
 
-.PHONY: setup plan test lint typecheck unit wheel bench clean
+.PHONY: setup plan test lint typecheck unit wheel bench clean browser-deps test-browser bench-player
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ plan: $(VENV)/.plan-installed
 
 # `make test` runs each suite below; a new suite (e.g. browser tests with their own installs)
 # is a target of its own, added to this line.
-test: lint typecheck unit wheel
+test: lint typecheck unit wheel test-browser
 
 lint: setup
 	$(BIN)/ruff check .
@@ -43,7 +43,19 @@ typecheck: setup
 	$(BIN)/mypy
 
 unit: setup
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 -m "not browser"
+
+# The player page in headless Chromium (tests/browser): Playwright from PyPI; Chromium and ffmpeg
+# from the system (apt-get when root), else Playwright's download / the imageio-ffmpeg wheel.
+$(VENV)/.browser-installed: pyproject.toml scripts/browser-deps | $(VENV)/.dev-installed
+	$(INSTALL) -e '.[dev,browser]'
+	./scripts/browser-deps $(BIN)
+	touch $@
+
+browser-deps: $(VENV)/.browser-installed
+
+test-browser: browser-deps
+	$(BIN)/pytest -m browser -p no:xdist
 
 wheel: setup
 	./scripts/check-wheel
@@ -51,6 +63,9 @@ wheel: setup
 bench: setup
 	$(BIN)/python bench/cost_scenarios.py
 	$(BIN)/python bench/plan_speed.py
+
+bench-player: browser-deps
+	$(BIN)/python bench/player_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build *.egg-info

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "livestream"
-PURE_PACKAGES = ("model", "cost", "wire")
+PURE_PACKAGES = ("model", "cost", "wire", "player")
 SHARED_COMPONENT_HELPERS = {
     "args",
     "aws",

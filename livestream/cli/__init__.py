@@ -48,6 +48,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from livestream.cli import player
+
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
     from livestream.model.latency import LatencyEstimate
@@ -141,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --against: exit 1 when any resource would be changed this way (repeatable; CI: --fail-on replace)",
     )
     plan.add_argument("--verbose", action="store_true", help="with --against: also list changes with no user impact")
+    player.add_parser(commands)
     return parser
 
 
@@ -601,6 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_ERROR
         return plan_command(args)
+    if args.command == "player":
+        return player.run(args)
     parser.print_help()
     return EXIT_ERROR
 

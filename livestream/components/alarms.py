@@ -57,11 +57,11 @@ BUDGET_ACTUAL_PERCENT = 80
 BUDGET_FORECAST_PERCENT = 100
 
 
-def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool) -> int:
-    """How many alarms `Alarms` creates for these inputs."""
+def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool, with_dead_letters: bool = False) -> int:
+    """How many alarms `Alarms` creates for these inputs (plus `watch_dead_letters`' one, if called)."""
     per_pipeline = sum(c.pipelines * (len(PIPELINE_RULES) + (c.hls_output_group is not None)) for c in channels)
     per_channel = sum(c.packager_dimensions is not None for c in channels)
-    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0)
+    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0) + with_dead_letters
 
 
 @dataclass(frozen=True)
@@ -342,6 +342,35 @@ class Alarms(pulumi.ComponentResource):
             region=region,
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
+        )
+
+    def watch_dead_letters(self, queue_name: pulumi.Input[str]) -> aws.cloudwatch.MetricAlarm:
+        """Alarm when the schedules' dead-letter queue holds a message: a scheduled start or stop failed.
+
+        Named under this component (`<name>-schedule-dead-letters`) so the topic policy's aws:SourceArn
+        pattern admits it. AWS/SQS ApproximateNumberOfMessagesVisible, dimension QueueName:
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+        """
+        return aws.cloudwatch.MetricAlarm(
+            f"{self._name}-schedule-dead-letters",
+            alarm_description=(
+                "A schedule could not invoke the channel control function after its retries (its event is in the "
+                "dead-letter queue): a channel may not have started or stopped. What to do: read the queue's message, "
+                "start or stop the channel by hand, then purge the queue."
+            ),
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions={"QueueName": queue_name},
+            statistic="Maximum",
+            period=300,
+            evaluation_periods=1,
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data=MISSING_DATA,
+            actions_enabled=True,
+            alarm_actions=[self.topic_arn],
+            ok_actions=[self.topic_arn],
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     # --- budget ----------------------------------------------------------------------------

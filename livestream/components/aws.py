@@ -20,6 +20,7 @@ from pulumi_aws import (
     scheduler,
     secretsmanager,
     sns,
+    sqs,
 )
 from pulumi_aws.get_caller_identity import get_caller_identity_output
 from pulumi_aws.get_partition import get_partition_output
@@ -40,4 +41,5 @@ __all__ = [
     "scheduler",
     "secretsmanager",
     "sns",
+    "sqs",
 ]

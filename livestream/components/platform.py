@@ -15,10 +15,11 @@ from livestream.components import aws, live, protection, tags
 from livestream.components.alarms import Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
-from livestream.components.cdn import Cdn, PackagerOrigin
+from livestream.components.cdn import Cdn, PackagerOrigin, S3Origin
 from livestream.components.encoder import HLS_GROUP, ArchiveTarget, Encoder
 from livestream.components.packager import LL_HLS, Packager
 from livestream.components.scheduler import Scheduler
+from livestream.components.site import PlayerSite
 from livestream.model import settings as config
 from livestream.model import ttl
 from livestream.model.settings import Settings
@@ -83,6 +84,8 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
     """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
+    player_url: pulumi.Output[str]
+    """The viewers' page: https://<custom domain or distribution domain>/ (channels, live state, past broadcasts)."""
     distribution_domain: pulumi.Output[str]
     """CloudFront domain name (point a custom domain's CNAME here)."""
     distribution_id: pulumi.Output[str]
@@ -138,6 +141,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "channelIds": self.channel_ids,
                 "ingestUrls": self.ingest_urls,
                 "playbackUrls": self.playback_urls,
+                "playerUrl": self.player_url,
                 "distributionDomain": self.distribution_domain,
                 "distributionId": self.distribution_id,
                 "controlFunctionName": self.control_function_name,
@@ -174,8 +178,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         return encoders
 
     def _build_delivery(self, name: str, settings: Settings) -> None:
-        """Cdn (CloudFront) in front of the packager; then only this distribution may read the endpoints."""
+        """Cdn (CloudFront) in front of the packager and the player site; then only this distribution may read them."""
         packager = self.packager
+        self.site = PlayerSite(f"{name}-site", opts=pulumi.ResourceOptions(parent=self))
+        s3_origins = [
+            S3Origin("player-site", self.site.bucket_regional_domain_name),  # the default behaviour: `/`
+        ]
         low_latency = any(c.low_latency_hls for c in settings.channels)
         self.cdn = Cdn(
             f"{name}-cdn",
@@ -186,14 +194,18 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 low_latency_endpoint=LL_HLS if low_latency else None,
             ),
             timings=ttl.shared_timings(c.segment_seconds for c in settings.channels),
+            s3_origins=s3_origins,
             opts=pulumi.ResourceOptions(parent=self),
         )
         packager.allow_distribution(self.cdn.distribution_arn)
+        self.site.allow_distribution(self.cdn.distribution_arn)
         urls = {
             channel: pulumi.Output.all(**{key: self.cdn.url(path) for key, path in paths.items()}).apply(dict)
             for channel, paths in packager.playback_paths.items()
         }
         self.playback_urls = pulumi.Output.all(**urls).apply(dict)
+        self.site.publish_channels(self.playback_urls)
+        self.player_url = self.cdn.url("/")
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
 
@@ -236,4 +248,5 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name

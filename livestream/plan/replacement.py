@@ -35,6 +35,10 @@ FORCE_NEW: dict[str, tuple[str, ...]] = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ("bucket",),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("bucket",),
     "aws:s3/bucketPolicy:BucketPolicy": ("bucket",),
+    # internal/service/s3/object.go: bucket, key (the player site's files)
+    "aws:s3/bucketObjectv2:BucketObjectv2": ("bucket", "key"),
+    # internal/service/sqs/queue.go: name, name_prefix, fifo_queue
+    "aws:sqs/queue:Queue": ("name", "namePrefix", "fifoQueue"),
     # internal/service/cloudfront/distribution.go: no ForceNew field (price class, aliases, restrictions update)
     "aws:cloudfront/distribution:Distribution": (),
     # internal/service/sns/topic.go: name, name_prefix, fifo_topic; topic_policy.go: arn; topic_subscription.go
