@@ -124,7 +124,7 @@ def test_each_channel_is_tagged_with_its_name_and_settings_digest(dev_plan: Plan
 
 
 def test_channel_state_changes_go_to_the_alarm_topic(prod_plan: Plan) -> None:
-    rule = prod_plan.one("aws:cloudwatch/eventRule:EventRule")
+    rule = prod_plan.one("aws:cloudwatch/eventRule:EventRule", "live-prod-alarms-channel-state")
     pattern = json.loads(rule.inputs["eventPattern"])
     channel_arn = prod_plan.one("aws:medialive/channel:Channel").outputs["arn"]
     assert pattern == {
@@ -132,7 +132,7 @@ def test_channel_state_changes_go_to_the_alarm_topic(prod_plan: Plan) -> None:
         "detail-type": ["MediaLive Channel State Change"],
         "detail": {"channel_arn": [channel_arn]},
     }
-    target = prod_plan.one("aws:cloudwatch/eventTarget:EventTarget")
+    target = prod_plan.one("aws:cloudwatch/eventTarget:EventTarget", "live-prod-alarms-channel-state-topic")
     assert target.inputs["arn"] == prod_plan.exports["alarmTopicArn"]
     assert target.inputs["rule"] == rule.outputs["name"]
     assert "<state>" in target.inputs["inputTransformer"]["inputTemplate"]
