@@ -247,8 +247,10 @@ def test_topic_policy_lets_only_our_alarms_budgets_and_state_rule_publish(dev_pl
             "StringEquals": {"aws:SourceAccount": "123456789012"},
             "ArnLike": {"aws:SourceArn": source},
         }
-    for alarm in dev_plan.of_type(ALARM) + [dev_plan.one("aws:cloudwatch/eventRule:EventRule", "live-dev-alarms-channel-state")]:
+    for alarm in dev_plan.of_type(ALARM):
         assert alarm.name.startswith("live-dev-alarms-")  # auto-named from this prefix, so the ArnLike matches
+    rule = dev_plan.one("aws:cloudwatch/eventRule:EventRule", "live-dev-alarms-channel-state")
+    assert "name" not in rule.inputs and rule.outputs["name"].startswith("live-dev-alarms-")  # auto-named too
 
 
 def test_every_address_subscribes_once_to_each_topic(prod_plan: Plan) -> None:
