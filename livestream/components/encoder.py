@@ -73,6 +73,7 @@ class Encoder(pulumi.ComponentResource):
             ingest, secret_arn = self._rtmp_input(name, security_group, stream_key, child), None
         pipelines = channel.pipeline_count
         self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(lambda urls: list(urls)[:pipelines]))
+        self.srt_passphrase_arn: pulumi.Output[str] | None = secret_arn  # the ops commands read it for go-live
         role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.service_trust("medialive.amazonaws.com"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-role-policy",

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 
 from livestream.components import aws, live, protection, tags
-from livestream.components.alarms import Alarms, ChannelTarget
+from livestream.components.alarms import CDN_REGION, Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
 from livestream.components.cdn import Cdn, PackagerOrigin, S3Origin
@@ -96,6 +96,21 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     """Console URL of the platform's CloudWatch dashboard."""
     alarm_topic_arn: pulumi.Output[str]
     """SNS topic alarms, budget alerts and idle-stop notices go to."""
+    # What the ops commands (livestream status | verify | go-live, livestream/ops/) read from the stack:
+    region: pulumi.Output[str]
+    """The AWS region the channels, packager and schedules live in."""
+    srt_passphrase_arns: pulumi.Output[dict[str, str]]
+    """Per SRT channel, the Secrets Manager secret holding its ingest passphrase."""
+    origin_urls: pulumi.Output[dict[str, dict[str, str]]]
+    """Per channel, the packager's own manifest URLs (`hls`, `dash`, `llHls`): only the CDN may read them."""
+    alarm_names: pulumi.Output[dict[str, list[str]]]
+    """The platform's CloudWatch alarm names per region (CDN alarms live in us-east-1)."""
+    budget_name: pulumi.Output[str] | None
+    """The monthly AWS Budgets budget, when `budget.monthlyUsd` is set."""
+    schedule_group_name: pulumi.Output[str]
+    """The EventBridge Scheduler group holding the start / stop / idle-stop schedules."""
+    schedule_timezone: pulumi.Output[str]
+    """The IANA timezone every schedule runs in."""
 
     def __init__(
         self,
@@ -135,6 +150,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.ingest_urls = pulumi.Output.secret(
             pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(dict)
         )
+        self._ops_outputs(settings)
         self.register_outputs(
             {
                 "archiveBucketName": self.archive_bucket_name,
@@ -147,8 +163,36 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "controlFunctionName": self.control_function_name,
                 "dashboardUrl": self.dashboard_url,
                 "alarmTopicArn": self.alarm_topic_arn,
+                "region": self.region,
+                "srtPassphraseArns": self.srt_passphrase_arns,
+                "originUrls": self.origin_urls,
+                "alarmNames": self.alarm_names,
+                "scheduleGroupName": self.schedule_group_name,
+                "scheduleTimezone": self.schedule_timezone,
+                **({"budgetName": self.budget_name} if self.budget_name is not None else {}),
             }
         )
+
+    def _ops_outputs(self, settings: Settings) -> None:
+        """What `livestream status | verify | go-live` need beyond the viewer-facing outputs."""
+        self.region = pulumi.Output.from_input(settings.region)
+        srt = {c: e.srt_passphrase_arn for c, e in self.encoders.items() if e.srt_passphrase_arn is not None}
+        self.srt_passphrase_arns = pulumi.Output.all(**srt).apply(dict) if srt else pulumi.Output.from_input({})
+        domain = self.packager.egress_domain
+        origins = {
+            channel: pulumi.Output.all(
+                **{kind: pulumi.Output.concat("https://", domain, path) for kind, path in paths.items()}
+            ).apply(dict)
+            for channel, paths in self.packager.playback_paths.items()
+        }
+        self.origin_urls = pulumi.Output.all(**origins).apply(dict)
+        in_region = [*self.alarms.channel_alarms, self.dead_letter_alarm]  # the stack's region, as the topic
+        self.alarm_names = pulumi.Output.all([a.name for a in in_region], [a.name for a in self.alarms.cdn_alarms]).apply(
+            lambda names: _alarms_by_region(settings.region, CDN_REGION, names[0], names[1])
+        )
+        self.budget_name = self.alarms.budget.name if self.alarms.budget is not None else None
+        self.schedule_group_name = self.scheduler.schedule_group_name
+        self.schedule_timezone = pulumi.Output.from_input(settings.schedule.timezone)
 
     def _build_encoders(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> dict[str, Encoder]:
         """One Encoder per channel, recording under its own archive prefix and allowed into its v2 channel."""
@@ -248,5 +292,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
+        self.dead_letter_alarm = self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name
+
+
+def _alarms_by_region(region: str, cdn_region: str, channel_alarms: list[str], cdn_alarms: list[str]) -> dict[str, list[str]]:
+    """Channel and scheduler alarms live in the stack's region, CDN alarms in us-east-1 (one list when they coincide)."""
+    names: dict[str, list[str]] = {region: list(channel_alarms)}
+    names.setdefault(cdn_region, []).extend(cdn_alarms)
+    return names

@@ -98,27 +98,6 @@ class Plan:
     def children(self, parent: PlannedResource) -> list[PlannedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
 
-    def rows(self, resources: list[PlannedResource] | None = None) -> list[dict[str, Any]]:
-        """The plan document's `resources`: identity, parent, inputs (secrets already "[secret]") and options."""
-        by_urn = {r.urn: r for r in self.resources}
-        rows = []
-        for r in self.resources if resources is None else resources:
-            parent = by_urn.get(r.parent or "")
-            rows.append(
-                {
-                    "type": r.type,
-                    "name": r.name,
-                    "parent": parent.name if parent else None,
-                    "parentType": parent.type if parent else None,
-                    "urn": r.urn,
-                    "custom": r.custom,
-                    "inputs": r.inputs,
-                    "options": r.options(),
-                    "dependencies": sorted(r.dependencies),  # the SDK sends them in no stable order
-                }
-            )
-        return rows
-
 
 # --- fake provider outputs ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from livestream import cli
+from livestream.cli import plan
 
 ROOT = Path(__file__).resolve().parents[2]
 STREAM_KEY_PLAINTEXT = "x" * 16  # the mock engine's RandomPassword result: a secret output
@@ -37,7 +38,7 @@ def project(tmp_path: Path, **channel_changes: Any) -> Path:
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("plans") / "dev.json"
-    path.write_text(cli.render(cli.build(ROOT, "dev"), "json"))
+    path.write_text(plan.render(plan.build(ROOT, "dev"), "json"))
     return path
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from livestream.plan import diff, impact
 from livestream.plan.diff import CREATE, DELETE, REPLACE, UPDATE
+from livestream.plan.document import resources_of
 from tests.conftest import run_stack, stack_config
 
 CHANNEL = impact.CHANNEL
@@ -21,7 +22,8 @@ ENDPOINT = impact.ENDPOINT
 
 
 def document(stack: str = "dev", **overrides: Any) -> dict[str, Any]:
-    return {"resources": run_stack(stack, **overrides).rows()}
+    """The `resources` of the plan document, as `livestream plan --json` writes them."""
+    return {"resources": [r.to_json() for r in resources_of(run_stack(stack, **overrides))]}
 
 
 @pytest.fixture(scope="module")

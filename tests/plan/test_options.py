@@ -9,6 +9,7 @@ from __future__ import annotations
 from livestream.components import protection
 from livestream.plan import diff
 from livestream.plan import engine as offline
+from livestream.plan.document import resources_of
 from livestream.plan.engine import Plan
 from tests.conftest import FIXTURES
 
@@ -57,8 +58,8 @@ def test_aliases_reach_the_registration_and_keep_every_resource() -> None:
     assert platform.options()["aliases"] == [{"name": "studio"}]
     assert plan.one("aws:cloudfront/distribution:Distribution").protect is True  # `protect` as a component arg
 
-    before = {"resources": offline.run(BEFORE_RENAME, "test").rows()}
-    after = {"resources": plan.rows()}
+    before = {"resources": [r.to_json() for r in resources_of(offline.run(BEFORE_RENAME, "test"))]}
+    after = {"resources": [r.to_json() for r in resources_of(plan)]}
     result = diff.diff(before, after)
     assert result.of("create") == [] and result.of("delete") == [] and result.of("replace") == []
     renamed = [c for c in result.changes if c.previous_name]
