@@ -60,17 +60,7 @@ class Encoder(pulumi.ComponentResource):
         super().__init__("livestream:index:Encoder", name, None, opts)
         self.settings = channel
         child = pulumi.ResourceOptions(parent=self)
-        security_group = ml.InputSecurityGroup(
-            f"{name}-ingest-sg",
-            whitelist_rules=[ml.InputSecurityGroupWhitelistRuleArgs(cidr=c) for c in channel.ingest.allowed_cidrs],
-            opts=child,
-        )
-        # The stream key outlives protocol switches: rtmp -> srt -> rtmp gives the same key back.
-        stream_key = self._stream_key(name, child)
-        if channel.ingest.protocol == "srt":
-            ingest, secret_arn = self._srt_input(name, security_group, child)
-        else:
-            ingest, secret_arn = self._rtmp_input(name, security_group, stream_key, child), None
+        ingest, secret_arn = self._ingest(name, child)
         pipelines = channel.pipeline_count
         self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(lambda urls: list(urls)[:pipelines]))
         self.srt_passphrase_arn: pulumi.Output[str] | None = secret_arn  # the ops commands read it for go-live
@@ -110,6 +100,19 @@ class Encoder(pulumi.ComponentResource):
         self.channel_arn = medialive_channel.arn
         self.role_arn = role.arn
         self.register_outputs({"channelId": self.channel_id, "channelArn": self.channel_arn, "ingestUrls": self.ingest_urls})
+
+    def _ingest(self, name: str, child: pulumi.ResourceOptions) -> tuple[native_ml.Input, pulumi.Output[str] | None]:
+        """The input behind its security group, and the SRT passphrase's secret ARN (None for RTMP)."""
+        security_group = ml.InputSecurityGroup(
+            f"{name}-ingest-sg",
+            whitelist_rules=[ml.InputSecurityGroupWhitelistRuleArgs(cidr=c) for c in self.settings.ingest.allowed_cidrs],
+            opts=child,
+        )
+        # The stream key outlives protocol switches: rtmp -> srt -> rtmp gives the same key back.
+        stream_key = self._stream_key(name, child)
+        if self.settings.ingest.protocol == "srt":
+            return self._srt_input(name, security_group, child)
+        return self._rtmp_input(name, security_group, stream_key, child), None
 
     def _stream_key(self, name: str, child: pulumi.ResourceOptions) -> pulumi.Output[str]:
         """The RTMP stream key: the one supplied in config (a secret), else one generated once and kept in the stack."""
