@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 
-from livestream.components import aws, live, protection, tags
+from livestream.components import aws, aws_native, live, protection, tags
 from livestream.components.alarms import CDN_REGION, Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
@@ -81,7 +81,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     channel_ids: pulumi.Output[dict[str, str]]
     """MediaLive channel id per channel name (for the control function and the console)."""
     ingest_urls: pulumi.Output[dict[str, list[str]]]
-    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
+    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline.
+
+    A STANDARD channel lists two: push the same stream to both, or its second pipeline has no input."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
     """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
     player_url: pulumi.Output[str]
@@ -137,10 +139,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         child = pulumi.ResourceOptions(parent=self)
+        # The MediaLive input and every MediaPackage v2 resource come from aws-native: pin them to the platform's region.
+        native = pulumi.ResourceOptions(parent=self, providers=self._native_providers(name, settings.region, opts))
         self.archive = Archive(f"{name}-archive", settings.archive, opts=child)
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
-        self.packager = Packager(f"{name}-packager", settings.channels, group_name=platform, opts=child)
-        self.encoders = self._build_encoders(name, settings, account_id)
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=platform, opts=native)
+        self.encoders = self._build_encoders(name, settings, account_id, native)
         self._build_delivery(name, settings)
         self._build_operations(name, platform, settings, account_id)
         self._build_scheduler(name, settings, account_id)
@@ -194,7 +198,22 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.schedule_group_name = self.scheduler.schedule_group_name
         self.schedule_timezone = pulumi.Output.from_input(settings.schedule.timezone)
 
-    def _build_encoders(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> dict[str, Encoder]:
+    def _native_providers(self, name: str, region: str, opts: pulumi.ResourceOptions | None) -> list[pulumi.ProviderResource]:
+        """An aws-native provider in the platform's region, unless the caller passed one in `opts`.
+
+        pulumi-aws-native does not read `aws:region`: it reads `aws-native:region`, else AWS_REGION /
+        AWS_DEFAULT_REGION, and refuses to configure without one
+        (https://www.pulumi.com/registry/packages/aws-native/installation-configuration/). A stack
+        that sets only `aws:region` would fail on its first native resource, or with a stray
+        environment variable put the MediaLive input and the packager in another region.
+        """
+        if _has_native_provider(opts):
+            return []  # the caller's provider reaches the children through the parent chain
+        return [aws_native.Provider(f"{name}-aws-native", region=region, opts=pulumi.ResourceOptions(parent=self))]
+
+    def _build_encoders(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> dict[str, Encoder]:
         """One Encoder per channel, recording under its own archive prefix and allowed into its v2 channel."""
         archive = self.archive
         encoders = {
@@ -213,7 +232,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 packager_ingest_urls=self.packager.ingest_urls[channel.name],
                 packager_channel_arn=self.packager.channel_arns[channel.name],
                 settings_digest=live.settings_digest(channel, settings),
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=native,
             )
             for channel in settings.channels
         }
@@ -301,3 +320,15 @@ def _alarms_by_region(region: str, cdn_region: str, channel_alarms: list[str], c
     names: dict[str, list[str]] = {region: list(channel_alarms)}
     names.setdefault(cdn_region, []).extend(cdn_alarms)
     return names
+
+
+def _has_native_provider(opts: pulumi.ResourceOptions | None) -> bool:
+    """Did the caller give the platform an aws-native provider (`provider=` or `providers=`)?"""
+    if opts is None:
+        return False
+    if isinstance(opts.provider, aws_native.Provider):
+        return True
+    providers = opts.providers
+    if isinstance(providers, Mapping):
+        return "aws-native" in providers
+    return any(isinstance(p, aws_native.Provider) for p in providers or [])

@@ -158,8 +158,10 @@ def test_archive_kms_key_updates_encryption_without_touching_the_bucket(dev_docu
 
 
 def test_price_class_custom_domain_and_geo_update_the_distribution(dev_document: dict[str, Any]) -> None:
+    before = stack_config("dev")["livestream:cdn"]["priceClass"]
+    after = "PriceClass_All" if before != "PriceClass_All" else "PriceClass_100"
     cdn = {
-        "priceClass": "PriceClass_200",
+        "priceClass": after,
         "corsOrigins": ["*"],
         "geoRestriction": {"type": "whitelist", "countries": ["KR"]},
         "customDomain": {
@@ -172,7 +174,7 @@ def test_price_class_custom_domain_and_geo_update_the_distribution(dev_document:
     assert distribution.action == UPDATE
     text = " | ".join(distribution.impacts)
     assert "new playback URL on the custom domain" in text
-    assert "PriceClass_100 -> PriceClass_200" in text
+    assert f"{before} -> {after}" in text
     assert "geo restriction" in text
 
 
