@@ -65,8 +65,10 @@ def _input(action: str, before: Row, after: Row, changed: Sequence[str]) -> list
 
 
 def _stream_key(action: str, before: Row, after: Row, changed: Sequence[str]) -> list[str]:
-    if action in ("replace", "delete"):
+    if action == "replace":
         return ["new stream key: every encoder must be given the new RTMP URL"]
+    if action == "delete":
+        return ["the stream key is gone: adding the channel back generates a new one (ingest.streamKey keeps one)"]
     return []
 
 
@@ -102,8 +104,10 @@ def _channel_group(action: str, before: Row, after: Row, changed: Sequence[str])
 
 
 def _packager_channel(action: str, before: Row, after: Row, changed: Sequence[str]) -> list[str]:
-    if action in ("replace", "delete"):
+    if action == "replace":
         return ["new packager ingest endpoints; the DVR window starts empty"]
+    if action == "delete":
+        return ["the channel's packaging and its DVR history go"]
     return []
 
 

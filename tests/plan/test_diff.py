@@ -103,6 +103,8 @@ def test_removing_a_channel_deletes_its_ingest_and_playback() -> None:
     assert change(result, INPUT, "live-dev-studio-rtmp").impacts == ("the ingest URL and key stop working",)
     assert change(result, ENDPOINT, "live-dev-packager-studio-dash").action == DELETE
     assert {c.action for c in result.changes if "studio" in c.name} == {DELETE}
+    key = change(result, impact.PASSWORD, "live-dev-studio-stream-key")
+    assert "adding the channel back generates a new one" in key.impacts[0]
 
 
 def test_pipeline_upgrade_replaces_the_channel_delete_first_and_keeps_the_input(dev_document: dict[str, Any]) -> None:
