@@ -18,6 +18,7 @@ from livestream.plan import tree
 
 if TYPE_CHECKING:
     from livestream.cost import Estimate
+    from livestream.cost.alternatives import AlternativeCost
     from livestream.model.latency import LatencyEstimate
     from livestream.plan.engine import Plan
 
@@ -150,11 +151,12 @@ class Cost:
     basis: str | None = None
     items: tuple[CostLine, ...] = ()
     assumptions: Mapping[str, Any] | None = None
+    alternatives: tuple[AlternativeCost, ...] = ()  # build or buy: the same usage on managed services
 
     @classmethod
-    def of(cls, estimate: Estimate, basis: str, note: str) -> Cost:
+    def of(cls, estimate: Estimate, basis: str, note: str, alternatives: Iterable[AlternativeCost] = ()) -> Cost:
         lines = tuple(CostLine(i.name, round(i.monthly_usd, 2), i.detail, i.source) for i in estimate.items)
-        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions))
+        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions), tuple(alternatives))
 
     def to_json(self) -> dict[str, Any]:
         items = [i.to_json() for i in self.items]
@@ -166,6 +168,7 @@ class Cost:
             "assumptions": dict(self.assumptions),
             "basis": self.basis,
             "note": self.note,
+            "alternatives": [a.as_dict() for a in self.alternatives],
         }
 
 
