@@ -73,6 +73,15 @@ def stack_platform_name(args: Mapping[str, Any]) -> str:
     )
 
 
+def _own_options(platform: str, settings: Settings) -> pulumi.ResourceOptions:
+    """Every taggable resource carries the cost-allocation tags (tags.py); with `protect`, the
+    identity-bearing ones refuse deletion and replacement (protection.py)."""
+    transformations = [tags.transformation(tags.platform_tags(platform, settings.environment, settings.tags))]
+    if settings.protect:
+        transformations.append(protection.transformation())
+    return pulumi.ResourceOptions(transformations=transformations)
+
+
 class LiveStreamPlatform(pulumi.ComponentResource):
     """A complete live-streaming platform: many channels sharing one archive, CDN, topic and scheduler."""
 
@@ -123,18 +132,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         config_prefix: str = "",
     ) -> None:
         settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
-        # A deployment that would stop a live channel is refused here, before anything is registered.
         # The platform's name in AWS (channel group, dashboard, tags); the resource name unless `name` pins it,
         # so a library user can rename the resource with `aliases` and keep every physical name.
         platform = settings.name or name
+        # A deployment that would stop a live channel is refused here, before anything is registered.
         live.guard(platform, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
-        # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py);
-        # with `protect`, the identity-bearing ones refuse deletion and replacement (livestream/protection.py).
-        transformations = [tags.transformation(tags.platform_tags(platform, settings.environment, settings.tags))]
-        if settings.protect:
-            transformations.append(protection.transformation())
-        own = pulumi.ResourceOptions(transformations=transformations)
-        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, own))
+        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, _own_options(platform, settings)))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
