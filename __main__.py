@@ -4,12 +4,13 @@ from typing import cast
 
 import pulumi
 
-from livestream import LiveStreamPlatform, LiveStreamPlatformArgs, stack_args
+from livestream import LiveStreamPlatform, LiveStreamPlatformArgs
+from livestream.components.platform import args_from_stack_config, stack_platform_name
 
-args = stack_args()  # every livestream:* key: a misspelt one is refused, not ignored
-environment = args.get("environment") or pulumi.get_stack()
+args = args_from_stack_config("livestream")  # every livestream:* key: a misspelt one is refused, not ignored
+# The name is set once (livestream:name); unset, it is the name earlier releases derived, so no resource moves.
 # Errors name the keys as the stack file spells them (livestream:channels.main...).
-platform = LiveStreamPlatform(f"live-{environment}", cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
+platform = LiveStreamPlatform(stack_platform_name(args), cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
 
 pulumi.export("archiveBucket", platform.archive_bucket_name)
 pulumi.export("channelIds", platform.channel_ids)

@@ -44,7 +44,7 @@ _EXPORTS = {
     "Settings": "livestream.model.settings",
     "ChannelSettings": "livestream.model.settings",
     "load_settings": "livestream.model.settings",
-    "stack_args": "livestream.components.platform",
+    "args_from_stack_config": "livestream.components.platform",
 }
 
 __all__ = [
@@ -75,8 +75,8 @@ __all__ = [
     "Settings",
     "UsageArgs",
     "__version__",
+    "args_from_stack_config",
     "load_settings",
-    "stack_args",
 ]
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ if TYPE_CHECKING:
     from livestream.components.cdn import Cdn, S3Origin
     from livestream.components.encoder import ArchiveTarget, Encoder
     from livestream.components.packager import Packager
-    from livestream.components.platform import LiveStreamPlatform, stack_args
+    from livestream.components.platform import LiveStreamPlatform, args_from_stack_config
     from livestream.components.scheduler import Scheduler
     from livestream.components.site import PlayerSite
     from livestream.model.settings import ChannelSettings, ConfigError, Settings

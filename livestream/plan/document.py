@@ -3,8 +3,9 @@
 Every renderer (text, JSON, Mermaid) takes this document and nothing else. The JSON keys, their
 order and their values are the contract (README "livestream plan --json"): `resources`,
 `violations`, `cost`, `latency` and `exports` for CI, plus the pack, the verdict table, notes and
-a summary. Resources carry their inputs into the JSON (secrets already redacted by the engine);
-their outputs serve the diagram only. `schemaVersion` numbers the contract.
+a summary. Resources carry their inputs (secrets already "[secret]") and options into the JSON too, so
+a later plan can be compared with this one (`livestream plan --against`, plan/diff.py); their
+outputs, for the diagram, stay out. `schemaVersion` numbers the contract.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Resource:
     parent_type: str | None = None
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False)
     outputs: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False)  # PlannedResource.options()
+    dependencies: tuple[str, ...] = field(default=(), compare=False)  # URNs, sorted
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,7 +49,9 @@ class Resource:
             "parentType": self.parent_type,
             "urn": self.urn,
             "custom": self.custom,
-            "inputs": dict(self.inputs),  # as the engine recorded them: every secret already reads "[secret]"
+            "inputs": dict(self.inputs),
+            "options": dict(self.options),
+            "dependencies": list(self.dependencies),
         }
 
 
@@ -67,6 +72,8 @@ def resources_of(plan: Plan) -> tuple[Resource, ...]:
                 parent_type=parent.type if parent else None,
                 inputs=r.inputs,
                 outputs=r.outputs,
+                options=r.options(),
+                dependencies=tuple(sorted(r.dependencies)),  # the SDK sends them in no stable order
             )
         )
     return tuple(tree.ordered(found))
@@ -277,6 +284,8 @@ class PlanDocument:
     violations: tuple[Violation, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    changes: Mapping[str, Any] | None = None  # with --against: plan/diff.py's changes, the file and --fail-on
+    failing_changes: int = 0  # changes whose action --fail-on lists: they fail the plan like a mandatory violation
     unchecked: tuple[str, ...] = ()  # settings holding secrets the offline plan cannot know: reported, never refused
     gates: Gates = Gates()
 
@@ -284,6 +293,8 @@ class PlanDocument:
         found = []
         if mandatory:
             found.append(f"{mandatory} mandatory policy violation(s)")
+        if self.failing_changes:
+            found.append(f"{self.failing_changes} change(s) of an action --fail-on lists")
         if self.policy_pack is None and not self.gates.policies_skipped:
             found.append("no policy pack was run (pass --no-policies to plan without one)")
         if advisory and self.gates.fail_on_advisory:
@@ -320,7 +331,14 @@ class PlanDocument:
         return component_name(self.resources, resource)
 
     def to_json(self) -> dict[str, Any]:
-        """The `livestream plan --json` document."""
+        """The `livestream plan --json` document; `changes` (and `summary.failingChanges`) only with --against."""
+        document = self._contract()
+        if self.changes is not None:
+            document["changes"] = dict(self.changes)
+            document["summary"]["failingChanges"] = self.failing_changes
+        return document
+
+    def _contract(self) -> dict[str, Any]:
         return {
             "schemaVersion": SCHEMA_VERSION,
             "project": self.project,

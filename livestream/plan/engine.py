@@ -77,6 +77,21 @@ class PlannedResource:
     protect: bool = False
     dependencies: tuple[str, ...] = ()
     provider: str | None = None
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()  # the SDK's create-only properties (pulumi-aws-native passes them)
+    ignore_changes: tuple[str, ...] = ()
+    aliases: tuple[dict[str, Any], ...] = ()  # each {"urn"} or {"name", "type", "parentUrn" | "noParent", ...}
+
+    def options(self) -> dict[str, Any]:
+        """The resource options that decide what a change does to it, as the plan document spells them."""
+        return {
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "deleteBeforeReplace": self.delete_before_replace,
+            "replaceOnChanges": list(self.replace_on_changes),
+            "ignoreChanges": list(self.ignore_changes),
+            "aliases": [dict(a) for a in self.aliases],
+        }
 
 
 @dataclass
@@ -170,6 +185,28 @@ class _Mocks(pulumi_mocks.Mocks):
         return {}
 
 
+def _aliases(request: Any) -> tuple[dict[str, Any], ...]:
+    """A registration's aliases as plain data: URNs, or specs naming what changed (name, type, parent, stack, project).
+
+    The SDK sends specs when the monitor supports them (the mock does) and leaves inheriting a parent's
+    aliases to the engine, so only the aliases given to this resource appear here.
+    """
+    found: list[dict[str, Any]] = [{"urn": urn} for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append({"urn": alias.urn})
+            continue
+        spec = alias.spec
+        fields = {"name": spec.name, "type": spec.type, "stack": spec.stack, "project": spec.project}
+        entry: dict[str, Any] = {k: v for k, v in fields.items() if v}
+        if spec.WhichOneof("parent") == "parentUrn" and spec.parentUrn:  # "" means "the current parent"
+            entry["parentUrn"] = spec.parentUrn
+        elif spec.WhichOneof("parent") == "noParent":
+            entry["noParent"] = spec.noParent
+        found.append(entry)
+    return tuple(found)
+
+
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, also remembering each registration's parent and options."""
 
@@ -199,6 +236,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 dependencies=tuple(request.dependencies),
                 provider=request.provider or None,
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=tuple(request.replaceOnChanges),
+                ignore_changes=tuple(request.ignoreChanges),
+                aliases=_aliases(request),
             )
         )
         return response

@@ -53,7 +53,10 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "urn": doc.resources[1].urn,
         "custom": True,
         "inputs": {},
-    }  # outputs stay out of the JSON
+        "options": {},
+        "dependencies": [],
+    }  # inputs, options and dependencies for `--against`; outputs stay out of the JSON
+    assert "changes" not in out  # only with --against
     assert out["schemaVersion"] == 1
     assert list(out["cost"]) == [
         "monthlyUsd",

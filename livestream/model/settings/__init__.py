@@ -68,7 +68,9 @@ __all__ = [
     "PRICE_CLASSES",
     "PROTOCOLS",
     "SECTIONS",
+    "STRING_SECTIONS",
     "VIEWER_PROTOCOLS",
+    "WHILE_LIVE",
     "AlarmSettings",
     "AlarmThreshold",
     "ArchiveSettings",
@@ -87,9 +89,13 @@ __all__ = [
     "load",
     "load_recorded",
     "placeholders",
+    "platform_name",
     "schedule_expression",
     "snake",
 ]
+
+
+WHILE_LIVE = ("refuse", "allow")  # what a deployment does when a channel it would change is live
 
 
 @section(kw_only=True)
@@ -108,6 +114,13 @@ class Settings:
     tags: Mapping[str, str] = setting(read=read_tags, why="only the platform's own tags", factory=dict)
     environment: str = setting(read=r.string, why="the stack name, given to `load`")
     region: str  # where the platform is deployed: from the provider, not a livestream setting
+    name: str | None = setting(
+        default=None, read=r.platform_name, why="the resource name (stack: what earlier releases derived, platform_name)"
+    )
+    protect: bool = setting(default=False, read=r.boolean, why="dev stacks are rebuilt freely; prod turns it on")
+    while_live: str = setting(
+        default="refuse", read=r.choice(WHILE_LIVE), why="a deployment must not end a broadcast silently (components/live.py)"
+    )
     unchecked: tuple[str, ...] = ()  # keys whose values a plan could not know (secrets offline): not validated
 
     def channel(self, name: str) -> ChannelSettings:
@@ -115,6 +128,13 @@ class Settings:
 
 
 SECTIONS = keys(Settings)
+# Settings whose value is a plain string: a stack file may write them unquoted (environment: staging).
+STRING_SECTIONS = ("environment", "name", "while_live")
+
+
+def platform_name(settings_name: str | None, *, environment: str | None, stack: str) -> str:
+    """The platform's name: set once with `name`; unset, the name earlier releases derived (live-<environment or stack>)."""
+    return settings_name or f"live-{environment or stack}"
 
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:

@@ -42,6 +42,7 @@ class Setting:
     derive: Callable[[Mapping[str, Any]], Any] | None = None
     required: str | None = None  # the message when the key is missing
     also: tuple[str, ...] = ()  # further keys the section accepts right after this one
+    secret: bool = False  # never written back (`record.as_args`): a stream key, a passphrase
 
 
 def setting(
@@ -55,9 +56,10 @@ def setting(
     required: str | None = None,
     also: tuple[str, ...] = (),
     factory: Callable[[], Any] | None = None,
+    secret: bool = False,
 ) -> Any:
     """A dataclass field declaring one setting (see the module docstring)."""
-    metadata = {_SETTING: Setting(read, why, key, nullable, derive, required, also)}
+    metadata = {_SETTING: Setting(read, why, key, nullable, derive, required, also, secret)}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)

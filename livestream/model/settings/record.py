@@ -24,7 +24,10 @@ def as_args(settings: Any) -> dict[str, Any]:
     """A settings object as camelCase args that `load` accepts, every declared setting stated."""
     if isinstance(settings, ChannelSettings):
         return _channel(settings)
-    out = {camel(key_of(f, spec)): _value(getattr(settings, f.name)) for f, spec in declared(type(settings))}
+    out = {
+        camel(key_of(f, spec)): None if spec.secret else _value(getattr(settings, f.name))  # a secret is never recorded
+        for f, spec in declared(type(settings))
+    }
     if hasattr(settings, REGION):  # the whole platform's settings
         out[REGION] = settings.region
     return out
@@ -34,7 +37,9 @@ def _channel(channel: ChannelSettings) -> dict[str, Any]:
     """A channel: its ladder by preset name, or the custom renditions (kbit/s, as written)."""
     out: dict[str, Any] = {}
     for f, spec in declared(ChannelSettings):
-        if f.name != "ladder":
+        if spec.secret:
+            out[camel(key_of(f, spec))] = None  # never recorded
+        elif f.name != "ladder":
             out[camel(key_of(f, spec))] = _value(getattr(channel, f.name))
         elif channel.ladder_name == "custom":
             out["renditions"] = [

@@ -2,8 +2,9 @@
 """Every refusal, word for word: the exact text a user reads for each kind of bad setting.
 
 The texts were recorded from the settings module before it became a package of declarations;
-they must not drift (issue 13 added the nearest key to unknown-key errors and blames LL-HLS, not
-the segment length it met). Each config has one problem; keys are spelt as in a stack file.
+they must not drift (the allowed-key lists grow with new settings: name, protect, whileLive, streamKey; issue 13 added the
+nearest key to unknown-key errors and blames LL-HLS, not the segment length it met). Each config has one problem; keys are
+spelt as in a stack file.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "chanels": {}},
-        "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, cdn, alarms, budget, schedule, usage, tags, environment",
+        "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladr": "sd"}}},
@@ -290,11 +291,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"allowedCidrs": ["203.0.113.0/24"], "port": 1}}}},
-        "livestream:channels.main.ingest.port: 1 is not valid; unknown key; allowed keys are protocol, allowedCidrs, allowPublic",
+        "livestream:channels.main.ingest.port: 1 is not valid; unknown key; allowed keys are protocol, allowedCidrs, allowPublic, streamKey",
     ),
     (
         {"channels": {"main": {"ingest": ["x"]}}},
-        "livestream:channels.main.ingest: ['x'] is not valid; expected a mapping with keys protocol, allowedCidrs, allowPublic",
+        "livestream:channels.main.ingest: ['x'] is not valid; expected a mapping with keys protocol, allowedCidrs, allowPublic, streamKey",
     ),
     (
         {
@@ -740,7 +741,7 @@ def test_library_args_get_the_same_text_in_snake_case_without_the_namespace(raw:
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "archiv": {"expire_after_days": 7}},
             "archiv: {'expire_after_days': 7} is not valid; unknown key; did you mean archive? allowed keys are channels, "
-            "archive, cdn, alarms, budget, schedule, usage, tags, environment",
+            "archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
         ),
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}, "segment_second": 2}}},
@@ -751,12 +752,12 @@ def test_library_args_get_the_same_text_in_snake_case_without_the_namespace(raw:
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "budgets": {"monthly_usd": 5}},
             "budgets: {'monthly_usd': 5} is not valid; unknown key; did you mean budget? allowed keys are channels, "
-            "archive, cdn, alarms, budget, schedule, usage, tags, environment",
+            "archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
         ),
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "xyz": 1},
             "xyz: 1 is not valid; unknown key; allowed keys are channels, archive, cdn, alarms, budget, schedule, usage, tags, "
-            "environment",
+            "environment, name, protect, while_live",
         ),
     ],
 )
