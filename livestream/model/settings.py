@@ -32,6 +32,9 @@ GEO_RESTRICTIONS = ("whitelist", "blacklist")
 FRAMERATES = (24, 25, 30)
 MAX_DVR_MINUTES = 14 * 24 * 60  # MediaPackage v2 startover window: 14 days
 MAX_BUDGET_EMAILS = 10  # e-mail subscribers per AWS Budgets notification
+# A MediaPackage v2 harvest job covers at most 24 hours
+# (https://docs.aws.amazon.com/mediapackage/latest/userguide/live-to-vod.html).
+MAX_RECORDING_HOURS = 24
 
 # Alarm defaults (threshold, period seconds, evaluation periods). Stacks override per key.
 ALARM_DEFAULTS: dict[str, tuple[float, int, int]] = {
@@ -100,6 +103,21 @@ class ArchiveSettings:
     retain_on_delete: bool = True
     kms_key_arn: Any = None
     rollover_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class RecordingSettings:
+    """Each broadcast becomes a VOD recording (MediaPackage v2 harvest); lifecycle like the archive.
+
+    `max_hours` is the recording endpoint's startover window: a longer broadcast keeps its last
+    `max_hours`. Cold storage is Glacier Instant Retrieval, so old recordings still play.
+    """
+
+    enabled: bool = True
+    glacier_after_days: int | None = 30
+    expire_after_days: int | None = 365
+    retain_on_delete: bool = True
+    max_hours: int = MAX_RECORDING_HOURS
 
 
 @dataclass(frozen=True)
@@ -175,6 +193,7 @@ class Settings:
     region: str
     channels: tuple[ChannelSettings, ...]
     archive: ArchiveSettings = ArchiveSettings()
+    recordings: RecordingSettings = RecordingSettings()
     cdn: CdnSettings = CdnSettings()
     alarms: AlarmSettings = AlarmSettings()
     budget: BudgetSettings = BudgetSettings()
@@ -468,6 +487,19 @@ def _channels(key: str, raw: Any) -> tuple[ChannelSettings, ...]:
     return tuple(channels)
 
 
+def _retention(section: _Section) -> tuple[int | None, int | None]:
+    """(glacierAfterDays, expireAfterDays) of a bucket's lifecycle; null switches a step off."""
+    expire = section.get_nullable("expire_after_days", _int_range(1, 36500), 365)
+    # Short-lived objects skip Glacier unless asked: its 90-day minimum would cost more than it saves.
+    default_glacier = 30 if expire is None or expire > 30 else None
+    glacier = section.get_nullable("glacier_after_days", _int_range(0, 3650), default_glacier)
+    if glacier is not None and expire is not None and glacier >= expire:
+        raise ConfigError(
+            section.key("glacier_after_days"), glacier, f"must be fewer days than expireAfterDays ({expire}), or null"
+        )
+    return glacier, expire
+
+
 def _archive(key: str, raw: Any) -> ArchiveSettings:
     section = _Section(
         raw,
@@ -481,14 +513,7 @@ def _archive(key: str, raw: Any) -> ArchiveSettings:
             "rollover_seconds",
         ),
     )
-    expire = section.get_nullable("expire_after_days", _int_range(1, 36500), 365)
-    # Short-lived archives skip Glacier unless asked: its 90-day minimum would cost more than it saves.
-    default_glacier = 30 if expire is None or expire > 30 else None
-    glacier = section.get_nullable("glacier_after_days", _int_range(0, 3650), default_glacier)
-    if glacier is not None and expire is not None and glacier >= expire:
-        raise ConfigError(
-            section.key("glacier_after_days"), glacier, f"must be fewer days than expireAfterDays ({expire}), or null"
-        )
+    glacier, expire = _retention(section)
     return ArchiveSettings(
         glacier_after_days=glacier,
         expire_after_days=expire,
@@ -496,6 +521,18 @@ def _archive(key: str, raw: Any) -> ArchiveSettings:
         retain_on_delete=section.get("retain_on_delete", _bool, True),
         kms_key_arn=section.get("kms_key_arn", _arn, None),
         rollover_seconds=section.get("rollover_seconds", _int_range(60, 86_400), 300),
+    )
+
+
+def _recordings(key: str, raw: Any) -> RecordingSettings:
+    section = _Section(raw, key, ("enabled", "glacier_after_days", "expire_after_days", "retain_on_delete", "max_hours"))
+    glacier, expire = _retention(section)
+    return RecordingSettings(
+        enabled=section.get("enabled", _bool, True),
+        glacier_after_days=glacier,
+        expire_after_days=expire,
+        retain_on_delete=section.get("retain_on_delete", _bool, True),
+        max_hours=section.get("max_hours", _int_range(1, MAX_RECORDING_HOURS), MAX_RECORDING_HOURS),
     )
 
 
@@ -644,7 +681,7 @@ def _tags(key: str, raw: Any) -> dict[str, str]:
     return dict(raw)
 
 
-SECTIONS = ("channels", "archive", "cdn", "alarms", "budget", "schedule", "usage", "tags", "environment")
+SECTIONS = ("channels", "archive", "recordings", "cdn", "alarms", "budget", "schedule", "usage", "tags", "environment")
 
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:
@@ -657,6 +694,7 @@ def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str =
         region=region,
         channels=top.get("channels", _channels, ()),
         archive=top.get("archive", _archive, ArchiveSettings()),
+        recordings=top.get("recordings", _recordings, RecordingSettings()),
         cdn=top.get("cdn", _cdn, CdnSettings()),
         alarms=top.get("alarms", _alarms, AlarmSettings()),
         budget=top.get("budget", _budget, BudgetSettings()),
