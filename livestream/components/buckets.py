@@ -1,4 +1,4 @@
-"""A private, encrypted, TLS-only S3 bucket: the building block for the archive and the CDN logs."""
+"""A private, encrypted, TLS-only S3 bucket: the building block for the archive, the CDN logs and the player site."""
 
 from __future__ import annotations
 
@@ -17,6 +17,23 @@ class PrivateBucket:
 
     bucket: aws.s3.Bucket
     guards: list[pulumi.Resource]
+    name: str = ""
+    retain_on_delete: bool = False
+
+    def add_policy(self, *statements: dict[str, Any]) -> aws.s3.BucketPolicy:
+        """The bucket's one policy (S3 keeps one per bucket): TLS-only plus `statements`.
+
+        For buckets made with `policy_later=True`, whose grants name resources that exist only
+        after the bucket (a distribution reading it through origin access control).
+        """
+        policy = aws.s3.BucketPolicy(
+            f"{self.name}-tls-only",
+            bucket=self.bucket.id,
+            policy=iam.document(tls_only_statement(self.bucket.arn), *statements),
+            opts=pulumi.ResourceOptions(parent=self.bucket, retain_on_delete=self.retain_on_delete),
+        )
+        self.guards.append(policy)
+        return policy
 
 
 @dataclass(frozen=True)
@@ -26,6 +43,8 @@ class Lifecycle:
     glacier_after_days: int | None
     expire_after_days: int | None
     noncurrent_expire_days: int = 30
+    # GLACIER (Flexible Retrieval) for files nobody plays; GLACIER_IR keeps objects readable at once (recordings).
+    storage_class: str = "GLACIER"
 
 
 def private_bucket(
@@ -37,6 +56,7 @@ def private_bucket(
     versioned: bool = True,
     kms_key_arn: Any = None,
     object_ownership: str = "BucketOwnerEnforced",
+    policy_later: bool = False,
 ) -> PrivateBucket:
     """Create the bucket and every guard rail it needs."""
     child = pulumi.ResourceOptions(parent=parent, retain_on_delete=retain_on_delete)
@@ -61,7 +81,6 @@ def private_bucket(
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption", bucket=bucket.id, rules=[_encryption_rule(kms_key_arn)], opts=guard
         ),
-        aws.s3.BucketPolicy(f"{name}-tls-only", bucket=bucket.id, policy=tls_only_policy(bucket.arn), opts=guard),
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle", bucket=bucket.id, rules=[_lifecycle_rule(lifecycle, versioned)], opts=guard
         ),
@@ -75,7 +94,10 @@ def private_bucket(
                 opts=guard,
             )
         )
-    return PrivateBucket(bucket, guards)
+    private = PrivateBucket(bucket, guards, name, retain_on_delete)
+    if not policy_later:
+        private.add_policy()
+    return private
 
 
 def _encryption_rule(kms_key_arn: Any) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
@@ -89,23 +111,41 @@ def _encryption_rule(kms_key_arn: Any) -> aws.s3.BucketServerSideEncryptionConfi
     )
 
 
-def tls_only_policy(bucket_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    return iam.document(
-        iam.statement(
-            ["s3:*"],
-            [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
-            effect="Deny",
-            principal={"AWS": "*"},
-            condition={"Bool": {"aws:SecureTransport": "false"}},
-            sid="DenyInsecureTransport",
-        )
+def tls_only_statement(bucket_arn: pulumi.Input[str]) -> dict[str, Any]:
+    return iam.statement(
+        ["s3:*"],
+        [bucket_arn, pulumi.Output.concat(bucket_arn, "/*")],
+        effect="Deny",
+        principal={"AWS": "*"},
+        condition={"Bool": {"aws:SecureTransport": "false"}},
+        sid="DenyInsecureTransport",
+    )
+
+
+def cloudfront_read(bucket_arn: pulumi.Input[str], prefix: str, distribution_arn: pulumi.Input[str]) -> dict[str, Any]:
+    """Let one CloudFront distribution read the objects under `prefix` ("" = the whole bucket) through origin access control.
+
+    https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+    (principal cloudfront.amazonaws.com, s3:GetObject, condition AWS:SourceArn = the distribution's ARN).
+    Without s3:ListBucket a missing key answers 403, not 404: nobody can probe the bucket's contents.
+    """
+    return iam.statement(
+        ["s3:GetObject"],
+        [pulumi.Output.concat(bucket_arn, "/", prefix, "*")],
+        principal={"Service": "cloudfront.amazonaws.com"},
+        condition={"StringEquals": {"AWS:SourceArn": distribution_arn}},
+        sid="AllowCloudFrontServicePrincipalReadOnly",
     )
 
 
 def _lifecycle_rule(lifecycle: Lifecycle, versioned: bool) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
     rules = aws.s3
     transitions = (
-        [rules.BucketLifecycleConfigurationRuleTransitionArgs(days=lifecycle.glacier_after_days, storage_class="GLACIER")]
+        [
+            rules.BucketLifecycleConfigurationRuleTransitionArgs(
+                days=lifecycle.glacier_after_days, storage_class=lifecycle.storage_class
+            )
+        ]
         if lifecycle.glacier_after_days is not None
         else None
     )

@@ -18,6 +18,7 @@ from livestream.components.args import LiveStreamPlatformArgs
 from livestream.components.cdn import Cdn, PackagerOrigin
 from livestream.components.encoder import HLS_GROUP, ArchiveTarget, Encoder
 from livestream.components.packager import LL_HLS, Packager
+from livestream.components.recordings import RecordedChannel, Recordings
 from livestream.components.scheduler import Scheduler
 from livestream.model import settings as config
 from livestream.model import ttl
@@ -79,6 +80,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=child)
         self.encoders = self._build_encoders(name, settings, account_id)
         self._build_delivery(name, settings)
+        self._build_recordings(name, settings, account_id)
         self._build_operations(name, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
@@ -150,6 +152,37 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.playback_urls = pulumi.Output.all(**urls).apply(dict)
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
+
+    def _build_recordings(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
+        """Each broadcast becomes a VOD under the CDN's recordings/ path, listed in recordings.json."""
+        self.recordings: Recordings | None = None
+        if not settings.recordings.enabled:
+            return
+        channels = [
+            RecordedChannel(
+                name=channel.name,
+                channel_id=self.encoders[channel.name].channel_id,
+                channel_arn=self.encoders[channel.name].channel_arn,
+                channel_group=self.packager.channels[channel.name].channel_group_name,
+                packager_channel=self.packager.channels[channel.name].channel_name,
+                segment_seconds=channel.segment_seconds,
+                pipelines=channel.pipeline_count,
+            )
+            for channel in settings.channels
+        ]
+        recordings = Recordings(
+            f"{name}-recordings",
+            settings.recordings,
+            channels=channels,
+            # Until the player site exists the index sits at the recordings bucket's root.
+            index_bucket_name=None,
+            index_bucket_arn=None,
+            playback_base=self.cdn.url(""),
+            account_id=account_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        recordings.allow_distribution(self.cdn.distribution_arn)
+        self.recordings = recordings
 
     def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
