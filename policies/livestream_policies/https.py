@@ -30,6 +30,10 @@ SECURE_VIEWER_POLICIES = ("redirect-to-https", "https-only")
 ORIGIN_SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
 CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
 SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
+# The live-to-VOD harvester's documented endpoint grant
+# (https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html, "MediaPackage L2V Harvester").
+HARVESTER_SERVICE = "mediapackagev2.amazonaws.com"
+HARVESTER_ACTIONS = frozenset({"mediapackagev2:HarvestObject", "mediapackagev2:GetObject"})
 
 
 # --- cloudfront-viewer-https ------------------------------------------------------------------
@@ -223,12 +227,26 @@ def _policy_covers(policy: PolicyResource, endpoint: PolicyResource) -> bool:
     )
 
 
+def _harvester_problems(statement: Mapping[str, Any], sid: str) -> list[str]:
+    """The L2V harvester may read for this account's harvest jobs: its two actions, aws:SourceAccount pinned."""
+    problems = []
+    extra = sorted(set(w.strings(statement.get("Action"))) - HARVESTER_ACTIONS)
+    if extra or "NotAction" in statement:
+        problems.append(f"statement {sid} allows {extra or 'NotAction'}; the harvester needs only {sorted(HARVESTER_ACTIONS)}")
+    accounts = [v for _, v in w.condition_values(statement, "aws:SourceAccount", ("StringEquals",))]
+    if not accounts or any("*" in a for a in accounts):
+        problems.append(f"statement {sid} needs a condition aws:SourceAccount = your account (found {accounts or 'none'})")
+    return problems
+
+
 def _statement_problems(statement: Mapping[str, Any], allowed_actions: set[str]) -> list[str]:
     if statement.get("Effect") != "Allow":
         return []
     problems: list[str] = []
     sid = statement.get("Sid") or "(no Sid)"
     principals = w.principals(statement)
+    if set(principals) == {"Service"} and w.strings(principals.get("Service")) == [HARVESTER_SERVICE]:
+        return _harvester_problems(statement, sid)
     if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
         problems.append(f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE}")
     arns = [v for _, v in w.condition_values(statement, "aws:SourceArn", SOURCE_ARN_OPERATORS)]
@@ -271,7 +289,8 @@ endpoint_cloudfront_only = w.stack_policy(
     name="mediapackage-endpoint-cloudfront-only",
     description=(
         "Every MediaPackage v2 origin endpoint has an endpoint policy that lets only CloudFront "
-        "(service principal cloudfront.amazonaws.com, condition aws:SourceArn = the distribution) read it. "
+        "(service principal cloudfront.amazonaws.com, condition aws:SourceArn = the distribution) read it, "
+        "or MediaPackage's own live-to-VOD harvester for this account (aws:SourceAccount). "
         "Fix: add an OriginEndpointPolicy with that single Allow statement."
     ),
     check=_check_endpoints,

@@ -432,6 +432,35 @@ def test_endpoint_policy_source_arn_operators(operator: str, passes: bool) -> No
     assert (found == []) is passes, found
 
 
+HARVESTER = {
+    "Sid": "AllowMediaPackageHarvestObjectAccess",
+    "Effect": "Allow",
+    "Principal": {"Service": "mediapackagev2.amazonaws.com"},
+    "Action": ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
+    "Resource": ["arn:aws:mediapackagev2:us-east-1:1:channelGroup/g/channel/c/originEndpoint/hls"],
+    "Condition": {"StringEquals": {"AWS:SourceAccount": ACCOUNT}},
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, None),  # the documented L2V harvester grant (recordings)
+        ({"Condition": {}}, "aws:SourceAccount"),
+        ({"Condition": {"StringLike": {"AWS:SourceAccount": "*"}}}, "aws:SourceAccount"),
+        ({"Action": ["mediapackagev2:HarvestObject", "mediapackagev2:PutObject"]}, "the harvester needs only"),
+    ],
+)
+def test_endpoint_policy_admits_only_this_accounts_harvester_besides_cloudfront(
+    change: dict[str, Any], expected: str | None
+) -> None:
+    found = check_stack("mediapackage-endpoint-cloudfront-only", [endpoint(), endpoint_policy(statement={**HARVESTER, **change})])
+    if expected is None:
+        assert found == []
+    else:
+        assert found and any(expected in message for _, message in found), found
+
+
 def test_endpoint_policy_matches_by_dependency_when_names_are_unknown() -> None:
     unknown_name = endpoint_policy(originEndpointName=UNKNOWN_STRING_VALUE)
     unknown_name["props"] = {k: v for k, v in unknown_name["props"].items() if k != "originEndpointName"}
