@@ -38,6 +38,12 @@ The model, item by item (all per month):
   billed); stock in a class = monthly GB x days in the class / 30.42. With no expiry the bill
   of month `archiveHorizonMonths` (12) is shown. Request and transition charges are left out
   (cents for 300 s rollover files).
+- Recordings (when `livestream:recordings` is enabled): every running hour of every rung is harvested
+  once (a STANDARD channel's two pipelines make one recording), priced per GB at
+  `mediapackage.harvestPerGb` (no harvest price was found: the origination rate, an estimate); stored
+  like the archive but cold in Glacier Instant Retrieval (still playable; 90-day minimum); one PUT
+  per track per segment plus playlists, and one lifecycle transition per object when it goes cold.
+  An upper bound: the harvest starts at the first video, not at the channel start.
 - CloudWatch alarms and dashboards, AWS Budgets (first two free, then per budget-day), Secrets
   Manager (per secret-month), EventBridge Scheduler (per invocation above the free tier),
   Lambda arm64 (requests + GB-seconds above the free tier, memory and duration assumed), SNS
@@ -86,6 +92,8 @@ BROADCASTS_PER_MONTH = 30  # channels started by hand: one broadcast a day (sche
 SCHEDULE_YEAR = 2026  # the year whose calendar months schedules are averaged over
 IDLE_CHECK_INTERVAL_MINUTES = 5
 PUSH_INPUTS_PER_CHANNEL = 1  # RTMP push or SRT listener: both are push inputs
+RECORDING_SWEEP_HOURS = 1  # livestream/components/recordings.py SWEEP: rate(1 hour)
+HARVEST_NOTICES_PER_BROADCAST = 2  # assumption: a harvest job reports its start and its end
 
 PIPELINES = ("SINGLE_PIPELINE", "STANDARD")
 RESOLUTIONS = ladders.INPUT_RESOLUTIONS  # MediaLive's price classes, of inputs and of outputs alike
@@ -135,6 +143,16 @@ class ChannelUsage:
 
 
 @dataclass(frozen=True)
+class RecordingUsage:
+    """Broadcast recordings (MediaPackage v2 harvests into S3): how much is written and how long it is kept."""
+
+    gb_per_month: float  # every rung of every broadcast, one copy whatever the pipelines
+    objects_per_month: float  # media segments (one per track per segment) and playlists the harvester writes
+    expire_after_days: int | None = 365
+    glacier_after_days: int | None = 30  # to Glacier Instant Retrieval (still playable)
+
+
+@dataclass(frozen=True)
 class Usage:
     region: str
     channels: tuple[ChannelUsage, ...]
@@ -150,6 +168,7 @@ class Usage:
     kms_keys: int = 0
     scheduler_invocations_per_month: int = 0
     lambda_invocations_per_month: int = 0
+    recordings: RecordingUsage | None = None
 
     @property
     def viewer_gb(self) -> float:
@@ -576,17 +595,19 @@ def _cloudfront(usage: Usage, prices: PriceTable, viewer_region: str) -> CostIte
     return _item("CloudFront egress", cost, detail, prices, paths)
 
 
-def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
-    """Days each month's recording spends in Standard and in Glacier (billed, steady state)."""
-    expire = usage.archive_retention_days
+def _class_days(expire: int | None, glacier: int | None, minimum_path: str, prices: PriceTable) -> tuple[float, float]:
+    """Days each month's objects spend in Standard and in the colder class (billed, steady state)."""
     horizon = expire if expire is not None else prices.value("assumptions.archiveHorizonMonths") * DAYS_PER_MONTH
-    glacier = usage.glacier_after_days
     if glacier is None or glacier >= horizon:
         return float(horizon), 0.0
     in_glacier = horizon - glacier
     if expire is not None:
-        in_glacier = max(in_glacier, prices.value("s3.glacierMinimumDays"))
+        in_glacier = max(in_glacier, prices.value(minimum_path))
     return float(glacier), float(in_glacier)
+
+
+def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
+    return _class_days(usage.archive_retention_days, usage.glacier_after_days, "s3.glacierMinimumDays", prices)
 
 
 def _s3(usage: Usage, prices: PriceTable) -> CostItem:
@@ -609,6 +630,47 @@ def _s3(usage: Usage, prices: PriceTable) -> CostItem:
     if glacier_days:
         paths.append("s3.glacierMinimumDays")
     return _item("S3 archive", cost, detail, prices, paths)
+
+
+def _recordings(usage: Usage, prices: PriceTable) -> list[CostItem]:
+    """Harvest, storage and requests of the broadcast recordings (nothing when recordings are off)."""
+    rec = usage.recordings
+    if rec is None:
+        return []
+    harvest_rate = prices.value("mediapackage.harvestPerGb")
+    standard_days, cold_days = _class_days(rec.expire_after_days, rec.glacier_after_days, "s3.glacierInstantMinimumDays", prices)
+    standard_gb, cold_gb = (rec.gb_per_month * days / DAYS_PER_MONTH for days in (standard_days, cold_days))
+    standard_rate, cold_rate = prices.value("s3.standardPerGbMonth"), prices.value("s3.glacierInstantPerGbMonth")
+    put_rate, transition_rate = prices.value("s3.putPer1000"), prices.value("s3.glacierInstantTransitionPer1000")
+    transitions = rec.objects_per_month if cold_days else 0.0
+    requests = rec.objects_per_month / 1000 * put_rate + transitions / 1000 * transition_rate
+    expiry = f"expire after {rec.expire_after_days} d" if rec.expire_after_days is not None else "no expiry (month 12)"
+    cold_after = rec.glacier_after_days if rec.glacier_after_days is not None else "never"
+    return [
+        _item(
+            "Recordings harvest",
+            rec.gb_per_month * harvest_rate,
+            f"{rec.gb_per_month:,.1f} GB harvested/month (every rung, one copy) x ${harvest_rate:.3f}/GB",
+            prices,
+            ["mediapackage.harvestPerGb"],
+        ),
+        _item(
+            "S3 recordings",
+            standard_gb * standard_rate + cold_gb * cold_rate,
+            f"{expiry}, Glacier Instant Retrieval after {cold_after}: "
+            f"{standard_gb:,.1f} GB Standard x ${standard_rate:.4f} + {cold_gb:,.1f} GB Glacier IR x ${cold_rate:.4f}",
+            prices,
+            ["s3.standardPerGbMonth", "s3.glacierInstantPerGbMonth"] + (["s3.glacierInstantMinimumDays"] if cold_days else []),
+        ),
+        _item(
+            "S3 recording requests",
+            requests,
+            f"{rec.objects_per_month:,.0f} harvested objects x ${put_rate:.3f}/1000 PUT"
+            + (f" + {transitions:,.0f} transitions x ${transition_rate:.3f}/1000" if transitions else ""),
+            prices,
+            ["s3.putPer1000"] + (["s3.glacierInstantTransitionPer1000"] if transitions else []),
+        ),
+    ]
 
 
 def _counted(
@@ -726,6 +788,7 @@ def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
         *_mediapackage(usage, prices),
         _cloudfront(usage, prices, viewer_region),
         _s3(usage, prices),
+        *_recordings(usage, prices),
         *_operations(usage, prices),
     ]
     used = sorted({p for item in items for p in item.figures})
@@ -841,8 +904,32 @@ def usage_from_settings(
         secrets=sum(1 for c in settings.channels if c.ingest.protocol == "srt"),
         kms_keys=kms_keys,
         scheduler_invocations_per_month=invocations,
-        lambda_invocations_per_month=invocations,
+        lambda_invocations_per_month=invocations + recording_invocations(settings),
+        recordings=recording_usage(settings, hours),
     )
+
+
+def recording_usage(settings: Settings, hours_per_month: float) -> RecordingUsage | None:
+    """What the recordings write per month when every running hour is harvested (an upper bound: the harvest
+    starts at the first video): each rung with its audio once, one object per track per segment plus playlists."""
+    if not settings.recordings.enabled:
+        return None
+    gb = sum(sum(r.total_bitrate_bps for r in c.ladder) * hours_per_month * 3600 / 8 / GB for c in settings.channels)
+    objects = sum(hours_per_month * 3600 / c.segment_seconds * (len(c.ladder) + 1) + len(c.ladder) + 2 for c in settings.channels)
+    return RecordingUsage(
+        gb_per_month=gb,
+        objects_per_month=objects,
+        expire_after_days=settings.recordings.expire_after_days,
+        glacier_after_days=settings.recordings.glacier_after_days,
+    )
+
+
+def recording_invocations(settings: Settings) -> int:
+    """The indexer's runs: the hourly sweep, and per broadcast a start and a stop per pipeline plus harvest notices."""
+    if not settings.recordings.enabled:
+        return 0
+    events = sum(2 * c.pipeline_count + HARVEST_NOTICES_PER_BROADCAST for c in settings.channels)
+    return round(HOURS_PER_MONTH / RECORDING_SWEEP_HOURS + broadcasts_per_month(settings.schedule) * events)
 
 
 # --- from wire-format resources ---------------------------------------------------------------
