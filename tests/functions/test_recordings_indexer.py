@@ -8,8 +8,11 @@ it should not (an unexpected call) or omits one it should (`assert_no_pending_re
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -425,3 +428,29 @@ def test_events_for_other_channels_are_ignored(aws: Harvester) -> None:
     event = state_event("STOPPED", T0)
     event["detail"]["channel_arn"] = f"arn:aws:medialive:{REGION}:{ACCOUNT}:channel:999"
     assert indexer.handler(event, None)["run"] == "ignored: not a recorded channel"
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_a_vod_made_by_ffmpeg_in_the_documented_layout_is_indexed(aws: Harvester, tmp_path: Path) -> None:
+    """The README's ffmpeg recipe (for the player's browser tests) gives what the indexer lists."""
+    folder = tmp_path / prefix(T0)
+    folder.mkdir(parents=True)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i",
+         "sine=frequency=440", "-t", "6", "-filter_complex", "[0:v]split=2[v0][v1];[v1]scale=160:90[v1s]",
+         "-map", "[v0]", "-map", "[v1s]", "-map", "1:a", "-map", "1:a", "-c:v", "libx264", "-g", "60", "-keyint_min", "60",
+         "-sc_threshold", "0", "-c:a", "aac", "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
+         "-hls_segment_type", "fmp4", "-master_pl_name", "index.m3u8", "-var_stream_map", "v:0,a:0 v:1,a:1",
+         "-hls_segment_filename", f"{folder}/segment_%v_%d.m4s", f"{folder}/index_%v.m3u8"],
+        check=True,
+        timeout=120,
+    )  # fmt: skip
+    broadcast(aws, T0, T0 + timedelta(seconds=6))
+    for path in folder.iterdir():
+        s3().put_object(Bucket=BUCKET, Key=prefix(T0) + path.name, Body=path.read_bytes())
+    aws.status(job(T0), "COMPLETED")
+    indexer.handler(HARVEST_EVENT, None)
+    [entry] = index()["recordings"]
+    assert entry["durationSeconds"] == pytest.approx(6.0, abs=0.1)
+    assert entry["hls"] == f"{BASE}/recordings/main/20261130T100000Z/index.m3u8"
+    assert entry["bytes"] == sum(p.stat().st_size for p in folder.iterdir())
