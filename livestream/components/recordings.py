@@ -104,7 +104,7 @@ def function_policy(
     log_group_arn: pulumi.Input[str],
 ) -> pulumi.Output[str]:
     """The indexer reads and writes its own bucket and one index object, starts harvests of its own
-    endpoints, reads its channels' tags and video metrics, and writes its own logs."""
+    endpoints, reads its channels' tags, state and metrics, and writes its own logs."""
     objects = pulumi.Output.concat(bucket_arn, "/*")
     harvest_jobs = [pulumi.Output.concat(arn, "/harvestJob/*") for arn in endpoint_arns]
     return iam.document(
@@ -118,7 +118,8 @@ def function_policy(
             [*endpoint_arns, *harvest_jobs],
             sid="HarvestOwnEndpoints",
         ),
-        iam.statement(["medialive:ListTagsForResource"], list(channel_arns), sid="ReadStartTags"),
+        # Start tags (the brief's livestream:started-at) and the state that tells a lost stop event.
+        iam.statement(["medialive:ListTagsForResource", "medialive:DescribeChannel"], list(channel_arns), sid="ReadOwnChannels"),
         # GetMetricData has no resource-level permissions: "*" is the only valid resource (read only).
         iam.statement(["cloudwatch:GetMetricData"], ["*"], sid="ReadVideoMetrics"),
         iam.statement(

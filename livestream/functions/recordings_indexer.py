@@ -1,31 +1,20 @@
 """Turn every broadcast into a VOD recording and keep `recordings.json` current (README "Recordings").
 
-Runs alone in AWS Lambda: imports only the standard library and boto3/botocore.
+Runs alone in AWS Lambda: standard library and boto3/botocore only.
 
-Mechanism: MediaPackage v2 harvest jobs. When a MediaLive channel stops, this function asks
-MediaPackage to harvest [start, stop] of the channel's `recording` origin endpoint into S3
-(https://docs.aws.amazon.com/mediapackage/latest/userguide/live-to-vod.html). MediaPackage
-merges both pipelines of a STANDARD channel, so each broadcast gives exactly one recording with
-every rung of the ladder.
+When a MediaLive channel stops, MediaPackage v2 harvests [first video, stop] of the channel's
+`recording` origin endpoint into `recordings/<channel>/<id>/`
+(https://docs.aws.amazon.com/mediapackage/latest/userguide/live-to-vod.html); MediaPackage merges
+both pipelines of a STANDARD channel, so each broadcast is one adaptive recording. Triggers:
+`MediaLive Channel State Change` (RUNNING opens a run, STOPPED or IDLE closes it,
+https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-state-change.html), and
+`MediaPackageV2 HarvestJob Notification` / the hourly `Scheduled Event`, which only make it check
+pending runs (GetHarvestJob). `{"action": "reindex"}` rebuilds the index.
 
-Events (EventBridge):
-- `MediaLive Channel State Change` (source aws.medialive): `detail.state` RUNNING opens a run,
-  STOPPED or IDLE closes it (https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-state-change.html;
-  no AWS page lists the stop state's exact name, so both are accepted). A stop that leaves
-  `pipelines_running_count` above 0 is one pipeline of a STANDARD channel: the channel still runs.
-- `MediaPackageV2 HarvestJob Notification` (source aws.mediapackagev2,
-  https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-mediapackagev2.html) and the hourly
-  `Scheduled Event`: only triggers; the job's status is read with GetHarvestJob, so a lost
-  best-effort event delays a recording by at most an hour and the detail's shape does not matter.
-- `{"action": "reindex"}` rebuilds the index from S3 (by hand, after a restore).
-
-State lives in S3, so concurrent invocations and repeated events are harmless:
-- `state/<channel>/<id>.json`: a run being recorded (live, stopped, harvesting) or one that gave
-  nothing to list (empty, failed, with the reason);
-- `recordings/<channel>/<id>/`: the harvested VOD and its `recording.json` (the index entry);
-- `recordings.json` in the index bucket: rebuilt from the `recording.json` files, written with
-  S3 conditional writes (If-Match / If-None-Match,
-  https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html) and retried on a conflict.
+State lives in S3 (`state/<channel>/<id>.json` per run, `recording.json` per listed recording);
+`recordings.json` is rebuilt from it and written with S3 conditional writes
+(https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html), so repeated events
+and concurrent invocations are harmless.
 
 Environment: RECORDINGS_BUCKET, INDEX_BUCKET, PLAYBACK_BASE (https://<distribution domain>),
 CHANNELS (JSON: MediaLive channel id -> {name, channelGroup, channel, endpoint, manifest,
@@ -57,6 +46,10 @@ STOP_STATES = ("STOPPED", "IDLE")
 TAG_START_SLACK = timedelta(minutes=15)
 STARTED_AT_TAG = "livestream:started-at"
 INDEX_WRITE_ATTEMPTS = 5
+# A run older than this whose channel is idle lost its stop event; younger ones may still be starting.
+LOST_STOP_MINUTES = 10
+# "No video" needs frame-rate datapoints this close to the stop; earlier ones alone may miss a late arrival.
+METRIC_COVERAGE_MINUTES = 2
 RETRY = Config(retries={"mode": "adaptive", "max_attempts": 8})
 AWS_ERRORS = (ClientError, BotoCoreError)
 _EXTINF = re.compile(r"^#EXTINF:([0-9.]+)", re.MULTILINE)
@@ -186,6 +179,11 @@ def reconcile(*, force_index: bool = False) -> dict[str, Any]:
 
 
 def _advance(channel: Channel, key: str, state: dict[str, Any]) -> str | None:
+    if state["status"] == "live":
+        recovered = recover_lost_stop(channel, key, state)
+        if recovered is None or recovered["status"] != "stopped":
+            return recovered and recovered["status"]
+        state = recovered  # harvest it now
     if state["status"] == "stopped":
         return start_harvest(channel, key, state)
     if state["status"] == "harvesting":
@@ -193,13 +191,42 @@ def _advance(channel: Channel, key: str, state: dict[str, Any]) -> str | None:
     return None
 
 
+def recover_lost_stop(channel: Channel, key: str, state: dict[str, Any]) -> dict[str, Any] | None:
+    """Close a run whose stop event was lost (EventBridge delivers service events best effort): the channel
+    is idle, and its last ActiveAlerts datapoint, published whenever a channel runs (DESIGN §4), marks the stop.
+    Returns the run's new state, or None while it may still be running."""
+    started = _time(state["startedAt"])
+    if _now() - started < timedelta(minutes=LOST_STOP_MINUTES):
+        return None
+    try:
+        current = _client("medialive").describe_channel(ChannelId=channel.channel_id).get("State")
+    except AWS_ERRORS:
+        return None
+    if current != "IDLE":
+        return None
+    last = _last_running_minute(channel, started)
+    if last is None:
+        reason = "the stop was never seen and the channel left no ActiveAlerts datapoint"
+        _finish(key, state, "failed", reason)
+        return {**state, "status": "failed", "reason": reason}
+    stopped = {**state, "status": "stopped", "endedAt": _iso(last + timedelta(minutes=1)), "reason": "stop recovered"}
+    _put_json(_bucket(), key, stopped)
+    return stopped
+
+
+def _last_running_minute(channel: Channel, started: datetime) -> datetime | None:
+    times = [t for t, _ in _metric(channel, "ActiveAlerts", started, _now())]
+    return max(times) if times else None
+
+
 def start_harvest(channel: Channel, key: str, state: dict[str, Any]) -> str:
     """Ask MediaPackage for [first video, stop + one segment] of the recording endpoint (24 h at most)."""
     started, ended = _time(state["startedAt"]), _time(state["endedAt"])
-    first_video = _first_video(channel, started, ended)
-    if first_video is False:
+    video = _video(channel, started, ended)
+    if video.none_seen:
         return _finish(key, state, "empty", "no video arrived while the channel ran")
-    start = max(started, first_video or started, ended - timedelta(hours=channel.max_hours))
+    first = video.first - timedelta(minutes=1) if video.first else started  # a minute early: datapoints are per minute
+    start = max(started, first, ended - timedelta(hours=channel.max_hours))
     end = ended + timedelta(seconds=channel.segment_seconds)  # the last, partial segment
     name = f"{channel.name}-{recording_id(started)}"
     try:
@@ -250,6 +277,10 @@ def finish_recording(channel: Channel, key: str, state: dict[str, Any]) -> str:
     started = _time(state["startedAt"])
     prefix = recording_prefix(channel.name, started)
     objects = _objects(prefix)
+    if _video(channel, started, _time(state["endedAt"])).none_seen:  # the metrics are complete by now
+        for stale in objects:
+            _s3().delete_object(Bucket=_bucket(), Key=stale)
+        return _finish(key, state, "empty", "no video arrived while the channel ran (the harvest held only filler)")
     manifest = _multivariant(prefix, objects, channel.manifest)
     duration = _duration(prefix, manifest) if manifest else 0.0
     if not duration:
@@ -273,19 +304,37 @@ def _finish(key: str, state: dict[str, Any], status: str, reason: str) -> str:
     return status
 
 
-def _first_video(channel: Channel, started: datetime, ended: datetime) -> datetime | bool | None:
-    """The first minute MediaLive saw video: a time; False if every datapoint is 0; None if there are none.
+@dataclass(frozen=True)
+class Video:
+    """What InputVideoFrameRate says about a run (1-minute maxima over its pipelines)."""
 
-    No AWS page says what InputVideoFrameRate publishes without input (DESIGN §4), so 0 and absent are
-    both handled: all zeros means no video; no datapoints at all proves nothing and the harvest decides.
-    """
+    first: datetime | None  # the first minute with frames, if any
+    none_seen: bool  # datapoints reach the stop and every one is 0: no video arrived
+
+
+def _video(channel: Channel, started: datetime, ended: datetime) -> Video:
+    """No AWS page says what InputVideoFrameRate publishes without input (DESIGN §4), so 0 and absent are
+    both handled: "no video" needs zeros up to the stop (CloudWatch publishes a minute late, so a fresh stop
+    may not be covered yet); no datapoints at all prove nothing and the harvest's content decides."""
+    points = sorted(_frame_rates(channel, started, ended))
+    with_video = [t for t, v in points if v > 0]
+    covered = bool(points) and points[-1][0] >= ended - timedelta(minutes=METRIC_COVERAGE_MINUTES)
+    return Video(first=with_video[0] if with_video else None, none_seen=covered and not with_video)
+
+
+def _frame_rates(channel: Channel, started: datetime, ended: datetime) -> list[tuple[datetime, float]]:
+    return _metric(channel, "InputVideoFrameRate", started - timedelta(minutes=1), ended + timedelta(minutes=1))
+
+
+def _metric(channel: Channel, name: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    """(minute, maximum) datapoints of an AWS/MediaLive metric over every pipeline (ChannelId + Pipeline)."""
     queries = [
         {
             "Id": f"p{pipeline}",
             "MetricStat": {
                 "Metric": {
                     "Namespace": "AWS/MediaLive",
-                    "MetricName": "InputVideoFrameRate",
+                    "MetricName": name,
                     "Dimensions": [
                         {"Name": "ChannelId", "Value": channel.channel_id},
                         {"Name": "Pipeline", "Value": str(pipeline)},
@@ -298,16 +347,12 @@ def _first_video(channel: Channel, started: datetime, ended: datetime) -> dateti
         for pipeline in range(channel.pipelines)
     ]
     try:
-        results = _client("cloudwatch").get_metric_data(
-            MetricDataQueries=queries, StartTime=started - timedelta(minutes=1), EndTime=ended + timedelta(minutes=1)
-        )["MetricDataResults"]
+        results = _client("cloudwatch").get_metric_data(MetricDataQueries=queries, StartTime=start, EndTime=end)
     except AWS_ERRORS:
-        return None
-    points = [(t, v) for r in results for t, v in zip(r.get("Timestamps", []), r.get("Values", []), strict=False)]
-    if not points:
-        return None
-    with_video = [t for t, v in points if v > 0]
-    return max(started, min(with_video) - timedelta(minutes=1)) if with_video else False
+        return []
+    return [
+        (t, v) for r in results["MetricDataResults"] for t, v in zip(r.get("Timestamps", []), r.get("Values", []), strict=False)
+    ]
 
 
 # --- the harvested VOD ------------------------------------------------------------------------------
@@ -486,10 +531,14 @@ def _s3() -> Any:
     return _client("s3")
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _time(value: Any) -> datetime:
     """An ISO 8601 time (EventBridge's `time`, our own fields); now when absent."""
     if not value:
-        return datetime.now(UTC)
+        return _now()
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 

@@ -118,7 +118,8 @@ def test_the_role_is_scoped_to_our_bucket_index_channels_and_endpoints(dev_plan:
     assert policy["KeepRecordingState"]["Resource"] == [f"{arn}/*"]
     [endpoint] = recording_endpoints(dev_plan)
     assert policy["HarvestOwnEndpoints"]["Resource"] == [endpoint.outputs["arn"], f"{endpoint.outputs['arn']}/harvestJob/*"]
-    assert policy["ReadStartTags"]["Resource"] == [dev_plan.one("aws:medialive/channel:Channel").outputs["arn"]]
+    assert policy["ReadOwnChannels"]["Resource"] == [dev_plan.one("aws:medialive/channel:Channel").outputs["arn"]]
+    assert sorted(policy["ReadOwnChannels"]["Action"]) == ["medialive:DescribeChannel", "medialive:ListTagsForResource"]
 
 
 def test_state_changes_harvest_notices_and_an_hourly_sweep_invoke_the_function(dev_plan: Plan) -> None:

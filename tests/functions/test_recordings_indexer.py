@@ -66,6 +66,7 @@ class Harvester:
         self.client = boto3.client("mediapackagev2", region_name=REGION)
         self.stub = Stubber(self.client)
         self.stub.activate()
+        self.overrides: dict[str, Any] = {"mediapackagev2": self.client}  # services a test stubs instead of moto
 
     def expect_create(self, name: str, start: datetime, end: datetime, path: str) -> None:
         params = {
@@ -148,7 +149,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
         harvester = Harvester()
         real = indexer._client
         monkeypatch.setattr(
-            indexer, "_client", lambda service: harvester.client if service == "mediapackagev2" else real(service)
+            indexer, "_client", lambda service: harvester.overrides[service] if service in harvester.overrides else real(service)
         )
         yield harvester
         harvester.stub.assert_no_pending_responses()
@@ -183,14 +184,16 @@ def write_vod(prefix: str, segments: list[float], rungs: tuple[str, ...] = ("480
     return written
 
 
-def video(at: datetime, minutes: int, fps: float, pipelines: tuple[str, ...] = ("0", "1")) -> None:
+def video(
+    at: datetime, minutes: int, fps: float, pipelines: tuple[str, ...] = ("0", "1"), metric: str = "InputVideoFrameRate"
+) -> None:
     cloudwatch = boto3.client("cloudwatch", region_name=REGION)
     for pipeline in pipelines:
         cloudwatch.put_metric_data(
             Namespace="AWS/MediaLive",
             MetricData=[
                 {
-                    "MetricName": "InputVideoFrameRate",
+                    "MetricName": metric,
                     "Dimensions": [{"Name": "ChannelId", "Value": CHANNEL_ID}, {"Name": "Pipeline", "Value": pipeline}],
                     "Timestamp": at + timedelta(minutes=m),
                     "Value": fps,
@@ -454,3 +457,75 @@ def test_a_vod_made_by_ffmpeg_in_the_documented_layout_is_indexed(aws: Harvester
     assert entry["durationSeconds"] == pytest.approx(6.0, abs=0.1)
     assert entry["hls"] == f"{BASE}/recordings/main/20261130T100000Z/index.m3u8"
     assert entry["bytes"] == sum(p.stat().st_size for p in folder.iterdir())
+
+
+def test_video_that_cloudwatch_has_not_published_yet_is_not_taken_for_no_video(aws: Harvester) -> None:
+    """At the stop the last minutes may have no datapoint yet: zeros before them prove nothing."""
+    end = T0 + timedelta(minutes=30)
+    video(T0, 27, 0.0)  # the broadcaster arrived at minute 28; those minutes are not published yet
+    broadcast(aws, T0, end)  # harvested from the start, not refused as empty
+    video(T0 + timedelta(minutes=28), 2, 30.0)  # published by the time the harvest is done
+    write_vod(prefix(T0), [4.0] * 450)
+    aws.status(job(T0), "COMPLETED")
+    indexer.handler(HARVEST_EVENT, None)
+    assert [e["startedAt"] for e in index()["recordings"]] == [iso(T0)]
+
+
+def test_a_harvest_of_filler_only_is_not_listed_and_its_files_are_removed(aws: Harvester) -> None:
+    """A single-pipeline channel emits filler without input; the metrics, complete after the harvest, say so."""
+    end = T0 + timedelta(minutes=10)
+    broadcast(aws, T0, end)  # no datapoints yet at the stop
+    video(T0, 10, 0.0)
+    write_vod(prefix(T0), [4.0] * 150)
+    aws.status(job(T0), "COMPLETED")
+    indexer.handler(HARVEST_EVENT, None)
+    assert index() == {"recordings": []}
+    assert "Contents" not in s3().list_objects_v2(Bucket=BUCKET, Prefix=prefix(T0))
+
+
+def test_a_lost_stop_event_is_recovered_by_the_sweep(aws: Harvester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EventBridge delivers best effort: the sweep closes a run whose channel is idle, at its last ActiveAlerts minute."""
+    medialive = boto3.client("medialive", region_name=REGION)
+    stub = Stubber(medialive)
+    stub.activate()
+    aws.overrides["medialive"] = medialive
+    stub.add_client_error("list_tags_for_resource", "NotFoundException")  # no start tag: the event time is the start
+    indexer.handler(state_event("RUNNING", T0, running=1), None)
+    video(T0, 20, 30.0)
+    video(T0, 20, 0.0, metric="ActiveAlerts")  # published whenever the channel runs
+    monkeypatch.setattr(indexer, "_now", lambda: T0 + timedelta(hours=1))
+    stub.add_response("describe_channel", {"State": "IDLE"}, {"ChannelId": CHANNEL_ID})
+    aws.expect_create(job(T0), T0, T0 + timedelta(minutes=20, seconds=4), prefix(T0))
+    result = indexer.handler(HOURLY, None)
+    assert result["steps"] == {"state/main/20261130T100000Z.json": "harvesting"}
+    stub.assert_no_pending_responses()
+
+
+def test_a_running_channel_keeps_its_open_run(aws: Harvester, monkeypatch: pytest.MonkeyPatch) -> None:
+    medialive = boto3.client("medialive", region_name=REGION)
+    stub = Stubber(medialive)
+    stub.activate()
+    aws.overrides["medialive"] = medialive
+    stub.add_client_error("list_tags_for_resource", "NotFoundException")
+    indexer.handler(state_event("RUNNING", T0, running=1), None)
+    monkeypatch.setattr(indexer, "_now", lambda: T0 + timedelta(hours=1))
+    stub.add_response("describe_channel", {"State": "RUNNING"}, {"ChannelId": CHANNEL_ID})
+    assert indexer.handler(HOURLY, None)["steps"] == {}  # no harvest: the Stubber would refuse one
+
+
+def test_the_start_tag_of_this_start_names_the_run(aws: Harvester) -> None:
+    """The brief's contract: whoever starts a channel tags livestream:started-at; the run starts there."""
+    medialive = boto3.client("medialive", region_name=REGION)
+    stub = Stubber(medialive)
+    stub.activate()
+    aws.overrides["medialive"] = medialive
+    tagged = T0 - timedelta(seconds=70)  # the start request; RUNNING follows about a minute later
+    stub.add_response("list_tags_for_resource", {"Tags": {"livestream:started-at": iso(tagged)}}, {"ResourceArn": CHANNEL_ARN})
+    indexer.handler(state_event("RUNNING", T0, running=1), None)
+    stub.add_response("list_tags_for_resource", {"Tags": {"livestream:started-at": iso(tagged)}}, {"ResourceArn": CHANNEL_ARN})
+    indexer.handler(state_event("RUNNING", T0 + timedelta(seconds=2), running=2), None)  # the second pipeline: same run
+    aws.expect_create(job(tagged), tagged, T0 + timedelta(minutes=5, seconds=4), prefix(tagged))
+    indexer.handler(state_event("STOPPED", T0 + timedelta(minutes=5)), None)
+    assert [k["Key"] for k in s3().list_objects_v2(Bucket=BUCKET, Prefix="state/")["Contents"]] == [
+        "state/main/20261130T095850Z.json"
+    ]
