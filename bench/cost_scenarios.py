@@ -1,4 +1,4 @@
-"""The reference scenario (DESIGN §7) under three operating modes, itemised, against the reference's $154.
+"""The reference scenario under three operating modes, itemised, against the $154/month an earlier design priced it at.
 
 Run: .venv/bin/python bench/cost_scenarios.py
 

@@ -1,4 +1,4 @@
-"""How fast and how big is `livestream plan`? Prints a table; asserts nothing (DESIGN §8).
+"""How fast and how big is `livestream plan`? Prints a table; asserts nothing (benchmarks are scripts, never timed tests).
 
 Each run is a fresh process, `livestream plan <stack> --project <dir> --json`, exactly what a user
 or CI pays: interpreter start, SDK imports, the program under the mock engine, the policy pack,

@@ -37,6 +37,8 @@ _EXPORTS = {
     "Cdn": "livestream.components.cdn",
     "Alarms": "livestream.components.alarms",
     "Scheduler": "livestream.components.scheduler",
+    "PlayerSite": "livestream.components.site",
+    "S3Origin": "livestream.components.cdn",
     # settings and errors
     "ConfigError": "livestream.model.settings",
     "Settings": "livestream.model.settings",
@@ -64,7 +66,9 @@ __all__ = [
     "LiveStreamPlatform",
     "LiveStreamPlatformArgs",
     "Packager",
+    "PlayerSite",
     "RenditionArgs",
+    "S3Origin",
     "ScheduleArgs",
     "Scheduler",
     "Settings",
@@ -91,11 +95,12 @@ if TYPE_CHECKING:
         ScheduleArgs,
         UsageArgs,
     )
-    from livestream.components.cdn import Cdn
+    from livestream.components.cdn import Cdn, S3Origin
     from livestream.components.encoder import ArchiveTarget, Encoder
     from livestream.components.packager import Packager
     from livestream.components.platform import LiveStreamPlatform
     from livestream.components.scheduler import Scheduler
+    from livestream.components.site import PlayerSite
     from livestream.model.settings import ChannelSettings, ConfigError, Settings
     from livestream.model.settings import load as load_settings
 

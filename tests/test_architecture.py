@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "livestream"
-PURE_PACKAGES = ("model", "cost", "wire")
-SHARED_COMPONENT_HELPERS = {"args", "buckets", "iam", "tags"}
+PURE_PACKAGES = ("model", "cost", "wire", "player")
+SHARED_COMPONENT_HELPERS = {"args", "aws", "aws_native", "buckets", "dashboard", "iam", "tags"}
 
 
 def modules_in(folder: str) -> list[Path]:
@@ -75,3 +75,14 @@ def test_functions_import_only_the_standard_library_and_boto3() -> None:
     for path in modules_in("functions"):
         roots = {m.split(".")[0] for m in imported_modules(path)}
         assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"}, dotted(path)
+
+
+def test_policy_rules_import_only_the_pure_packages() -> None:
+    """The pack judges any program's resources in wire format: never the component code, never the tooling."""
+    pack = PACKAGE.parent / "policies"
+    for path in sorted(pack.rglob("*.py")):
+        ours = {m for m in imported_modules(path) if m.startswith("livestream.")}  # `from livestream import cost` too
+        allowed = {m for m in ours if m.split(".")[1:2] and m.split(".")[1] in PURE_PACKAGES}
+        assert ours == allowed, f"{path.relative_to(pack.parent)} imports {sorted(ours - allowed)}"
+        roots = {m.split(".")[0] for m in imported_modules(path)} - set(sys.stdlib_module_names)
+        assert roots <= {"livestream", "livestream_policies", "pulumi_policy", "pulumi"}, f"{path.name}: {sorted(roots)}"

@@ -34,7 +34,7 @@ def test_schema_lists_the_component_args_and_outputs() -> None:
     assert component["isComponent"] is True
     assert set(component["inputProperties"]) >= {"channels", "archive", "cdn", "alarms", "budget", "schedule", "tags"}
     assert component["requiredInputs"] == ["channels"]
-    assert set(component["properties"]) >= {"playbackUrls", "ingestUrls", "channelIds", "distributionDomain", "dashboardUrl"}
+    assert set(component["properties"]) >= {"playbackUrls", "playerUrl", "ingestUrls", "channelIds", "distributionDomain"}
     channel = spec["types"]["livestream:index:ChannelArgs"]
     assert set(channel["properties"]) >= {"ingest", "ladder", "renditions", "pipeline", "segmentSeconds", "lowLatencyHls"}
     assert channel["required"] == ["ingest"]

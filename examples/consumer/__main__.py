@@ -41,5 +41,6 @@ player_url = aws.ssm.Parameter(
 )
 
 pulumi.export("playbackUrls", platform.playback_urls)
+pulumi.export("playerUrl", platform.player_url)  # the viewers' page at the distribution's root
 pulumi.export("playerUrlParameter", player_url.name)
 pulumi.export("controlFunctionName", platform.control_function_name)

@@ -1,7 +1,8 @@
 """The `livestream` console command.
 
 `livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
-[--json | --format text|json|mermaid]` runs any Pulumi Python project offline (DESIGN §6):
+[--json | --format text|json|mermaid]` runs any Pulumi Python project offline
+(the contract is in the README, "`livestream plan`: the offline view of a stack"):
 
 1. the project's program runs under the Pulumi SDK's mock engine with the stack's config
    (`Pulumi.<STACK>.yaml`; `secure:` values are replaced by the placeholder "[secret]" before the
@@ -36,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib
 import json
 import logging
 import os
@@ -45,6 +47,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from livestream.cli import player
 
 if TYPE_CHECKING:
     from livestream.cost import Usage, WireResource
@@ -124,6 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--format", choices=("text", "json", "mermaid"), default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    player.add_parser(commands)
     return parser
 
 
@@ -526,11 +531,34 @@ def plan_command(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+PLAN_EXTRA = ("yaml", "pulumi_policy", "jsonschema")  # what `pip install 'livestream[plan]'` adds
+
+
+def missing_plan_extra() -> list[str]:
+    """The plan tooling's modules that cannot be imported: the base install deploys, it does not plan."""
+    missing = []
+    for module in PLAN_EXTRA:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "plan":
+        if missing := missing_plan_extra():
+            print(
+                f"livestream plan needs the plan extra (missing: {', '.join(missing)}); "
+                "install it with: pip install 'livestream[plan]'",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
         return plan_command(args)
+    if args.command == "player":
+        return player.run(args)
     parser.print_help()
     return EXIT_ERROR
 

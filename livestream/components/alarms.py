@@ -24,200 +24,44 @@ credentials).
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 from livestream.components import tags as cost_tags
-from livestream.model.settings import AlarmSettings, AlarmThreshold, BudgetSettings
+from livestream.components.dashboard import (
+    ChannelTarget,
+    dashboard_body,
+    dashboard_name,
+    dashboard_url,
+    distribution_dimensions,
+)
+from livestream.model.alarm_rules import (
+    CDN_REGION,
+    DISTRIBUTION_RULES,
+    MEDIALIVE,
+    MISSING_DATA,
+    PIPELINE_RULES,
+    RULES,
+    description,
+    runbook_markdown,
+)
+from livestream.model.settings import AlarmSettings, BudgetSettings
 
-CDN_REGION = "us-east-1"  # CloudFront metrics exist only here
-MEDIALIVE = "AWS/MediaLive"
-MEDIAPACKAGE = "AWS/MediaPackage"
-CLOUDFRONT = "AWS/CloudFront"
-AT_LEAST = "GreaterThanOrEqualToThreshold"
-BELOW = "LessThanThreshold"
-MISSING_DATA = "notBreaching"  # idle channel = no datapoints = not an incident
+__all__ = ["RULES", "Alarms", "ChannelTarget", "alarm_count", "dashboard_body", "dashboard_name", "runbook_markdown"]
+
 BUDGET_ACTUAL_PERCENT = 80
 BUDGET_FORECAST_PERCENT = 100
-MAX_ALARMS_PER_WIDGET = 100
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One kind of alarm: its metric, how it is judged, what it means and what to do."""
-
-    key: str  # key in config.ALARM_DEFAULTS / livestream:alarms.thresholds
-    slug: str  # in resource names
-    title: str
-    scope: str  # "pipeline", "channel" or "distribution"
-    namespace: str
-    metric: str
-    statistic: str
-    comparison: str
-    meaning: str
-    action: str
-
-
-RULES: dict[str, Rule] = {
-    rule.key: rule
-    for rule in (
-        Rule(
-            "activeAlerts",
-            "active-alerts",
-            "Encoder alerts",
-            "pipeline",
-            MEDIALIVE,
-            "ActiveAlerts",
-            "Maximum",
-            AT_LEAST,
-            "MediaLive has raised alerts on this pipeline (input not detected, output failures, ...).",
-            "Open the channel in the MediaLive console, Alerts tab: it names the fault. Fix the input or destination it names.",
-        ),
-        Rule(
-            "inputLoss",
-            "input-loss",
-            "Input lost",
-            "pipeline",
-            MEDIALIVE,
-            "InputVideoFrameRate",
-            "Maximum",
-            BELOW,
-            "The channel is running but no video frames arrive: the encoder stopped sending or the network dropped.",
-            "Check the phone/encoder is live and pushing to this pipeline's ingest URL, and that its network is "
-            "in the allowed CIDRs. Stop the channel if the broadcast is over (it bills while running).",
-        ),
-        Rule(
-            "droppedFrames",
-            "dropped-frames",
-            "Dropped frames",
-            "pipeline",
-            MEDIALIVE,
-            "DroppedFrames",
-            "Sum",
-            AT_LEAST,
-            "The encoder cannot keep up with real time and drops input frames; viewers see stutter.",
-            "Lower the source resolution/frame rate or bitrate at the encoder, or use a lighter ladder; "
-            "check the input specification matches what is sent.",
-        ),
-        Rule(
-            "outputErrors",
-            "output-errors",
-            "Output errors",
-            "pipeline",
-            MEDIALIVE,
-            "Output4xxErrors+Output5xxErrors",
-            "Sum",
-            AT_LEAST,
-            "Pushing HLS to the packager's ingest endpoint fails (4xx: rejected/permissions, 5xx: packager side).",
-            "4xx: check the MediaPackage v2 channel policy grants the MediaLive role PutObject and the ingest URLs "
-            "are current. 5xx: check the AWS Health Dashboard for MediaPackage; MediaLive retries.",
-        ),
-        Rule(
-            "packagerErrors",
-            "packager-5xx",
-            "Packager 5xx",
-            "channel",
-            MEDIAPACKAGE,
-            "EgressRequestCount",
-            "Sum",
-            AT_LEAST,
-            "MediaPackage answers viewers/CloudFront with server errors: usually no fresh segments from the encoder.",
-            "Check the channel's input alarms first (a stalled input makes stale manifests); then the AWS Health "
-            "Dashboard for MediaPackage in this region.",
-        ),
-        Rule(
-            "cdn5xxRate",
-            "5xx-rate",
-            "CDN 5xx rate",
-            "distribution",
-            CLOUDFRONT,
-            "5xxErrorRate",
-            "Average",
-            AT_LEAST,
-            "A share of viewer requests gets 5xx from CloudFront: the origin (MediaPackage) fails or is unreachable.",
-            "Check the packager alarms and origin access (OAC, endpoint policy); CloudFront metrics are in us-east-1.",
-        ),
-        Rule(
-            "cdn4xxRate",
-            "4xx-rate",
-            "CDN 4xx rate",
-            "distribution",
-            CLOUDFRONT,
-            "4xxErrorRate",
-            "Average",
-            AT_LEAST,
-            "Many viewer requests are refused or not found: expired signed URLs, geo blocking, wrong playback URL, "
-            "or segments requested after they left the DVR window.",
-            "Check the player's URL and signing, the geo restriction, and that the channel is running; "
-            "a short spike at stream start/stop is normal.",
-        ),
-    )
-}
-
-
-# Which rules each scope gets (the HLS output-error alarm is added per pipeline when the group is known).
-PIPELINE_RULES = ("activeAlerts", "inputLoss", "droppedFrames")
-DISTRIBUTION_RULES = ("cdn5xxRate", "cdn4xxRate")
-
-
-@dataclass(frozen=True)
-class ChannelTarget:
-    """What the alarms watch for one channel. Packager names and the HLS group are optional."""
-
-    name: str
-    channel_id: pulumi.Input[str]
-    pipelines: int
-    hls_output_group: pulumi.Input[str] | None = None
-    packager_channel_group: pulumi.Input[str] | None = None
-    packager_channel: pulumi.Input[str] | None = None
-
-    @property
-    def packager_dimensions(self) -> dict[str, pulumi.Input[str]] | None:
-        """How MediaPackage v2 publishes this channel's metrics; None without a packager."""
-        if self.packager_channel_group is None or self.packager_channel is None:
-            return None
-        return {"ChannelGroup": self.packager_channel_group, "Channel": self.packager_channel}
-
-    def pipeline_dimensions(self, pipeline: int) -> dict[str, pulumi.Input[str]]:
-        """How MediaLive publishes this channel's metrics: per pipeline, "0" and "1"."""
-        return {"ChannelId": self.channel_id, "Pipeline": str(pipeline)}
-
-
-def _distribution_dimensions(distribution_id: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
-    """How CloudFront publishes a distribution's metrics (us-east-1, Region=Global)."""
-    return {"DistributionId": distribution_id, "Region": "Global"}
-
-
-def runbook_markdown() -> str:
-    """The README's runbook table, from the same data the alarms are built from."""
-    rows = ["| alarm (threshold key) | what it means | what to do |", "|---|---|---|"]
-    rows += [f"| {r.title} (`{r.key}`, per {r.scope}) | {r.meaning} | {r.action} |" for r in RULES.values()]
-    return "\n".join(rows)
-
-
-def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool) -> int:
-    """How many alarms `Alarms` creates for these inputs."""
+def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool, with_dead_letters: bool = False) -> int:
+    """How many alarms `Alarms` creates for these inputs (plus `watch_dead_letters`' one, if called)."""
     per_pipeline = sum(c.pipelines * (len(PIPELINE_RULES) + (c.hls_output_group is not None)) for c in channels)
     per_channel = sum(c.packager_dimensions is not None for c in channels)
-    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0)
-
-
-def dashboard_name(platform: str) -> str:
-    """CloudWatch dashboard names allow letters, digits, '-' and '_' (at most 255)."""
-    return re.sub(r"[^A-Za-z0-9_-]", "-", platform)[:255]
-
-
-def dashboard_url(region: str, name: pulumi.Input[str]) -> pulumi.Output[str]:
-    return pulumi.Output.concat(
-        f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards/dashboard/", name
-    )
+    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0) + with_dead_letters
 
 
 @dataclass(frozen=True)
@@ -446,7 +290,7 @@ class Alarms(pulumi.ComponentResource):
     def _cdn_alarms(
         self, name: str, distribution_id: pulumi.Input[str], topic_arn: pulumi.Input[str], region: str | None
     ) -> list[aws.cloudwatch.MetricAlarm]:
-        dims = _distribution_dimensions(distribution_id)
+        dims = distribution_dimensions(distribution_id)
         return [
             self._alarm(f"{name}-{RULES[key].slug}", key, "the distribution", topic_arn, dimensions=dims, region=region)
             for key in DISTRIBUTION_RULES
@@ -477,7 +321,7 @@ class Alarms(pulumi.ComponentResource):
         )
         return aws.cloudwatch.MetricAlarm(
             name,
-            alarm_description=_description(rule, where, limit)[:1024],
+            alarm_description=description(rule, where, limit)[:1024],
             comparison_operator=rule.comparison,
             threshold=limit.threshold,
             evaluation_periods=limit.evaluation_periods,
@@ -489,6 +333,35 @@ class Alarms(pulumi.ComponentResource):
             region=region,
             opts=pulumi.ResourceOptions(parent=self),
             **metric,
+        )
+
+    def watch_dead_letters(self, queue_name: pulumi.Input[str]) -> aws.cloudwatch.MetricAlarm:
+        """Alarm when the schedules' dead-letter queue holds a message: a scheduled start or stop failed.
+
+        Named under this component (`<name>-schedule-dead-letters`) so the topic policy's aws:SourceArn
+        pattern admits it. AWS/SQS ApproximateNumberOfMessagesVisible, dimension QueueName:
+        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+        """
+        return aws.cloudwatch.MetricAlarm(
+            f"{self._name}-schedule-dead-letters",
+            alarm_description=(
+                "A schedule could not invoke the channel control function after its retries (its event is in the "
+                "dead-letter queue): a channel may not have started or stopped. What to do: read the queue's message, "
+                "start or stop the channel by hand, then purge the queue."
+            ),
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions={"QueueName": queue_name},
+            statistic="Maximum",
+            period=300,
+            evaluation_periods=1,
+            threshold=0,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data=MISSING_DATA,
+            actions_enabled=True,
+            alarm_actions=[self.topic_arn],
+            ok_actions=[self.topic_arn],
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     # --- budget ----------------------------------------------------------------------------
@@ -518,121 +391,6 @@ class Alarms(pulumi.ComponentResource):
             notifications=[notification("ACTUAL", BUDGET_ACTUAL_PERCENT), notification("FORECASTED", BUDGET_FORECAST_PERCENT)],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[main.policy]),  # Budgets checks it may publish
         )
-
-
-# --- dashboard -----------------------------------------------------------------------------
-
-
-def dashboard_body(
-    region: str,
-    channels: Sequence[ChannelTarget],
-    distribution_id: pulumi.Input[str] | None,
-    alarm_arns: Sequence[pulumi.Input[str]] = (),
-) -> dict[str, Any]:
-    """The dashboard as data (Outputs inside are resolved by `Output.json_dumps`)."""
-    widgets: list[dict[str, Any]] = []
-    for start in range(0, len(alarm_arns), MAX_ALARMS_PER_WIDGET):
-        chunk = list(alarm_arns[start : start + MAX_ALARMS_PER_WIDGET])
-        widgets.append(_widget("alarm", "Alarms", {"alarms": chunk, "sortBy": "stateUpdatedTimestamp"}, width=24, height=3))
-    for channel in channels:
-        widgets.append(_text(f"## Channel `{channel.name}`"))
-        widgets.append(
-            _metrics(
-                f"{channel.name}: input",
-                region,
-                _medialive(channel, "NetworkIn", "Average", "network in (Mbps)")
-                + _medialive(channel, "InputVideoFrameRate", "Maximum", "input fps", right=True),
-            )
-        )
-        widgets.append(
-            _metrics(
-                f"{channel.name}: encoder health",
-                region,
-                _medialive(channel, "ActiveAlerts", "Maximum", "active alerts")
-                + _medialive(channel, "DroppedFrames", "Sum", "dropped frames")
-                + _medialive(channel, "FillMsec", "Maximum", "fill msec", right=True)
-                + _medialive(channel, "SvqTime", "Maximum", "SVQ %"),
-            )
-        )
-        packager = channel.packager_dimensions
-        if packager is not None:
-            requests = [
-                _row(MEDIAPACKAGE, "EgressRequestCount", {**packager, **status}, {"stat": "Sum", "label": label})
-                for label, status in (("requests", {}), ("4xx", {"StatusCodeRange": "4xx"}), ("5xx", {"StatusCodeRange": "5xx"}))
-            ]
-            egress = _row(MEDIAPACKAGE, "EgressBytes", packager, {"stat": "Sum", "label": "bytes", "yAxis": "right"})
-            widgets.append(_metrics(f"{channel.name}: packager egress", region, [*requests, egress]))
-    if distribution_id is not None:
-        widgets.append(_text(f"## CDN (CloudFront, {CDN_REGION})"))
-        dims = _distribution_dimensions(distribution_id)
-        widgets.append(
-            _metrics(
-                "CDN: requests and bytes",
-                CDN_REGION,
-                [
-                    _row(CLOUDFRONT, "Requests", dims, {"stat": "Sum", "label": "requests"}),
-                    _row(CLOUDFRONT, "BytesDownloaded", dims, {"stat": "Sum", "label": "bytes downloaded", "yAxis": "right"}),
-                ],
-                period=300,
-            )
-        )
-        widgets.append(
-            _metrics(
-                "CDN: error and cache hit rates (%)",
-                CDN_REGION,
-                [
-                    _row(CLOUDFRONT, metric, dims, {"stat": "Average", "label": label})
-                    for metric, label in (
-                        ("4xxErrorRate", "4xx %"),
-                        ("5xxErrorRate", "5xx %"),
-                        ("TotalErrorRate", "total errors %"),
-                        ("CacheHitRate", "cache hit % (needs additional metrics)"),
-                    )
-                ],
-                period=300,
-            )
-        )
-    return {"start": "-PT6H", "periodOverride": "inherit", "widgets": widgets}
-
-
-def _medialive(channel: ChannelTarget, metric: str, stat: str, label: str, *, right: bool = False) -> list[list[Any]]:
-    """One row per pipeline: the dimensions every MediaLive channel metric is published with."""
-    options: dict[str, Any] = {"stat": stat} | ({"yAxis": "right"} if right else {})
-    return [
-        _row(MEDIALIVE, metric, channel.pipeline_dimensions(p), {**options, "label": f"{label} p{p}"})
-        for p in range(channel.pipelines)
-    ]
-
-
-def _row(namespace: str, metric: str, dimensions: Mapping[str, Any], options: dict[str, Any]) -> list[Any]:
-    """A dashboard metric row: namespace, metric name, dimension name/value pairs, then the rendering options."""
-    return [namespace, metric, *itertools.chain.from_iterable(dimensions.items()), options]
-
-
-def _widget(kind: str, title: str, properties: dict[str, Any], *, width: int = 12, height: int = 6) -> dict[str, Any]:
-    return {"type": kind, "width": width, "height": height, "properties": {"title": title, **properties}}
-
-
-def _text(markdown: str) -> dict[str, Any]:
-    return {"type": "text", "width": 24, "height": 1, "properties": {"markdown": markdown}}
-
-
-def _metrics(title: str, region: str, metrics: list[list[Any]], *, period: int = 60) -> dict[str, Any]:
-    return _widget(
-        "metric", title, {"metrics": metrics, "region": region, "view": "timeSeries", "stacked": False, "period": period}
-    )
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def _description(rule: Rule, where: str, limit: AlarmThreshold) -> str:
-    sign = "<" if rule.comparison == BELOW else ">="
-    minutes = limit.period_seconds * limit.evaluation_periods / 60
-    return (
-        f"{rule.title} on {where}: {rule.metric} {rule.statistic} {sign} {limit.threshold:g} "
-        f"for {minutes:g} min. {rule.meaning} What to do: {rule.action}"
-    )
 
 
 def _unique(emails: Sequence[str]) -> tuple[str, ...]:

@@ -1,6 +1,8 @@
 """The component's arguments, field by field: what library users (any Pulumi language) pass in.
 
-These TypedDicts are the public contract; `livestream.config` validates them into settings.
+These TypedDicts are the public contract; `livestream.model.settings` validates them into settings
+(each key, default and validator is declared there once; tests/model/settings/test_declarations.py
+keeps these docstrings in step).
 Keys are snake_case here; the stack file and other languages spell them camelCase.
 Everything that shapes the resource graph must be known at plan time; ARNs may be Outputs.
 
@@ -76,6 +78,21 @@ class ArchiveArgs(TypedDict):
     """Encrypt with this KMS key instead of SSE-S3."""
     rollover_seconds: NotRequired[pulumi.Input[int]]
     """Length of each recorded file, 60-86400 s (default 300)."""
+
+
+class RecordingArgs(TypedDict):
+    """Each broadcast becomes a video-on-demand recording (README "Recordings")."""
+
+    enabled: NotRequired[pulumi.Input[bool]]
+    """Record every broadcast (default true)."""
+    glacier_after_days: NotRequired[pulumi.Input[int]]
+    """Move recordings to Glacier Instant Retrieval (still playable) after this many days (default 30; none for 30 or less)."""
+    expire_after_days: NotRequired[pulumi.Input[int]]
+    """Delete recordings after this many days (default 365)."""
+    retain_on_delete: NotRequired[pulumi.Input[bool]]
+    """Keep the recordings bucket when the stack is destroyed (default true)."""
+    max_hours: NotRequired[pulumi.Input[int]]
+    """Longest part of a broadcast that is recorded, 1-24 h (default 24): a longer one keeps its last hours."""
 
 
 class GeoRestrictionArgs(TypedDict):
@@ -180,6 +197,8 @@ class LiveStreamPlatformArgs(TypedDict):
     """Channels by name (lowercase letters, digits, '-')."""
     archive: NotRequired[pulumi.Input[ArchiveArgs]]
     """Recording bucket settings."""
+    recordings: NotRequired[pulumi.Input[RecordingArgs]]
+    """VOD recordings of every broadcast."""
     cdn: NotRequired[pulumi.Input[CdnArgs]]
     """CloudFront settings."""
     alarms: NotRequired[pulumi.Input[AlarmArgs]]

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
-import pulumi_aws_native as aws_native
 import pulumi_random as random
 
-from livestream.components import iam
+from livestream.components import aws, aws_native, iam
 from livestream.model import ladder as ladders
 from livestream.model.ladder import Rendition
 from livestream.model.settings import ChannelSettings

@@ -22,9 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pulumi
-import pulumi_aws_native as aws_native
 
-from livestream.components import iam
+from livestream.components import aws_native, iam
 from livestream.model.settings import ChannelSettings
 
 mp = aws_native.mediapackagev2

@@ -9,17 +9,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import tags
+from livestream.components import aws, tags
 from livestream.components.alarms import Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
-from livestream.components.cdn import Cdn, PackagerOrigin
+from livestream.components.cdn import Cdn, PackagerOrigin, S3Origin
 from livestream.components.encoder import HLS_GROUP, ArchiveTarget, Encoder
 from livestream.components.packager import LL_HLS, Packager
-from livestream.components.recordings import RecordedChannel, Recordings
+from livestream.components.recordings import PREFIX as RECORDINGS_PREFIX
+from livestream.components.recordings import Publication, RecordedChannel, Recordings
 from livestream.components.scheduler import Scheduler
+from livestream.components.site import PlayerSite
 from livestream.model import settings as config
 from livestream.model import ttl
 from livestream.model.settings import Settings
@@ -48,6 +49,8 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
     """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
+    player_url: pulumi.Output[str]
+    """The viewers' page: https://<custom domain or distribution domain>/ (channels, live state, past broadcasts)."""
     distribution_domain: pulumi.Output[str]
     """CloudFront domain name (point a custom domain's CNAME here)."""
     distribution_id: pulumi.Output[str]
@@ -79,8 +82,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
         self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=child)
         self.encoders = self._build_encoders(name, settings, account_id)
-        self._build_delivery(name, settings)
-        self._build_recordings(name, settings, account_id)
+        self._build_delivery(name, settings, account_id)
         self._build_operations(name, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
@@ -95,6 +97,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "channelIds": self.channel_ids,
                 "ingestUrls": self.ingest_urls,
                 "playbackUrls": self.playback_urls,
+                "playerUrl": self.player_url,
                 "distributionDomain": self.distribution_domain,
                 "distributionId": self.distribution_id,
                 "controlFunctionName": self.control_function_name,
@@ -129,9 +132,17 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             self.packager.authorize_encoder(channel_name, encoder.role_arn)
         return encoders
 
-    def _build_delivery(self, name: str, settings: Settings) -> None:
-        """Cdn (CloudFront) in front of the packager; then only this distribution may read the endpoints."""
+    def _build_delivery(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
+        """Cdn (CloudFront) in front of the packager, the player site and the recordings; then only this
+        distribution may read them."""
         packager = self.packager
+        self.site = PlayerSite(f"{name}-site", opts=pulumi.ResourceOptions(parent=self))
+        self.recordings = self._build_recordings(name, settings, account_id)
+        s3_origins = [
+            S3Origin("player-site", self.site.bucket_regional_domain_name),  # the default behaviour: `/`
+        ]
+        if self.recordings is not None:
+            s3_origins.append(S3Origin("recordings", self.recordings.bucket_domain, f"{RECORDINGS_PREFIX}*"))
         low_latency = any(c.low_latency_hls for c in settings.channels)
         self.cdn = Cdn(
             f"{name}-cdn",
@@ -142,22 +153,34 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 low_latency_endpoint=LL_HLS if low_latency else None,
             ),
             timings=ttl.shared_timings(c.segment_seconds for c in settings.channels),
+            s3_origins=s3_origins,
             opts=pulumi.ResourceOptions(parent=self),
         )
         packager.allow_distribution(self.cdn.distribution_arn)
+        self.site.allow_distribution(self.cdn.distribution_arn)
         urls = {
             channel: pulumi.Output.all(**{key: self.cdn.url(path) for key, path in paths.items()}).apply(dict)
             for channel, paths in packager.playback_paths.items()
         }
         self.playback_urls = pulumi.Output.all(**urls).apply(dict)
+        self.site.publish_channels(self.playback_urls)
+        if self.recordings is not None:
+            self.recordings.publish(
+                Publication(
+                    distribution_arn=self.cdn.distribution_arn,
+                    playback_base=self.cdn.url(""),
+                    index_bucket_name=self.site.bucket_name,  # recordings.json next to channels.json
+                    index_bucket_arn=self.site.bucket_arn,
+                )
+            )
+        self.player_url = self.cdn.url("/")
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
 
-    def _build_recordings(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
-        """Each broadcast becomes a VOD under the CDN's recordings/ path, listed in recordings.json."""
-        self.recordings: Recordings | None = None
+    def _build_recordings(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> Recordings | None:
+        """Each broadcast becomes a VOD, harvested from a recording endpoint of its packager channel."""
         if not settings.recordings.enabled:
-            return
+            return None
         channels = [
             RecordedChannel(
                 name=channel.name,
@@ -170,19 +193,8 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             )
             for channel in settings.channels
         ]
-        recordings = Recordings(
-            f"{name}-recordings",
-            settings.recordings,
-            channels=channels,
-            # Until the player site exists the index sits at the recordings bucket's root.
-            index_bucket_name=None,
-            index_bucket_arn=None,
-            playback_base=self.cdn.url(""),
-            account_id=account_id,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        recordings.allow_distribution(self.cdn.distribution_arn)
-        self.recordings = recordings
+        opts = pulumi.ResourceOptions(parent=self)
+        return Recordings(f"{name}-recordings", settings.recordings, channels=channels, account_id=account_id, opts=opts)
 
     def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
@@ -223,4 +235,5 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name

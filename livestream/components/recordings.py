@@ -12,21 +12,21 @@ This component owns: the bucket (lifecycle to Glacier Instant Retrieval, which s
 expiry; kept on `pulumi destroy` when `retainOnDelete`), the recording endpoints and their
 harvester policies, the function with its least-privilege role and log group, and the EventBridge
 rules (MediaLive channel state changes, MediaPackage v2 harvest notifications, an hourly sweep).
-`allow_distribution` writes the bucket policy once the CDN exists.
+`publish` adds the bucket policy, the function and its rules once the CDN exists.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pulumi
-import pulumi_aws as aws
-import pulumi_aws_native as aws_native
 
-from livestream.components import iam
+from livestream.components import aws, aws_native, iam
 from livestream.components.buckets import Lifecycle, cloudfront_read, private_bucket
 from livestream.model.settings import RecordingSettings
 
@@ -128,7 +128,7 @@ def function_policy(
     )
 
 
-def event_patterns(channel_arns: Sequence[str], endpoint_arns: Sequence[str]) -> dict[str, dict]:
+def event_patterns(channel_arns: Sequence[str]) -> dict[str, dict]:
     """EventBridge patterns (plain data once the ARNs are known): our channels' state changes
     (https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-state-change.html) and
     MediaPackage v2 harvest notifications (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-mediapackagev2.html)."""
@@ -144,6 +144,31 @@ def event_patterns(channel_arns: Sequence[str], endpoint_arns: Sequence[str]) ->
     }
 
 
+def _pattern_json(key: str, patterns: Mapping[str, dict]) -> str:
+    return json.dumps(patterns[key], sort_keys=True)
+
+
+def indexer_channels(channels: Sequence[RecordedChannel], resolved: Sequence[Sequence[Any]], max_hours: int) -> str:
+    """The indexer's CHANNELS variable: per MediaLive channel id, its packager channel and recording endpoint."""
+    return json.dumps(
+        {
+            str(channel_id): {
+                "name": channel.name,
+                "channelGroup": group,
+                "channel": packager_channel,
+                "endpoint": ENDPOINT,
+                "manifest": MANIFEST,
+                "segmentSeconds": channel.segment_seconds,
+                "pipelines": channel.pipelines,
+                "maxHours": max_hours,
+            }
+            for channel, (channel_id, group, packager_channel) in zip(channels, resolved, strict=True)
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
 def function_code() -> pulumi.AssetArchive:
     source = FUNCTIONS_DIR / f"{FUNCTION_MODULE}.py"
     if not source.is_file():
@@ -151,8 +176,20 @@ def function_code() -> pulumi.AssetArchive:
     return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source))})
 
 
+@dataclass(frozen=True)
+class Publication:
+    """Where recordings are announced, known once the CDN and the player site exist."""
+
+    distribution_arn: pulumi.Input[str]  # the one distribution that may read recordings/
+    playback_base: pulumi.Input[str]  # https://<custom domain or distribution domain>: every `hls` URL starts so
+    index_bucket_name: pulumi.Input[str]  # recordings.json goes to this bucket's root (the player site's)
+    index_bucket_arn: pulumi.Input[str]
+
+
 class Recordings(pulumi.ComponentResource):
-    """VOD recordings of every broadcast; call `allow_distribution` once the CDN exists."""
+    """VOD recordings of every broadcast. Two steps, because the CDN serves this bucket and the indexer
+    writes the CDN's URLs: construct it (bucket, recording endpoints), give `bucket_domain` to the CDN as
+    an S3 origin for `recordings/*`, then `publish` (bucket policy, indexer function, its rules)."""
 
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
@@ -165,38 +202,41 @@ class Recordings(pulumi.ComponentResource):
         settings: RecordingSettings,
         *,
         channels: Sequence[RecordedChannel],
-        index_bucket_name: pulumi.Input[str] | None,
-        index_bucket_arn: pulumi.Input[str] | None,
-        playback_base: pulumi.Input[str],
         account_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """`index_bucket_*`: where recordings.json is written (the player site's bucket root; None: this
-        component's bucket root); `playback_base`: https://<distribution or custom domain>, the start of
-        every `hls` URL."""
         if not channels:
             raise ValueError("Recordings needs at least one channel")
         super().__init__(TYPE, name, None, opts)
         self._name = name
+        self._settings = settings
+        self._channels = tuple(channels)
         self._account_id = account_id
         self._private = private_bucket(
             f"{name}-bucket",
             lifecycle=Lifecycle(settings.glacier_after_days, settings.expire_after_days, storage_class="GLACIER_IR"),
             parent=self,
             retain_on_delete=settings.retain_on_delete,
-            policy_later=True,  # allow_distribution writes the one policy: TLS, harvester, CloudFront
+            policy_later=True,  # `publish` writes the one policy: TLS, harvester, CloudFront
         )
         bucket = self._private.bucket
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.bucket_domain = bucket.bucket_regional_domain_name
-        endpoints = [self._endpoint(name, channel, settings.max_hours) for channel in channels]
-        if index_bucket_name is None or index_bucket_arn is None:
-            index_bucket_name, index_bucket_arn = self.bucket_name, self.bucket_arn
-        function = self._function(name, settings, channels, endpoints, index_bucket_name, index_bucket_arn, playback_base)
+        self._endpoints = [self._endpoint(name, channel, settings.max_hours) for channel in channels]
+        self.register_outputs({"bucketName": self.bucket_name, "bucketDomain": self.bucket_domain})
+
+    def publish(self, publication: Publication) -> aws.lambda_.Function:
+        """Once the CDN exists: the bucket's one policy (TLS only, the harvester writes and the distribution
+        reads recordings/), the indexer function that writes recordings.json, and the rules that run it."""
+        self._private.add_policy(
+            *harvester_writes(self.bucket_arn, self._account_id),
+            cloudfront_read(self.bucket_arn, PREFIX, publication.distribution_arn),
+        )
+        function = self._function(self._name, publication)
         self.function_name = function.name
-        self._rules(name, function, [c.channel_arn for c in channels], [e.arn for e in endpoints])
-        self.register_outputs({"bucketName": self.bucket_name, "functionName": self.function_name})
+        self._rules(self._name, function, [c.channel_arn for c in self._channels])
+        return function
 
     def _endpoint(self, name: str, channel: RecordedChannel, max_hours: int) -> mp.OriginEndpoint:
         """A CMAF HLS endpoint that only keeps the broadcast for harvesting (no viewer reads it)."""
@@ -229,20 +269,12 @@ class Recordings(pulumi.ComponentResource):
         )
         return endpoint
 
-    def _function(
-        self,
-        name: str,
-        settings: RecordingSettings,
-        channels: Sequence[RecordedChannel],
-        endpoints: Sequence[mp.OriginEndpoint],
-        index_bucket_name: pulumi.Input[str],
-        index_bucket_arn: pulumi.Input[str],
-        playback_base: pulumi.Input[str],
-    ) -> aws.lambda_.Function:
+    def _function(self, name: str, publication: Publication) -> aws.lambda_.Function:
+        settings, channels, endpoints = self._settings, self._channels, self._endpoints
         child = pulumi.ResourceOptions(parent=self)
         log_group = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=LOG_RETENTION_DAYS, opts=child)
         role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.service_trust("lambda.amazonaws.com"), opts=child)
-        index_object = pulumi.Output.concat(index_bucket_arn, "/recordings.json")
+        index_object = pulumi.Output.concat(publication.index_bucket_arn, "/recordings.json")
         role_policy = aws.iam.RolePolicy(
             f"{name}-policy",
             role=role.id,
@@ -251,21 +283,8 @@ class Recordings(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=role),
         )
-        described = pulumi.Output.all(
-            *[
-                pulumi.Output.all(c.channel_id, c.channel_group, c.packager_channel).apply(
-                    lambda v, c=c: (v[0], {"name": c.name, "channelGroup": v[1], "channel": v[2]})
-                )
-                for c in channels
-            ]
-        )
-        extra = {c.name: {"segmentSeconds": c.segment_seconds, "pipelines": c.pipelines} for c in channels}
-        common = {"endpoint": ENDPOINT, "manifest": MANIFEST, "maxHours": settings.max_hours}
-        config = described.apply(
-            lambda pairs: json.dumps(
-                {cid: {**d, **common, **extra[d["name"]]} for cid, d in pairs}, sort_keys=True, separators=(",", ":")
-            )
-        )
+        resolved = [pulumi.Output.all(c.channel_id, c.channel_group, c.packager_channel) for c in channels]
+        config = pulumi.Output.all(*resolved).apply(lambda ids: indexer_channels(channels, ids, settings.max_hours))
         return aws.lambda_.Function(
             f"{name}-indexer",
             description="Harvest each broadcast into a VOD recording and keep recordings.json current",
@@ -279,8 +298,8 @@ class Recordings(pulumi.ComponentResource):
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={
                     "RECORDINGS_BUCKET": self.bucket_name,
-                    "INDEX_BUCKET": index_bucket_name,
-                    "PLAYBACK_BASE": playback_base,
+                    "INDEX_BUCKET": publication.index_bucket_name,
+                    "PLAYBACK_BASE": publication.playback_base,
                     "CHANNELS": config,
                 }
             ),
@@ -288,43 +307,30 @@ class Recordings(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, log_group]),
         )
 
-    def _rules(
-        self,
-        name: str,
-        function: aws.lambda_.Function,
-        channel_arns: Sequence[pulumi.Input[str]],
-        endpoint_arns: Sequence[pulumi.Input[str]],
-    ) -> None:
+    def _rules(self, name: str, function: aws.lambda_.Function, channel_arns: Sequence[pulumi.Input[str]]) -> None:
         """Channel state changes, harvest notifications and the hourly sweep invoke the function."""
-        patterns = pulumi.Output.all(pulumi.Output.all(*channel_arns), pulumi.Output.all(*endpoint_arns)).apply(
-            lambda arns: event_patterns(arns[0], arns[1])
-        )
-        rules = {
-            key: {"event_pattern": patterns.apply(lambda p, key=key: json.dumps(p[key], sort_keys=True))}
-            for key in ("channel-state", "harvest")
-        }
-        rules["sweep"] = {"schedule_expression": SWEEP}
-        for key, trigger in rules.items():
+        patterns = pulumi.Output.all(*channel_arns).apply(lambda arns: event_patterns([str(a) for a in arns]))
+        for key in ("channel-state", "harvest"):
+            pattern = patterns.apply(functools.partial(_pattern_json, key))
             rule = aws.cloudwatch.EventRule(
-                f"{name}-{key}",
-                description=f"Recordings: {key}",
-                **trigger,
-                opts=pulumi.ResourceOptions(parent=self),
+                f"{name}-{key}", description=f"Recordings: {key}", event_pattern=pattern, opts=pulumi.ResourceOptions(parent=self)
             )
-            aws.cloudwatch.EventTarget(
-                f"{name}-{key}-target", rule=rule.name, arn=function.arn, opts=pulumi.ResourceOptions(parent=rule)
-            )
-            aws.lambda_.Permission(
-                f"{name}-{key}-invoke",
-                action="lambda:InvokeFunction",
-                function=function.name,
-                principal="events.amazonaws.com",
-                source_arn=rule.arn,
-                opts=pulumi.ResourceOptions(parent=rule),
-            )
+            self._invoke(name, key, rule, function)
+        sweep = aws.cloudwatch.EventRule(
+            f"{name}-sweep", description="Recordings: sweep", schedule_expression=SWEEP, opts=pulumi.ResourceOptions(parent=self)
+        )
+        self._invoke(name, "sweep", sweep, function)
 
-    def allow_distribution(self, distribution_arn: pulumi.Input[str]) -> aws.s3.BucketPolicy:
-        """The bucket's one policy: TLS only, the harvester writes and this distribution reads recordings/."""
-        return self._private.add_policy(
-            *harvester_writes(self.bucket_arn, self._account_id), cloudfront_read(self.bucket_arn, PREFIX, distribution_arn)
+    def _invoke(self, name: str, key: str, rule: aws.cloudwatch.EventRule, function: aws.lambda_.Function) -> None:
+        """The rule targets the function, and Lambda lets this rule (only) invoke it."""
+        aws.cloudwatch.EventTarget(
+            f"{name}-{key}-target", rule=rule.name, arn=function.arn, opts=pulumi.ResourceOptions(parent=rule)
+        )
+        aws.lambda_.Permission(
+            f"{name}-{key}-invoke",
+            action="lambda:InvokeFunction",
+            function=function.name,
+            principal="events.amazonaws.com",
+            source_arn=rule.arn,
+            opts=pulumi.ResourceOptions(parent=rule),
         )

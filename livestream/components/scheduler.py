@@ -2,7 +2,7 @@
 
 A channel bills while it runs, so this component is the platform's cost guard:
 
-- the control function (`livestream/functions/channel_control.py`, DESIGN §6) starts, stops,
+- the control function (`livestream/functions/channel_control.py`, its events and rules in its docstring) starts, stops,
   reports on and idle-stops the platform's own MediaLive channels; it always exists, because it
   is also the operator's start/stop button (`aws lambda invoke ... '{"action": "start"}'`);
 - schedules from `livestream:schedule`, all in one IANA timezone: fixed `start` / `stop` crons,
@@ -12,6 +12,12 @@ A channel bills while it runs, so this component is the platform's cost guard:
 EventBridge Scheduler invokes the function through its own execution role (no Lambda resource
 policy is involved); that role may invoke only this function, and only for schedules in this
 platform's schedule group.
+
+A schedule that cannot invoke the function after its retries drops its event into an SQS
+dead-letter queue (EventBridge Scheduler "Configuring a schedule's dead-letter queue":
+https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html); the
+platform alarms on that queue (`Alarms.watch_dead_letters`), so a failed scheduled stop is noticed
+instead of leaving a channel billing all night.
 """
 
 from __future__ import annotations
@@ -23,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from livestream.components import iam
+from livestream.components import aws, iam
 from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
 from livestream.model.settings import ScheduleSettings
 
@@ -40,6 +45,8 @@ ARCHITECTURE = "arm64"  # Graviton: about 20% cheaper per GB-second than x86_64
 MEMORY_MB = 128  # a few boto3 calls; the function is I/O-bound
 TIMEOUT_SECONDS = 60  # adaptive retries against MediaLive throttling fit comfortably
 LOG_RETENTION_DAYS = 30
+# Dead-letter events are kept for SQS's maximum, 14 days: long enough to read after a holiday.
+DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 # The cost model counts idle checks at this interval; the schedule is built from the same figure.
 IDLE_CHECK_EXPRESSION = f"rate({IDLE_CHECK_INTERVAL_MINUTES} minutes)"
 
@@ -150,9 +157,15 @@ def scheduler_trust(account_id: pulumi.Input[str], schedule_group_arn: pulumi.In
     return iam.service_trust("scheduler.amazonaws.com", source_account=account_id, source_arn=schedule_group_arn)
 
 
-def scheduler_policy(function_arn: pulumi.Input[str]) -> pulumi.Output[str]:
-    """The schedules' execution role: invoke the control function, nothing else."""
-    return iam.document(iam.statement(["lambda:InvokeFunction"], [function_arn], sid="InvokeControlFunction"))
+def scheduler_policy(function_arn: pulumi.Input[str], dead_letter_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The schedules' execution role: invoke the control function, and deliver dead-letter events to its queue.
+
+    Scheduler sends dead-letter events with the execution role, which needs sqs:SendMessage on the queue
+    (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html)."""
+    return iam.document(
+        iam.statement(["lambda:InvokeFunction"], [function_arn], sid="InvokeControlFunction"),
+        iam.statement(["sqs:SendMessage"], [dead_letter_arn], sid="DeliverDeadLetters"),
+    )
 
 
 def function_code() -> pulumi.AssetArchive:
@@ -173,6 +186,7 @@ class Scheduler(pulumi.ComponentResource):
     function_arn: pulumi.Output[str]
     topic_arn: pulumi.Output[str]
     schedule_group_name: pulumi.Output[str]
+    dead_letter_queue_name: pulumi.Output[str]
 
     def __init__(
         self,
@@ -193,7 +207,6 @@ class Scheduler(pulumi.ComponentResource):
         if not channel_ids or set(channel_ids) != set(channel_arns):
             raise ValueError("Scheduler needs the same, non-empty set of channels in channel_ids and channel_arns")
         super().__init__(TYPE, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         if account_id is None:
             account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         self.topic_arn = pulumi.Output.from_input(topic_arn)
@@ -211,13 +224,41 @@ class Scheduler(pulumi.ComponentResource):
         self.function_name = function.name
         self.function_arn = function.arn
 
+        dead_letters = aws.sqs.Queue(
+            f"{name}-dead-letters",
+            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
+            sqs_managed_sse_enabled=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.dead_letter_queue_name = dead_letters.name
+        self.schedule_group_name = self._schedules(name, settings, function.arn, dead_letters.arn, account_id).name
+        self.register_outputs(
+            {
+                "functionName": self.function_name,
+                "functionArn": self.function_arn,
+                "topicArn": self.topic_arn,
+                "scheduleGroupName": self.schedule_group_name,
+                "deadLetterQueueName": self.dead_letter_queue_name,
+            }
+        )
+
+    def _schedules(
+        self,
+        name: str,
+        settings: ScheduleSettings,
+        function_arn: pulumi.Input[str],
+        dead_letter_arn: pulumi.Input[str],
+        account_id: pulumi.Input[str],
+    ) -> aws.scheduler.ScheduleGroup:
+        """The schedule group, the role the schedules invoke the function with, and one schedule per spec
+        (each delivering to the dead-letter queue once its retries are spent)."""
+        child = pulumi.ResourceOptions(parent=self)
         group = aws.scheduler.ScheduleGroup(f"{name}-group", opts=child)
-        self.schedule_group_name = group.name
         role = aws.iam.Role(f"{name}-invoke-role", assume_role_policy=scheduler_trust(account_id, group.arn), opts=child)
         role_policy = aws.iam.RolePolicy(
             f"{name}-invoke-policy",
             role=role.id,
-            policy=scheduler_policy(function.arn),
+            policy=scheduler_policy(function_arn, dead_letter_arn),
             opts=pulumi.ResourceOptions(parent=role),
         )
         for spec in schedule_specs(settings):
@@ -230,25 +271,19 @@ class Scheduler(pulumi.ComponentResource):
                 flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
                 state="ENABLED",
                 target=aws.scheduler.ScheduleTargetArgs(
-                    arn=function.arn,
+                    arn=function_arn,
                     role_arn=role.arn,
                     input=spec.input,
                     retry_policy=aws.scheduler.ScheduleTargetRetryPolicyArgs(
                         maximum_retry_attempts=spec.retry_attempts,
                         maximum_event_age_in_seconds=spec.max_event_age_seconds,
                     ),
+                    dead_letter_config=aws.scheduler.ScheduleTargetDeadLetterConfigArgs(arn=dead_letter_arn),
                 ),
                 # The role must be able to invoke before the first tick fires.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
             )
-        self.register_outputs(
-            {
-                "functionName": self.function_name,
-                "functionArn": self.function_arn,
-                "topicArn": self.topic_arn,
-                "scheduleGroupName": self.schedule_group_name,
-            }
-        )
+        return group
 
     def _function(
         self,

@@ -1,4 +1,4 @@
-"""Start, stop, report on and idle-stop MediaLive channels (DESIGN §6, the control-function contract).
+"""Start, stop, report on and idle-stop MediaLive channels (the control-function contract below).
 
 Runs alone in AWS Lambda: imports only the standard library and boto3/botocore.
 

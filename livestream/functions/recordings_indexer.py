@@ -181,8 +181,10 @@ def reconcile(*, force_index: bool = False) -> dict[str, Any]:
 def _advance(channel: Channel, key: str, state: dict[str, Any]) -> str | None:
     if state["status"] == "live":
         recovered = recover_lost_stop(channel, key, state)
-        if recovered is None or recovered["status"] != "stopped":
-            return recovered and recovered["status"]
+        if recovered is None:
+            return None
+        if recovered["status"] != "stopped":
+            return str(recovered["status"])
         state = recovered  # harvest it now
     if state["status"] == "stopped":
         return start_harvest(channel, key, state)

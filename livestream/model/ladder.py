@@ -78,8 +78,12 @@ def input_max_bitrate(ladder: Ladder) -> str:
 
 
 def h264_level(rendition: Rendition, framerate: int) -> str:
-    """Lowest H.264 level that fits the picture size and frame rate (MediaLive enum)."""
-    macroblocks_per_second = (rendition.width // 16 + 1) * (rendition.height // 16 + 1) * framerate
+    """Lowest H.264 level that fits the picture size and frame rate (MediaLive enum).
+
+    Levels cap macroblocks (16x16 pixels, partial ones count whole) per second (H.264 Annex A,
+    table A-1): 720p30 is 80 x 45 x 30 = 108,000, exactly level 3.1; 1080p30 fits level 4.
+    """
+    macroblocks_per_second = -(-rendition.width // 16) * -(-rendition.height // 16) * framerate
     for level, limit in (("H264_LEVEL_3", 40_500), ("H264_LEVEL_3_1", 108_000), ("H264_LEVEL_4", 245_760)):
         if macroblocks_per_second <= limit:
             return level

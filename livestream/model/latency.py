@@ -5,13 +5,13 @@ Pure module: no Pulumi import.
 The delay is a sum of stages, each with a typical value and a low-high range:
 
     encoder     capture, contribution (RTMP/SRT) and MediaLive's encode buffer: `encoder_delay_seconds`
-                (default 3 s; low x2/3, high x5/3). The reference build measured ~2 s from phone to
-                MediaLive before packaging (reference/reference-design-summary.ko.md).
+                (default 3 s; low x2/3, high x5/3). An earlier build of this pipeline measured ~2 s
+                from phone to MediaLive before packaging.
     delivery    MediaLive -> MediaPackage v2 upload, origin and CloudFront fetch: 1 s (0.5-2 s).
     join        a segment (or, in LL-HLS, a part) is listed only once complete; a player joins at a
                 random moment of the newest one: half a segment on average (0 to one segment).
     playlist    regular HLS: the playlist a player reads is up to a manifest TTL old (CloudFront
-                caches playlists for half a segment, DESIGN §4): a quarter segment on average
+                caches playlists for half a segment, see `livestream.model.ttl`): a quarter segment on average
                 (0 to half a segment). LL-HLS uses blocking playlist reloads and preload hints: 0.
     hold-back   the player starts this far behind the live edge. Regular HLS: clients start no
                 closer than three target durations from the end of the playlist (Apple HLS
@@ -23,9 +23,9 @@ The delay is a sum of stages, each with a typical value and a low-high range:
     low / high = the same sum over each stage's low / high value.
 
 Regular HLS with 4 s segments: 3 + 1 + 2 + 1 + 12 = 19 s (14.5-25 s), inside the 12-30 s that
-regular HLS typically shows (DESIGN §4). LL-HLS with 1 s parts: 3 + 1 + 0.5 + 0 + 3 = 7.5 s
+regular HLS typically shows. LL-HLS with 1 s parts: 3 + 1 + 0.5 + 0 + 3 = 7.5 s
 (5.5-11 s), matching the 5-10 s AWS reports for LL-HLS with MediaLive + MediaPackage v2 +
-CloudFront (AWS Media blog, low-latency HLS workflow). The reference build measured 30-40 s;
+CloudFront (AWS Media blog, low-latency HLS workflow). The earlier build measured 30-40 s;
 this model reaches that range with ~8 s segments (34 s, 26.5-43 s).
 """
 

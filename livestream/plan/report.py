@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 WIDTH = 110  # fixed, not the terminal's: the same plan always prints the same text
 GROUP_AT = 4  # leaf siblings of one type are folded into one line from this many on
-# Components named like the platform's subcomponents are listed in data-flow order (DESIGN §2).
+# Components named like the platform's subcomponents are listed in data-flow order:
+# broadcaster -> encoder -> packager -> CDN -> viewers, then archive, alarms and scheduler beside them.
 FLOW_ORDER = {
     name: i for i, name in enumerate(("LiveStreamPlatform", "Encoder", "Packager", "Cdn", "Archive", "Alarms", "Scheduler"))
 }

@@ -47,6 +47,7 @@ ENCRYPTION_CONFIGS = (
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 )
 VERSIONING_CONFIGS = ("aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2")
+BUCKET_OBJECTS = ("aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject")
 LIFECYCLE_CONFIGS = (
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
@@ -79,6 +80,21 @@ IAM_POLICY_HOLDERS = (
     "aws:iam/groupPolicy:GroupPolicy",
 )
 IAM_ROLES = ("aws:iam/role:Role",)
+IAM_MANAGED_POLICIES = ("aws:iam/policy:Policy",)
+# Attachments of managed policies by ARN: `policyArn` on each; roles also list `managedPolicyArns`.
+IAM_POLICY_ATTACHMENTS = (
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
+KMS_KEYS = ("aws:kms/key:Key",)
+KMS_KEY_POLICIES = ("aws:kms/keyPolicy:KeyPolicy",)
+SNS_TOPIC_POLICIES = ("aws:sns/topicPolicy:TopicPolicy",)
+SQS_QUEUES = ("aws:sqs/queue:Queue",)
+CHANNEL_POLICIES = ("aws-native:mediapackagev2:ChannelPolicy",)
+ORIGIN_ACCESS_CONTROLS = ("aws:cloudfront/originAccessControl:OriginAccessControl", "aws-native:cloudfront:OriginAccessControl")
+LOG_DELIVERY_SOURCES = ("aws:cloudwatch/logDeliverySource:LogDeliverySource",)
 
 
 # --- reading wire-format values -------------------------------------------------------------

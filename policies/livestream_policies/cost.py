@@ -48,6 +48,7 @@ channel_class = w.resource_policy(
     name="medialive-channel-class",
     description=(
         "MediaLive channels are SINGLE_PIPELINE unless the stack allows STANDARD (two pipelines, about twice the price). "
+        "Equivalents: none (our addition). "
         "Fix: channelClass='SINGLE_PIPELINE', or allowStandard=true in this stack's policy config."
     ),
     types=w.MEDIALIVE_CHANNELS,
@@ -90,7 +91,7 @@ input_spec_ceiling = w.resource_policy(
     name="medialive-input-spec-ceiling",
     description=(
         "A MediaLive channel's input specification (resolution class, maximum bitrate, codec) stays within the stack's "
-        "ceiling. Fix: lower inputSpecification.inputResolution / maximumBitrate."
+        "ceiling. Equivalents: none (our addition). Fix: lower inputSpecification.inputResolution / maximumBitrate."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_input_spec,
@@ -165,7 +166,7 @@ ladder_ceiling = w.resource_policy(
     name="medialive-ladder-ceiling",
     description=(
         "A MediaLive channel's ABR ladder stays within the stack's ceiling: number of renditions, top height and total "
-        "video bitrate. Fix: use a smaller ladder preset or fewer, lower rungs."
+        "video bitrate. Equivalents: none (our addition). Fix: use a smaller ladder preset or fewer, lower rungs."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_ladder,
@@ -200,7 +201,7 @@ price_class = w.resource_policy(
     name="cloudfront-price-class",
     description=(
         "CloudFront distributions use an allowed price class (an unset priceClass means PriceClass_All). "
-        "Fix: set priceClass to one the stack allows, covering where the viewers are."
+        "Equivalents: none (our addition). Fix: set priceClass to one the stack allows, covering where the viewers are."
     ),
     types=w.DISTRIBUTIONS,
     check=_check_price_class,
@@ -235,7 +236,7 @@ no_auto_start = w.resource_policy(
     name="medialive-no-auto-start",
     description=(
         "MediaLive channels are not started by the deployment (startChannel), so they bill only when started on purpose. "
-        "Fix: startChannel=false; start by schedule or on demand."
+        "Equivalents: none (our addition). Fix: startChannel=false; start by schedule or on demand."
     ),
     types=w.MEDIALIVE_CHANNELS,
     check=_check_auto_start,
@@ -278,10 +279,12 @@ def _check_lifecycle(resources: list[PolicyResource], config: dict[str, Any], re
     in_scope = buckets if config["scope"] == "all" else [b for b in buckets if b.urn in archives]
     for bucket in in_scope:
         rules = _normalised_rules(resources, bucket)
+        # A site bucket whose objects the stack declares: the deployment deletes what it stops declaring.
+        declared = bucket.urn not in archives and bool(w.resources_for_bucket(resources, w.BUCKET_OBJECTS, bucket))
         problems: list[str] = []
         if not rules:
             problems.append("has no enabled lifecycle rule (add a BucketLifecycleConfiguration)")
-        if rules and config["requireExpiration"] and not any(r["expires"] for r in rules):
+        if rules and config["requireExpiration"] and not declared and not any(r["expires"] for r in rules):
             problems.append("never expires objects (add expiration.days to a rule)")
         if (
             rules
@@ -306,6 +309,7 @@ archive_lifecycle = w.stack_policy(
     description=(
         "S3 buckets have a lifecycle: objects expire (noncurrent versions too when versioned), and buckets MediaLive "
         "records into move to a colder class within maxTransitionDays when requireTransition. "
+        "Equivalents: Security Hub S3.13 and S3.10, Checkov CKV2_AWS_61. "
         "Fix: add a BucketLifecycleConfiguration with expiration (and transitions)."
     ),
     check=_check_lifecycle,
@@ -404,7 +408,7 @@ stop_schedule = w.stack_policy(
     description=(
         "Every MediaLive channel is covered by an enabled stop schedule or idle auto-stop: an EventBridge Scheduler "
         "schedule whose input action is 'stop' or 'stop-if-idle', targeting a Lambda whose CHANNEL_IDS lists the channel. "
-        "Fix: configure a stop time or idleStopMinutes."
+        "Equivalents: none (our addition). Fix: configure a stop time or idleStopMinutes."
     ),
     check=_check_stop_schedule,
     level=w.MANDATORY,
@@ -483,7 +487,7 @@ budget_exists = w.stack_policy(
     name="budget-exists",
     description=(
         "The stack has a monthly USD cost budget no higher than maxMonthlyUsd, which notifies someone. "
-        "Fix: add an aws.budgets.Budget (COST, MONTHLY, USD) with notifications."
+        "Equivalents: none (our addition). Fix: add an aws.budgets.Budget (COST, MONTHLY, USD) with notifications."
     ),
     check=_check_budget,
     level=w.MANDATORY,
@@ -595,7 +599,9 @@ monthly_cost = w.stack_policy(
     name="monthly-cost-limit",
     description=(
         "The stack's estimated monthly cost (livestream.cost model: MediaLive, MediaPackage, CloudFront, S3, monitoring) "
-        "stays within maxMonthlyUsd under the configured usage assumptions. Fix: smaller ladder, fewer hours, "
+        "stays within maxMonthlyUsd under the configured usage assumptions. "
+        "Equivalents: none (our addition). "
+        "Fix: smaller ladder, fewer hours, "
         "cheaper price class — or a deliberate, higher limit."
     ),
     check=_check_monthly_cost,
@@ -624,6 +630,38 @@ monthly_cost = w.stack_policy(
 )
 
 
+# --- log-retention-cost-ceiling ---------------------------------------------------------------
+
+
+def _check_retention_ceiling(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    days = w.number(w.get(props, "retentionInDays"))
+    if not days:
+        report(
+            f"retentionInDays is not set: the logs are stored (and billed) forever; this stack keeps at most "
+            f"{config['maxRetentionDays']} days."
+        )
+    elif days > config["maxRetentionDays"]:
+        report(f"retentionInDays is {days:.0f}; this stack pays for at most {config['maxRetentionDays']} days of logs.")
+
+
+log_retention_ceiling = w.resource_policy(
+    name="log-retention-cost-ceiling",
+    description=(
+        "CloudWatch log groups keep logs at most maxRetentionDays (log storage bills per GB-month). "
+        "Equivalents: none (our addition: a cost ceiling, not a security control). Fix: lower retentionInDays."
+    ),
+    types=w.LOG_GROUPS,
+    check=_check_retention_ceiling,
+    level=w.MANDATORY,
+    severity="low",
+    remediation="Set retention_in_days on aws.cloudwatch.LogGroup to at most the stack's maxRetentionDays.",
+    tags=["cost", "logs"],
+    properties={"maxRetentionDays": {"type": "integer", "minimum": 1, "default": 3653}},
+)
+
+
 POLICIES = [
     channel_class,
     input_spec_ceiling,
@@ -634,4 +672,5 @@ POLICIES = [
     stop_schedule,
     budget_exists,
     monthly_cost,
+    log_retention_ceiling,
 ]

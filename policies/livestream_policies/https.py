@@ -29,11 +29,9 @@ TLS_POLICIES = (
 SECURE_VIEWER_POLICIES = ("redirect-to-https", "https-only")
 ORIGIN_SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
 CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
-SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
-# The live-to-VOD harvester's documented endpoint grant
-# (https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html, "MediaPackage L2V Harvester").
 HARVESTER_SERVICE = "mediapackagev2.amazonaws.com"
-HARVESTER_ACTIONS = frozenset({"mediapackagev2:HarvestObject", "mediapackagev2:GetObject"})
+HARVESTER_ACTIONS = ("mediapackagev2:HarvestObject", "mediapackagev2:GetObject")
+SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
 
 
 # --- cloudfront-viewer-https ------------------------------------------------------------------
@@ -63,6 +61,7 @@ viewer_https = w.resource_policy(
     name="cloudfront-viewer-https",
     description=(
         "Every CloudFront cache behaviour (default and ordered) serves viewers over HTTPS only. "
+        "Equivalents: Security Hub CloudFront.3, Checkov CKV_AWS_34. "
         "Fix: set viewerProtocolPolicy to 'redirect-to-https' or 'https-only' on each behaviour."
     ),
     types=w.DISTRIBUTIONS,
@@ -121,7 +120,11 @@ tls_minimum = w.resource_policy(
     name="cloudfront-tls-minimum",
     description=(
         "CloudFront with a custom certificate negotiates TLSv1.2_2021 or newer; the default *.cloudfront.net "
-        "certificate is allowed only where configured. Fix: set viewerCertificate.minimumProtocolVersion "
+        "certificate is allowed only where configured. The trade-off: the default certificate needs no domain and "
+        "still serves older media clients (set-top boxes, old smart TVs that stop at TLS 1.0/1.1), but CloudFront "
+        "fixes its floor at TLSv1; both shipped stacks accept it until a custom domain is configured, and prod gets "
+        "the cloudfront-default-certificate-tls advisory meanwhile. Equivalents: AwsSolutions-CFR4, Security Hub "
+        "CloudFront.8 and CloudFront.15, Checkov CKV_AWS_174. Fix: set viewerCertificate.minimumProtocolVersion "
         "to TLSv1.2_2021 and sslSupportMethod to sni-only."
     ),
     types=w.DISTRIBUTIONS,
@@ -151,6 +154,40 @@ tls_minimum = w.resource_policy(
             "description": "Accept sslSupportMethod 'vip' (dedicated IP, $600/month).",
         },
     },
+)
+
+
+# --- cloudfront-default-certificate-tls -------------------------------------------------------------
+
+
+def _check_default_certificate(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    certificate = w.get(w.distribution_config(props, args.resource_type), "viewerCertificate", default={})
+    if not (w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId")):
+        # "If you use the default CloudFront domain name ... CloudFront automatically sets the security policy to
+        # TLSv1":
+        # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html
+        report(
+            "the distribution serves viewers with the default *.cloudfront.net certificate, which still accepts TLS 1.0 "
+            "and 1.1 (CloudFront fixes its security policy at TLSv1). Configure a custom domain with an ACM certificate "
+            "(us-east-1) and minimumProtocolVersion TLSv1.2_2021 to close them."
+        )
+
+
+default_certificate_tls = w.resource_policy(
+    name="cloudfront-default-certificate-tls",
+    description=(
+        "Advisory: a distribution without a custom domain uses the default certificate, which still accepts TLS 1.0. "
+        "Enabled for prod, disabled for dev (policies/config). Equivalents: Security Hub CloudFront.7, AwsSolutions-CFR4 "
+        "(partly). Fix: a custom domain with an ACM certificate."
+    ),
+    types=w.DISTRIBUTIONS,
+    check=_check_default_certificate,
+    level=w.ADVISORY,
+    severity="low",
+    remediation="Set livestream:cdn customDomain (domainName, certificateArn in us-east-1): TLSv1.2_2021 minimum.",
+    tags=["https", "cloudfront", "tls"],
 )
 
 
@@ -184,6 +221,7 @@ origin_https = w.resource_policy(
     name="cloudfront-origin-https",
     description=(
         "CloudFront reaches custom origins over HTTPS only, with TLSv1.2. "
+        "Equivalents: AwsSolutions-CFR5, Security Hub CloudFront.9 and CloudFront.10, Checkov CKV2_AWS_72. "
         "Fix: customOriginConfig.originProtocolPolicy='https-only' and originSslProtocols=['TLSv1.2']."
     ),
     types=w.DISTRIBUTIONS,
@@ -227,28 +265,48 @@ def _policy_covers(policy: PolicyResource, endpoint: PolicyResource) -> bool:
     )
 
 
-def _harvester_problems(statement: Mapping[str, Any], sid: str) -> list[str]:
-    """The L2V harvester may read for this account's harvest jobs: its two actions, aws:SourceAccount pinned."""
-    problems = []
-    extra = sorted(set(w.strings(statement.get("Action"))) - HARVESTER_ACTIONS)
-    if extra or "NotAction" in statement:
-        problems.append(f"statement {sid} allows {extra or 'NotAction'}; the harvester needs only {sorted(HARVESTER_ACTIONS)}")
+def _is_harvester(statement: Mapping[str, Any]) -> bool:
+    """The documented live-to-VOD harvester statement: Service mediapackagev2.amazonaws.com, HarvestObject/GetObject,
+    bound to an account by AWS:SourceAccount. Origin endpoint authorization, "MediaPackage L2V Harvester":
+    https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html"""
+    principals = w.principals(statement)
     accounts = [v for _, v in w.condition_values(statement, "aws:SourceAccount", ("StringEquals",))]
-    if not accounts or any("*" in a for a in accounts):
-        problems.append(f"statement {sid} needs a condition aws:SourceAccount = your account (found {accounts or 'none'})")
-    return problems
+    return (
+        set(principals) == {"Service"}
+        and w.strings(principals.get("Service")) == [HARVESTER_SERVICE]
+        and "NotAction" not in statement
+        and set(w.strings(statement.get("Action"))) <= set(HARVESTER_ACTIONS)
+        and bool(accounts)
+        and all(a.isdigit() for a in accounts)
+    )
 
 
-def _statement_problems(statement: Mapping[str, Any], allowed_actions: set[str]) -> list[str]:
+def _is_allowlisted(statement: Mapping[str, Any], config: Mapping[str, Any]) -> bool:
+    """A principal the stack names in config (a third-party CDN's IAM user), limited to the allowed actions."""
+    principals = w.principals(statement)
+    return (
+        set(principals) == {"AWS"}
+        and bool(principals["AWS"])
+        and set(principals["AWS"]) <= set(config["allowedPrincipals"])
+        and "NotAction" not in statement
+        and set(w.strings(statement.get("Action"))) <= set(config["allowedActions"])
+    )
+
+
+def _statement_problems(statement: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     if statement.get("Effect") != "Allow":
         return []
+    if (config["allowHarvester"] and _is_harvester(statement)) or _is_allowlisted(statement, config):
+        return []
+    allowed_actions = set(config["allowedActions"])
     problems: list[str] = []
     sid = statement.get("Sid") or "(no Sid)"
     principals = w.principals(statement)
-    if set(principals) == {"Service"} and w.strings(principals.get("Service")) == [HARVESTER_SERVICE]:
-        return _harvester_problems(statement, sid)
     if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
-        problems.append(f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE}")
+        problems.append(
+            f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE} (or the "
+            "documented harvester statement, or a principal listed in allowedPrincipals)"
+        )
     arns = [v for _, v in w.condition_values(statement, "aws:SourceArn", SOURCE_ARN_OPERATORS)]
     if not arns or any(w.arn_part(a, 2) != "cloudfront" or "*" in a for a in arns):
         problems.append(
@@ -264,7 +322,6 @@ def _statement_problems(statement: Mapping[str, Any], allowed_actions: set[str])
 
 def _check_endpoints(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
     policies = w.of_type(resources, w.ORIGIN_ENDPOINT_POLICIES)
-    allowed_actions = set(config["allowedActions"])
     for endpoint in w.of_type(resources, w.ORIGIN_ENDPOINTS):
         covering = [p for p in policies if _policy_covers(p, endpoint)]
         if not covering:
@@ -278,7 +335,7 @@ def _check_endpoints(resources: list[PolicyResource], config: dict[str, Any], re
         statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
         if statements is None:
             continue
-        problems = [p for s in statements for p in _statement_problems(s, allowed_actions)]
+        problems = [p for s in statements for p in _statement_problems(s, config)]
         if not any(s.get("Effect") == "Allow" for s in statements):
             problems.append("the policy document has no Allow statement for CloudFront (or is not valid JSON)")
         for problem in problems:
@@ -289,9 +346,10 @@ endpoint_cloudfront_only = w.stack_policy(
     name="mediapackage-endpoint-cloudfront-only",
     description=(
         "Every MediaPackage v2 origin endpoint has an endpoint policy that lets only CloudFront "
-        "(service principal cloudfront.amazonaws.com, condition aws:SourceArn = the distribution) read it, "
-        "or MediaPackage's own live-to-VOD harvester for this account (aws:SourceAccount). "
-        "Fix: add an OriginEndpointPolicy with that single Allow statement."
+        "(service principal cloudfront.amazonaws.com, condition aws:SourceArn = the distribution) read it, plus, where "
+        "recordings use harvest jobs, the documented live-to-VOD harvester statement (mediapackagev2.amazonaws.com, "
+        "HarvestObject/GetObject, AWS:SourceAccount) and principals listed in allowedPrincipals. Equivalents: none in "
+        "cdk-nag, Security Hub or Checkov (our addition). Fix: add an OriginEndpointPolicy with those Allow statements."
     ),
     check=_check_endpoints,
     level=w.MANDATORY,
@@ -306,8 +364,19 @@ endpoint_cloudfront_only = w.stack_policy(
             "type": "array",
             "items": {"type": "string"},
             "default": ["mediapackagev2:GetObject", "mediapackagev2:GetHeadObject"],
-            "description": "Actions CloudFront may be granted on an origin endpoint.",
-        }
+            "description": "Actions CloudFront (and allowlisted principals) may be granted on an origin endpoint.",
+        },
+        "allowHarvester": {
+            "type": "boolean",
+            "default": True,
+            "description": "Admit the documented MediaPackage live-to-VOD harvester statement.",
+        },
+        "allowedPrincipals": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "IAM principal ARNs (e.g. a third-party CDN's user) that may read with allowedActions.",
+        },
     },
 )
 
@@ -346,6 +415,7 @@ bucket_tls_only = w.stack_policy(
     name="s3-bucket-tls-only",
     description=(
         "Every S3 bucket has a bucket policy that denies any request made without TLS (aws:SecureTransport=false). "
+        "Equivalents: AwsSolutions-S10, Security Hub S3.5, NIST.800.53.R5-S3BucketSSLRequestsOnly, Checkov CKV_AWS_379. "
         "Fix: attach a BucketPolicy with a Deny s3:* statement on that condition."
     ),
     check=_check_tls_only,
@@ -359,52 +429,77 @@ bucket_tls_only = w.stack_policy(
 # --- medialive-ingest-not-open ----------------------------------------------------------------
 
 
-def _check_ingest_cidrs(
-    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
-) -> None:
-    for rule in w.items(props, "whitelistRules"):
+def ingest_networks(rules: Any, report: Callable[[str], None]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The union of a security group's CIDRs, collapsed: 0.0.0.0/1 and 128.0.0.0/1 become 0.0.0.0/0."""
+    by_version: dict[int, list[Any]] = {4: [], 6: []}
+    for rule in w.items(rules):
         cidr = w.get(rule, "cidr")
         try:
             network = ipaddress.ip_network(str(cidr).strip(), strict=False)
         except ValueError:
             report(f"whitelistRules cidr {cidr!r} is not a CIDR block.")
             continue
-        minimum = config["minIpv4PrefixLength"] if network.version == 4 else config["minIpv6PrefixLength"]
-        if network.prefixlen < minimum:
-            width = "every address" if network.prefixlen == 0 else f"a /{network.prefixlen} block"
+        by_version[network.version].append(network)
+    return [n for networks in by_version.values() for n in ipaddress.collapse_addresses(networks)]
+
+
+def _check_ingest_cidrs(
+    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
+) -> None:
+    networks = ingest_networks(w.get(props, "whitelistRules"), report)
+    if config["allowMobileNetworks"]:
+        return  # the stack opted in: phones on carrier networks push from addresses nobody can list
+    for version in (4, 6):
+        minimum = config["minIpv4PrefixLength"] if version == 4 else config["minIpv6PrefixLength"]
+        own = [n for n in networks if n.version == version]
+        bits = 32 if version == 4 else 128
+        total = sum(n.num_addresses for n in own)
+        if own and total > 2 ** (bits - minimum):
+            width = "every address" if total == 2**bits else f"{total} addresses"
             report(
-                f"whitelistRules allows {cidr} ({width}): "
-                f"anyone who learns the stream key can push. List the encoder networks (/{minimum} or narrower), "
-                "or use an SRT input with a passphrase."
+                f"whitelistRules together allow {', '.join(map(str, own))} ({width}), wider than one /{minimum}: "
+                "anyone who learns the stream key can push. List the encoder networks, use an SRT input with a "
+                "passphrase, or (phones on mobile networks) opt in with allowMobileNetworks."
             )
 
 
 ingest_not_open = w.resource_policy(
     name="medialive-ingest-not-open",
     description=(
-        "MediaLive input security groups do not accept pushes from the whole internet (0.0.0.0/0 or ::/0). "
-        "Fix: list the encoders' networks in whitelistRules."
+        "MediaLive input security groups do not accept pushes from the whole internet, judged on the union of all "
+        "their CIDRs (two /1 halves are 0.0.0.0/0): together they cover at most one /minIpv4PrefixLength "
+        "(/minIpv6PrefixLength). A stack whose broadcasters are phones on mobile networks opts in with "
+        "allowMobileNetworks. Equivalents: none for MediaLive (our addition; Security Hub EC2.18/EC2.19 and Checkov "
+        "CKV_AWS_24/CKV_AWS_260 ask the same of EC2 security groups). Fix: list the encoders' networks in whitelistRules."
     ),
     types=w.MEDIALIVE_SECURITY_GROUPS,
     check=_check_ingest_cidrs,
-    level=w.ADVISORY,
-    severity="medium",
-    remediation="Replace 0.0.0.0/0 in the input security group's whitelistRules with the encoder networks' CIDR blocks.",
+    level=w.MANDATORY,
+    severity="high",
+    remediation=(
+        "Replace 0.0.0.0/0 in the input security group's whitelistRules with the encoder networks' CIDR blocks, "
+        "or set allowMobileNetworks for a stack fed by phones."
+    ),
     tags=["ingest", "medialive", "network"],
     properties={
         "minIpv4PrefixLength": {
             "type": "integer",
             "minimum": 0,
             "maximum": 32,
-            "default": 1,
-            "description": "The widest IPv4 block accepted is /N (1 rejects only 0.0.0.0/0).",
+            "default": 8,
+            "description": "The union of IPv4 CIDRs may cover at most one /N (8: 16.7 million addresses).",
         },
         "minIpv6PrefixLength": {
             "type": "integer",
             "minimum": 0,
             "maximum": 128,
-            "default": 1,
-            "description": "The widest IPv6 block accepted is /N (1 rejects only ::/0).",
+            "default": 32,
+            "description": "The union of IPv6 CIDRs may cover at most one /N.",
+        },
+        "allowMobileNetworks": {
+            "type": "boolean",
+            "default": False,
+            "description": "Accept any source address: broadcasters are phones on carrier networks (stream key only).",
         },
     },
 )
@@ -446,7 +541,7 @@ srt_encrypted = w.resource_policy(
     name="medialive-srt-encrypted",
     description=(
         "SRT inputs (listener or caller) decrypt with a passphrase kept in Secrets Manager. "
-        "Fix: set srtSettings...decryption.passphraseSecretArn (and algorithm AES256)."
+        "Equivalents: none (our addition). Fix: set srtSettings...decryption.passphraseSecretArn (and algorithm AES256)."
     ),
     types=w.MEDIALIVE_INPUTS,
     check=_check_srt,
@@ -465,4 +560,13 @@ srt_encrypted = w.resource_policy(
 )
 
 
-POLICIES = [viewer_https, tls_minimum, origin_https, endpoint_cloudfront_only, bucket_tls_only, ingest_not_open, srt_encrypted]
+POLICIES = [
+    viewer_https,
+    tls_minimum,
+    default_certificate_tls,
+    origin_https,
+    endpoint_cloudfront_only,
+    bucket_tls_only,
+    ingest_not_open,
+    srt_encrypted,
+]

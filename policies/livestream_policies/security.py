@@ -1,4 +1,4 @@
-"""Security guard rails: private, encrypted, versioned storage; least-privilege IAM; no public functions.
+"""Security guard rails: private, encrypted, versioned storage; topics that can be read; no public functions.
 
 Stack rules match S3 sub-resources (public-access block, encryption, versioning) to their
 bucket by reference: the sub-resource's `bucket` property holds the bucket's id (its name),
@@ -8,7 +8,6 @@ the bucket resource. The legacy inline bucket arguments count too.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,18 +17,6 @@ from livestream_policies import _wire as w
 
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
-# IAM verbs that only read. Anything else (Put, Create, Delete, Update, Start, Stop, Publish, Invoke...) writes.
-READ_VERBS = ("Get", "List", "Describe", "Head", "BatchGet", "Query", "Scan", "Search", "Lookup", "View", "Select")
-# Actions AWS only authorises on Resource "*": they cannot be scoped, so "*" is not a finding for them.
-UNSCOPABLE_ACTIONS = (
-    "cloudwatch:PutMetricData",
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-)
 AWS_MANAGED_SNS_KEY = "alias/aws/sns"
 
 
@@ -62,6 +49,8 @@ public_access_block = w.stack_policy(
     name="s3-public-access-block",
     description=(
         "Every S3 bucket has a public-access block with all four flags true (or the account-wide block does). "
+        "Equivalents: AwsSolutions-S2, Security Hub S3.1 and S3.8, NIST.800.53.R5-S3BucketLevelPublicAccessProhibited, "
+        "Checkov CKV_AWS_53/54/55/56 and CKV2_AWS_6. "
         "Fix: add aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and "
         "restrictPublicBuckets."
     ),
@@ -108,6 +97,7 @@ encryption = w.stack_policy(
     name="s3-encryption",
     description=(
         "Every S3 bucket declares default server-side encryption (SSE-S3 or SSE-KMS; KMS only when requireKms). "
+        "Equivalents: Checkov CKV_AWS_19; with requireKms NIST.800.53.R5-S3DefaultEncryptionKMS and Checkov CKV_AWS_145. "
         "Fix: add aws.s3.BucketServerSideEncryptionConfiguration."
     ),
     check=_check_encryption,
@@ -148,7 +138,10 @@ archive_versioning = w.stack_policy(
     name="s3-archive-versioning",
     description=(
         "Buckets that MediaLive records into (or every bucket, with scope 'all') are versioned, so recordings survive "
-        "overwrites and deletes. Fix: add aws.s3.BucketVersioning with status Enabled."
+        "overwrites and deletes. "
+        "Equivalents: NIST.800.53.R5-S3BucketVersioningEnabled, Checkov CKV_AWS_21 "
+        "(partly: archive buckets unless scope 'all'). "
+        "Fix: add aws.s3.BucketVersioning with status Enabled."
     ),
     check=_check_versioning,
     level=w.MANDATORY,
@@ -166,96 +159,21 @@ archive_versioning = w.stack_policy(
 )
 
 
-# --- iam-no-wildcards -------------------------------------------------------------------------
+# --- sns-topic-encrypted / sns-topic-publishers-can-encrypt -------------------------------------------
+#
+# "By default, Amazon SNS stores messages and files using disk encryption. You can protect data at rest by
+# requesting Amazon SNS to encrypt your messages before saving them" (server-side encryption, optional):
+# https://docs.aws.amazon.com/sns/latest/dg/sns-data-encryption.html. A topic without a key is therefore
+# encrypted at rest, only not under a key the stack controls: advisory. What breaks is the AWS managed key
+# alias/aws/sns on a topic an AWS service publishes to: its key policy cannot be edited to let CloudWatch or
+# Budgets use it, so their notifications fail
+# (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services): mandatory.
+
+SERVICE_PUBLISHERS = ("cloudwatch.amazonaws.com", "budgets.amazonaws.com")
 
 
-def is_write(action: str) -> bool:
-    """Whether an action (pattern) can write: `s3:GetObject`, `s3:List*` read; `s3:*`, `*`, `s3:Put*` write."""
-    _, _, verb = action.partition(":")
-    literal = verb.split("*", 1)[0]  # what the pattern fixes before its first wildcard
-    return not literal.startswith(READ_VERBS)
-
-
-def _unscopable(action: str, allowed: list[str]) -> bool:
-    return any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in allowed)
-
-
-def statement_problems(statement: Mapping[str, Any], config: dict[str, Any]) -> list[str]:
-    if statement.get("Effect") != "Allow":
-        return []
-    sid = statement.get("Sid") or "(no Sid)"
-    problems: list[str] = []
-    actions = w.strings(statement.get("Action"))
-    if "NotAction" in statement:
-        problems.append(
-            f"statement {sid} allows NotAction {w.strings(statement.get('NotAction'))} — everything else; list actions"
-        )
-    if "*" in actions:
-        problems.append(f"statement {sid} allows Action '*'; list the actions it needs")
-    elif not config["allowServiceWildcards"]:
-        wide = [a for a in actions if a.endswith(":*")]
-        if wide:
-            problems.append(f"statement {sid} allows whole services {wide}; list the actions it needs")
-    resources = w.strings(statement.get("Resource"))
-    if "*" in resources or "NotResource" in statement:
-        writes = [a for a in actions if is_write(a) and not _unscopable(a, config["allowedWildcardResourceActions"])]
-        if "NotAction" in statement:
-            writes.append("NotAction")
-        if writes:
-            problems.append(f"statement {sid} allows write actions {writes} on Resource '*'; scope them to the platform's ARNs")
-    return problems
-
-
-def _check_iam(
-    props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
-) -> None:
-    if args.resource_type in w.IAM_ROLES:
-        documents = [
-            (f"inlinePolicies[{i}] ({w.get(p, 'name')})", w.get(p, "policy"))
-            for i, p in enumerate(w.items(props, "inlinePolicies"))
-        ]
-    else:
-        documents = [("policy", w.get(props, "policy"))]
-    for where, document in documents:
-        if document is None:
-            continue
-        statements = w.statements(document)
-        if not statements:
-            report(f"{where} is not a JSON policy document with statements; it cannot be checked.")
-        for statement in statements:
-            for problem in statement_problems(statement, config):
-                report(f"{where}: {problem}.")
-
-
-iam_no_wildcards = w.resource_policy(
-    name="iam-no-wildcards",
-    description=(
-        "IAM policies (role, user, group and managed policies, and roles' inline policies) allow no '*' action and no "
-        "write action on Resource '*'. Fix: list the actions and scope resources to the platform's ARNs."
-    ),
-    types=(*w.IAM_POLICY_HOLDERS, *w.IAM_ROLES),
-    check=_check_iam,
-    level=w.MANDATORY,
-    severity="high",
-    remediation="Replace '*' actions with the exact actions; replace Resource '*' on write actions with the resources' ARNs.",
-    tags=["security", "iam", "least-privilege"],
-    properties={
-        "allowServiceWildcards": {
-            "type": "boolean",
-            "default": True,
-            "description": "Accept 'service:*' actions (still not on Resource '*').",
-        },
-        "allowedWildcardResourceActions": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": list(UNSCOPABLE_ACTIONS),
-            "description": "Write actions (glob patterns) accepted on Resource '*' — those IAM cannot scope.",
-        },
-    },
-)
-
-
-# --- sns-topic-encrypted ----------------------------------------------------------------------
+def _is_aws_managed_key(key: Any) -> bool:
+    return isinstance(key, str) and (key == AWS_MANAGED_SNS_KEY or key.endswith(":" + AWS_MANAGED_SNS_KEY))
 
 
 def _check_topic(
@@ -263,37 +181,83 @@ def _check_topic(
 ) -> None:
     key = w.get(props, "kmsMasterKeyId")
     if not key:
-        report("kmsMasterKeyId is not set, so messages are stored unencrypted; set it to a customer managed KMS key.")
-    elif key == AWS_MANAGED_SNS_KEY and not config["allowAwsManagedKey"]:
         report(
-            "kmsMasterKeyId is the AWS managed key alias/aws/sns, whose key policy does not let CloudWatch alarms or AWS "
-            "Budgets publish: alarm notifications would silently fail. Use a customer managed key whose policy grants "
-            "cloudwatch.amazonaws.com (and budgets.amazonaws.com) kms:Decrypt and kms:GenerateDataKey*."
+            "kmsMasterKeyId is not set: SNS keeps the messages with its own disk encryption only. For control over who "
+            "can decrypt (and a CloudTrail record of it), set a customer managed KMS key."
         )
 
 
 topic_encrypted = w.resource_policy(
     name="sns-topic-encrypted",
     description=(
-        "SNS topics are encrypted with a customer managed KMS key that the publishers (CloudWatch, Budgets) may use. "
-        "Fix: set kmsMasterKeyId to such a key (not alias/aws/sns)."
+        "Advisory: SNS topics use server-side encryption with a KMS key the stack controls (SNS already stores messages "
+        "with disk encryption; SSE adds key control). Equivalents: NIST.800.53.R5-SNSEncryptedKMS, "
+        "HIPAA.Security-SNSEncryptedKMS, Security Hub SNS.1, Checkov CKV_AWS_26. Fix: set kmsMasterKeyId."
     ),
     types=w.SNS_TOPICS,
     check=_check_topic,
-    level=w.MANDATORY,
-    severity="medium",
-    remediation=(
-        "Create an aws.kms.Key whose policy allows cloudwatch.amazonaws.com kms:Decrypt/GenerateDataKey*, and set the "
-        "topic's kms_master_key_id to it."
-    ),
+    level=w.ADVISORY,
+    severity="low",
+    remediation="Create an aws.kms.Key (rotation on) and set the topic's kms_master_key_id to it.",
     tags=["security", "sns", "encryption"],
-    properties={
-        "allowAwsManagedKey": {
-            "type": "boolean",
-            "default": False,
-            "description": "Accept alias/aws/sns (only for topics no AWS service publishes to).",
-        }
-    },
+)
+
+
+def _topic_names(topic: PolicyResource) -> set[str]:
+    return w.reference_values(topic, "arn", "id", "name")
+
+
+def _published_by_services(resources: list[PolicyResource], topic: PolicyResource) -> list[str]:
+    """Which AWS services publish to the topic: alarms' actions, budgets' subscribers, the topic policy's grants."""
+    names = _topic_names(topic)
+    found: list[str] = []
+    alarms = w.of_type(resources, ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"))
+    for alarm in alarms:
+        actions = set(w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), []))
+        deps = (alarm.property_dependencies or {}).get("alarmActions", [])  # preview: the ARN is still unknown
+        if (names & actions or any(d.urn == topic.urn for d in deps)) and "CloudWatch alarms" not in found:
+            found.append("CloudWatch alarms")
+    for budget in w.of_type(resources, w.BUDGETS):
+        subscribers = {s for n in w.known_items(budget, "notifications") for s in w.strings(w.get(n, "subscriberSnsTopicArns"))}
+        if names & subscribers and "AWS Budgets" not in found:
+            found.append("AWS Budgets")
+    for policy in w.of_type(resources, w.SNS_TOPIC_POLICIES):
+        if not w.refers_to(policy, "arn", topic, names):
+            continue
+        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), [])
+        services = {s for st in statements for s in w.principals(st).get("Service", [])}
+        found += [s for s in SERVICE_PUBLISHERS if s in services and s not in found]
+    return found
+
+
+def _check_publishers(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
+    for topic in w.of_type(resources, w.SNS_TOPICS):
+        key = w.known(lambda t=topic: w.get(t.props, "kmsMasterKeyId"), None)
+        publishers = _published_by_services(resources, topic) if _is_aws_managed_key(key) else []
+        if publishers:
+            report(
+                f"{w.label(topic)} is encrypted with the AWS managed key alias/aws/sns, whose key policy does not let "
+                f"{' or '.join(publishers)} use it: their notifications would silently fail. Use a customer managed key "
+                "whose policy grants those services kms:Decrypt and kms:GenerateDataKey*.",
+                topic.urn,
+            )
+
+
+topic_publishers_can_encrypt = w.stack_policy(
+    name="sns-topic-publishers-can-encrypt",
+    description=(
+        "A topic that CloudWatch alarms or AWS Budgets publish to is not encrypted with alias/aws/sns (the services "
+        "cannot use that key, so notifications are lost). Equivalents: none in cdk-nag, Security Hub or Checkov (our "
+        "addition). Fix: a customer managed key that grants the publishing services."
+    ),
+    check=_check_publishers,
+    level=w.MANDATORY,
+    severity="high",
+    remediation=(
+        "Create an aws.kms.Key whose policy allows cloudwatch.amazonaws.com (and budgets.amazonaws.com) "
+        "kms:Decrypt/GenerateDataKey*, and set the topic's kms_master_key_id to it."
+    ),
+    tags=["security", "sns", "encryption", "operations"],
 )
 
 
@@ -324,7 +288,10 @@ lambda_not_public = w.resource_policy(
     name="lambda-not-public",
     description=(
         "Lambda functions are not publicly invokable: no permission for principal '*', service principals only with a "
-        "sourceArn, no unauthenticated function URL. Fix: name the caller and set sourceArn."
+        "sourceArn, no unauthenticated function URL. "
+        "Equivalents: Security Hub Lambda.1, HIPAA.Security-LambdaFunctionPublicAccessProhibited, "
+        "Checkov CKV_AWS_301 and CKV_AWS_258. "
+        "Fix: name the caller and set sourceArn."
     ),
     types=(*w.LAMBDA_PERMISSIONS, *w.LAMBDA_FUNCTION_URLS),
     check=_check_lambda_permission,
@@ -339,6 +306,9 @@ lambda_not_public = w.resource_policy(
 
 
 # --- log-group-retention ----------------------------------------------------------------------
+#
+# Security: logs exist long enough to investigate (retention set, at least minRetentionDays). The
+# ceiling on how long they are billed is a cost rule (cost.log_retention_ceiling).
 
 
 def _check_retention(
@@ -346,24 +316,26 @@ def _check_retention(
 ) -> None:
     days = w.number(w.get(props, "retentionInDays"))
     if not days:
-        report("retentionInDays is not set: the logs are kept (and billed) forever. Set retentionInDays, e.g. 30.")
-    elif days > config["maxRetentionDays"]:
-        report(f"retentionInDays is {days:.0f}; this stack keeps logs at most {config['maxRetentionDays']} days.")
+        report("retentionInDays is not set: the logs are kept forever by nobody's decision. Set retentionInDays, e.g. 30.")
+    elif days < config["minRetentionDays"]:
+        report(f"retentionInDays is {days:.0f}; keep logs at least {config['minRetentionDays']} days to investigate incidents.")
 
 
 log_retention = w.resource_policy(
     name="log-group-retention",
     description=(
-        "CloudWatch log groups expire their logs (retentionInDays set, at most maxRetentionDays). "
-        "Fix: set retentionInDays on the log group."
+        "CloudWatch log groups state their retention (retentionInDays set, at least minRetentionDays). "
+        "Equivalents: NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod, HIPAA.Security-CloudWatchLogGroupRetentionPeriod, "
+        "Checkov CKV_AWS_66, Security Hub CloudWatch.16 and Checkov CKV_AWS_338 (partly: they ask for a year; "
+        "minRetentionDays defaults to 1). Fix: set retentionInDays."
     ),
     types=w.LOG_GROUPS,
     check=_check_retention,
     level=w.MANDATORY,
     severity="low",
     remediation="Set retention_in_days on aws.cloudwatch.LogGroup (1, 3, 5, 7, 14, 30, 60, 90, ... 3653).",
-    tags=["security", "logs", "cost"],
-    properties={"maxRetentionDays": {"type": "integer", "minimum": 1, "default": 3653}},
+    tags=["security", "logs"],
+    properties={"minRetentionDays": {"type": "integer", "minimum": 1, "default": 1}},
 )
 
 
@@ -371,8 +343,8 @@ POLICIES = [
     public_access_block,
     encryption,
     archive_versioning,
-    iam_no_wildcards,
     topic_encrypted,
+    topic_publishers_can_encrypt,
     lambda_not_public,
     log_retention,
 ]

@@ -10,6 +10,7 @@ import pytest
 from livestream.components import cdn
 from livestream.model import ttl
 from livestream.plan import engine as offline
+from livestream.player import headers as security
 from tests import botocore_enums
 from tests.conftest import run_stack, stack_config
 
@@ -110,11 +111,11 @@ def test_query_strings_stay_within_the_quota() -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_origin_is_the_channel_group_behind_origin_access_control(stack: str, request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
-    oac = plan.one(OAC)
+    oac = plan.one(OAC, f"live-{stack}-cdn-oac")
     assert oac.inputs["originAccessControlOriginType"] == "mediapackagev2"
     assert oac.inputs["signingBehavior"] == "always"
     assert oac.inputs["signingProtocol"] == "sigv4"
-    [origin] = plan.one(DISTRIBUTION).inputs["origins"]
+    [origin] = [o for o in plan.one(DISTRIBUTION).inputs["origins"] if o["originId"] == cdn.ORIGIN_ID]
     assert origin["domainName"] == plan.one(GROUP).outputs["egressDomain"]
     assert origin["originAccessControlId"] == resource_id(oac)
     custom = origin["customOriginConfig"]
@@ -131,7 +132,7 @@ def test_origin_is_the_channel_group_behind_origin_access_control(stack: str, re
 def test_every_behaviour_is_https_read_only_and_compressed(stack: str, request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
     distribution = plan.one(DISTRIBUTION)
-    cors = plan.one(CORS)
+    cors = plan.one(CORS, f"live-{stack}-cdn-cors")
     assert len(behaviours(distribution)) <= cdn.MAX_CACHE_BEHAVIORS
     for behaviour in behaviours(distribution):
         assert behaviour["viewerProtocolPolicy"] in ("redirect-to-https", "https-only")
@@ -139,9 +140,12 @@ def test_every_behaviour_is_https_read_only_and_compressed(stack: str, request: 
         assert not set(behaviour["allowedMethods"]) & WRITE_METHODS
         assert set(behaviour["cachedMethods"]) == {"GET", "HEAD"}
         assert behaviour["compress"] is True
+        assert "forwardedValues" not in behaviour  # cache policies, not legacy forwarding
+    media = [b for b in behaviours(distribution) if b.get("pathPattern", "").startswith(f"/out/v1/live-{stack}/")]
+    assert len(media) == 3  # m3u8, mpd, segments
+    for behaviour in media:
         assert behaviour["responseHeadersPolicyId"] == resource_id(cors)
         assert behaviour["targetOriginId"] == cdn.ORIGIN_ID
-        assert "forwardedValues" not in behaviour  # cache policies, not legacy forwarding
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -154,13 +158,13 @@ def test_ttls_equal_the_derived_values(stack: str, request: pytest.FixtureReques
         assert sorted(query_strings(manifest)) == sorted(cdn.MANIFEST_QUERY_STRINGS)
         parameters = manifest.inputs["parametersInCacheKeyAndForwardedToOrigin"]
         assert parameters["enableAcceptEncodingGzip"] and parameters["enableAcceptEncodingBrotli"]
-    segments = policy_of(plan, None)
+    segments = policy_of(plan, f"/out/v1/live-{stack}/*")
     assert ttls(segments) == (0, 86_400, 1_209_600)
     assert segments.inputs["parametersInCacheKeyAndForwardedToOrigin"]["queryStringsConfig"]["queryStringBehavior"] == "none"
     errors = plan.one(DISTRIBUTION).inputs["customErrorResponses"]
     assert {e["errorCode"] for e in errors} >= {403, 404, 500, 502, 503, 504}
     assert {e["errorCachingMinTtl"] for e in errors} == {timings.error_ttl} == {1}
-    assert len(plan.of_type(CACHE_POLICY)) == 2  # no low-latency policy when no channel uses LL-HLS
+    assert len(plan.of_type(CACHE_POLICY)) == 3  # manifests, segments, S3 objects: no LL-HLS policy without LL-HLS
 
 
 def test_low_latency_playlists_are_cached_one_second(low_latency_plan: offline.Plan) -> None:
@@ -189,7 +193,7 @@ def test_distribution_per_environment(stack: str, price_class: str, origins: lis
     assert inputs["restrictions"]["geoRestriction"]["restrictionType"] == "none"
     assert inputs["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
     assert not inputs.get("aliases") and not inputs.get("webAclId")
-    cors = plan.one(CORS).inputs["corsConfig"]
+    cors = plan.one(CORS, f"live-{stack}-cdn-cors").inputs["corsConfig"]
     assert cors["accessControlAllowOrigins"]["items"] == origins
     assert cors["accessControlAllowMethods"]["items"] == ["GET", "HEAD", "OPTIONS"]
     assert cors["accessControlAllowCredentials"] is False
@@ -259,8 +263,10 @@ def test_cloudfront_enums_are_valid_per_botocore(stack: str, request: pytest.Fix
         for resource in plan.of_type(token):
             report = botocore_enums.check("cloudfront", operation, {wrapper: resource.inputs})
             assert report.invalid == [] and report.checked, resource.name
-    oac = botocore_enums.check("cloudfront", "CreateOriginAccessControl", {"OriginAccessControlConfig": plan.one(OAC).inputs})
-    assert set(oac.checked.values()) == {"mediapackagev2", "always", "sigv4"}
+    for name, origin_type in (("oac", "mediapackagev2"), ("s3-oac", "s3")):
+        access = plan.one(OAC, f"live-{stack}-cdn-{name}").inputs
+        oac = botocore_enums.check("cloudfront", "CreateOriginAccessControl", {"OriginAccessControlConfig": access})
+        assert set(oac.checked.values()) == {origin_type, "always", "sigv4"}
 
 
 # --- options ----------------------------------------------------------------------------------
@@ -285,13 +291,15 @@ def test_custom_domain_uses_its_certificate_and_modern_tls(options_plan: offline
     assert options_plan.exports["distributionDomain"] == options_plan.one(DISTRIBUTION).outputs["domainName"]
 
 
-def test_signed_urls_trust_one_key_group_on_every_behaviour(options_plan: offline.Plan) -> None:
+def test_signed_urls_trust_one_key_group_on_every_media_behaviour(options_plan: offline.Plan) -> None:
     key = options_plan.one("aws:cloudfront/publicKey:PublicKey")
     assert key.inputs["encodedKey"] == PUBLIC_KEY
     group = options_plan.one("aws:cloudfront/keyGroup:KeyGroup")
     assert group.inputs["items"] == [resource_id(key)]
-    for behaviour in behaviours(options_plan.one(DISTRIBUTION)):
+    distribution = options_plan.one(DISTRIBUTION)
+    for behaviour in distribution.inputs["orderedCacheBehaviors"]:
         assert behaviour["trustedKeyGroups"] == [resource_id(group)]
+    assert "trustedKeyGroups" not in distribution.inputs["defaultCacheBehavior"]  # the page itself stays public
 
 
 def test_waf_and_log_expiry(options_plan: offline.Plan) -> None:
@@ -311,3 +319,69 @@ def test_option_enums_are_valid_per_botocore(options_plan: offline.Plan) -> None
     assert values["viewerCertificate.sslSupportMethod"] == "sni-only"
     assert values["restrictions.geoRestriction.restrictionType"] == "whitelist"
     assert values["defaultCacheBehavior.viewerProtocolPolicy"] == "https-only"
+
+
+# --- S3 origins: the player site at the root, extra paths such as recordings -----------------
+
+
+SITE = cdn.S3Origin("player-site", "site.s3.example")
+RECORDINGS = cdn.S3Origin("recordings", "recordings.s3.example", "recordings/*")
+
+
+def test_the_player_site_takes_the_default_and_segments_get_their_own_behaviour() -> None:
+    origin = cdn.PackagerOrigin("egress.example", "/out/v1/live/")
+    assert cdn.default_behaviour() == cdn.Behaviour("*", cdn.SEGMENT)  # no site: as before
+    assert cdn.default_behaviour([SITE, RECORDINGS]) == cdn.Behaviour("*", cdn.S3_OBJECT, "player-site", cdn.PAGE_HEADERS)
+    assert [(b.path_pattern, b.cache, b.origin_id) for b in cdn.cache_behaviours(origin, [SITE, RECORDINGS])] == [
+        ("/out/v1/live/*.m3u8", cdn.MANIFEST, cdn.ORIGIN_ID),
+        ("/out/v1/live/*.mpd", cdn.MANIFEST, cdn.ORIGIN_ID),
+        ("/out/v1/live/*", cdn.SEGMENT, cdn.ORIGIN_ID),
+        ("recordings/*", cdn.S3_OBJECT, "recordings"),
+    ]
+
+
+def test_s3_origins_are_checked_against_the_behaviour_quota_and_one_default() -> None:
+    origin = cdn.PackagerOrigin("egress.example", "/out/v1/live/", "llhls")
+    with pytest.raises(ValueError, match="only one S3 origin"):
+        cdn.default_behaviour([SITE, cdn.S3Origin("other", "other.s3.example")])
+    many = [cdn.S3Origin(f"o{i}", "b.s3.example", f"p{i}/*") for i in range(cdn.MAX_CACHE_BEHAVIORS - 5)]
+    assert len(cdn.cache_behaviours(origin, [SITE, *many])) + 1 == cdn.MAX_CACHE_BEHAVIORS
+    with pytest.raises(ValueError, match="quota of 25"):
+        cdn.cache_behaviours(origin, [SITE, *many, cdn.S3Origin("one-too-many", "b.s3.example", "x/*")])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_root_serves_the_player_site_through_s3_origin_access_control(stack: str, request: pytest.FixtureRequest) -> None:
+    plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
+    distribution = plan.one(DISTRIBUTION).inputs
+    access = plan.one(OAC, f"live-{stack}-cdn-s3-oac")
+    assert (access.inputs["originAccessControlOriginType"], access.inputs["signingBehavior"]) == ("s3", "always")
+    site_bucket = next(b for b in plan.of_type(BUCKET) if b.name == f"live-{stack}-site-bucket")
+    [site] = [o for o in distribution["origins"] if o["originId"] == "player-site"]
+    assert site["domainName"] == site_bucket.outputs["bucketRegionalDomainName"]
+    assert site["originAccessControlId"] == resource_id(access)
+    assert site["s3OriginConfig"] == {"originAccessIdentity": ""}  # OAC, not a legacy origin access identity
+    default = distribution["defaultCacheBehavior"]
+    assert default["targetOriginId"] == "player-site"
+    assert distribution["defaultRootObject"] == "index.html"
+    assert ttls(policies_by_id(plan)[default["cachePolicyId"]]) == cdn.S3_TTLS
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_response_carries_hsts_and_the_page_its_csp(stack: str, request: pytest.FixtureRequest) -> None:
+    plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
+    by_id = {resource_id(p): p for p in plan.of_type(CORS)}
+    for behaviour in behaviours(plan.one(DISTRIBUTION)):
+        hsts = by_id[behaviour["responseHeadersPolicyId"]].inputs["securityHeadersConfig"]["strictTransportSecurity"]
+        assert hsts == {"accessControlMaxAgeSec": 31_536_000, "includeSubdomains": False, "preload": False, "override": True}
+    page = by_id[plan.one(DISTRIBUTION).inputs["defaultCacheBehavior"]["responseHeadersPolicyId"]].inputs
+    origins = stack_config(stack)["livestream:cdn"]["corsOrigins"]
+    expected = security.http_headers(security.page_headers(origins))
+    config = page["securityHeadersConfig"]
+    assert config["contentSecurityPolicy"]["contentSecurityPolicy"] == expected["Content-Security-Policy"]
+    assert config["referrerPolicy"]["referrerPolicy"] == expected["Referrer-Policy"]
+    assert config["contentTypeOptions"] == {"override": True}
+    assert "corsConfig" not in page
+    csp = dict(d.split(" ", 1) for d in expected["Content-Security-Policy"].split("; "))
+    assert csp["default-src"] == "'none'" and csp["connect-src"] == "'self'" and csp["script-src"] == "'self'"
+    assert csp["frame-ancestors"] == ("*" if origins == ["*"] else "'self' https://www.example.com")

@@ -153,3 +153,23 @@ def test_code_is_the_packaged_indexer() -> None:
     [(name, asset)] = archive.assets.items()
     assert name == "recordings_indexer.py" and isinstance(asset, pulumi.FileAsset)
     assert "def handler(" in Path(asset.path).read_text()
+
+
+def test_the_distribution_serves_recordings_from_the_bucket_and_the_index_sits_on_the_player_site(dev_plan: Plan) -> None:
+    distribution = dev_plan.one("aws:cloudfront/distribution:Distribution").inputs
+    origin = next(o for o in distribution["origins"] if o["originId"] == "recordings")
+    assert origin["domainName"] == bucket(dev_plan).outputs["bucketRegionalDomainName"]
+    assert origin["originAccessControlId"]  # signed by the S3 origin access control, like the player site
+    assert ("recordings/*", "recordings") in [
+        (b["pathPattern"], b["targetOriginId"]) for b in distribution["orderedCacheBehaviors"]
+    ]
+    site = next(r for r in dev_plan.of_type(BUCKET) if r.name.endswith("-site-bucket"))
+    assert indexer(dev_plan).inputs["environment"]["variables"]["INDEX_BUCKET"] == site.outputs["bucket"]
+    index_grant = next(
+        s
+        for p in dev_plan.of_type("aws:iam/rolePolicy:RolePolicy")
+        if p.name.endswith("-recordings-policy")
+        for s in json.loads(p.inputs["policy"])["Statement"]
+        if s["Sid"] == "WriteTheIndex"
+    )
+    assert index_grant["Resource"] == [f"{site.outputs['arn']}/recordings.json"]  # the one object, not the site

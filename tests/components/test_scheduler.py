@@ -169,10 +169,29 @@ def test_scheduler_role_invokes_only_the_function(dev_plan: offline.Plan) -> Non
     assert trust["Action"] == ["sts:AssumeRole"]
     assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": offline.ACCOUNT_ID}
     assert trust["Condition"]["ArnEquals"] == {"aws:SourceArn": dev_plan.one(GROUP).outputs["arn"]}
-    (grant,) = policy_of(dev_plan, role)["Statement"]
+    grant, dead_letters = policy_of(dev_plan, role)["Statement"]
     assert grant["Effect"] == "Allow"
     assert grant["Action"] == ["lambda:InvokeFunction"]
     assert grant["Resource"] == [fn.outputs["arn"]]
+    queue = dev_plan.one("aws:sqs/queue:Queue")
+    assert (dead_letters["Action"], dead_letters["Resource"]) == (["sqs:SendMessage"], [queue.outputs["arn"]])
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_a_failed_schedule_lands_in_a_watched_dead_letter_queue(
+    stack: str, dev_plan: offline.Plan, prod_plan: offline.Plan
+) -> None:
+    plan = {"dev": dev_plan, "prod": prod_plan}[stack]
+    queue = plan.one("aws:sqs/queue:Queue")
+    assert queue.inputs["sqsManagedSseEnabled"] is True
+    assert queue.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+    for spec in schedules(plan).values():
+        assert spec.inputs["target"]["deadLetterConfig"] == {"arn": queue.outputs["arn"]}
+    (alarm,) = [a for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs.get("namespace") == "AWS/SQS"]
+    assert alarm.inputs["metricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm.inputs["dimensions"] == {"QueueName": queue.outputs["name"]}
+    assert alarm.inputs["alarmActions"] == [plan.exports["alarmTopicArn"]]
+    assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("GreaterThanThreshold", 0)
 
 
 def test_function_shape(dev_plan: offline.Plan) -> None:

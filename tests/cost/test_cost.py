@@ -376,7 +376,7 @@ def test_bad_usage_is_refused(fields: dict[str, Any], message: str) -> None:
 
 
 def reference_usage(hours: float = 120.0, **fields: Any) -> cost.Usage:
-    """DESIGN §7: one sd-ladder channel, 4 h/day x 30, single pipeline, ~600 GB/month to viewers."""
+    """The reference scenario: one sd-ladder channel, 4 h/day x 30, single pipeline, ~600 GB/month to viewers."""
     return usage(
         channel(hours),
         viewer_hours_per_month=viewer_hours(600),

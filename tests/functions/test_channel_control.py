@@ -1,4 +1,4 @@
-"""The control function (DESIGN §6) against moto's MediaLive, CloudWatch, SNS and SQS back ends.
+"""The control function (contract in its module docstring) against moto's MediaLive, CloudWatch, SNS and SQS back ends.
 
 moto notes: describe_channel moves a transient state on (CREATING/STOPPING -> IDLE, STARTING -> RUNNING),
 so "describe after start" sees RUNNING. moto's get_metric_data matches dimensions order-sensitively,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from livestream.model import cron
 from livestream.model.settings import ConfigError, schedule_expression
@@ -264,3 +267,94 @@ def test_config_reports_cron_errors_as_config_errors(value, problem):
         schedule_expression("schedule.start", value)
     assert raised.value.key == "schedule.start" and raised.value.value == value
     assert problem in str(raised.value)
+
+
+# --- laws across DST changes (property-based) ------------------------------------------------------
+#
+# EventBridge Scheduler evaluates cron in the schedule's timezone and adjusts for DST: "When the time
+# shifts forward in Spring, your schedule invocation gets skipped if the cron expression falls on a
+# non-existent date and time. When the time shifts back in the Fall, your schedule runs only once";
+# a rate in days is "24 hours after the schedule's last invocation".
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time
+# https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst
+
+DST_ZONES = st.sampled_from(["America/New_York", "Europe/London", "Australia/Sydney", "Asia/Seoul"])
+YEARS = st.integers(2024, 2030)
+# Months holding the northern and southern transitions (NY: Mar/Nov, London: Mar/Oct, Sydney: Apr/Oct).
+SEASONS = st.sampled_from([(3, 5), (10, 12)])
+
+
+def wall_clock_exists(zone: str, day: date, hour: int, minute: int) -> bool:
+    wall = datetime(day.year, day.month, day.day, hour, minute)
+    return wall.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None) == wall
+
+
+def local_days(zone: str, year: int, months: tuple[int, int]) -> tuple[datetime, datetime, list[date]]:
+    start, end = local(zone, year, months[0], 1), local(zone, year, months[1], 1)
+    days = [start.date() + timedelta(days=i) for i in range((end.date() - start.date()).days)]
+    return start, end, days
+
+
+@given(zone=DST_ZONES, year=YEARS, season=SEASONS, hour=st.integers(0, 23), minute=st.integers(0, 59))
+@example(zone=NEW_YORK, year=2026, season=(3, 5), hour=2, minute=30)  # skipped on 2026-03-08
+@example(zone="Europe/London", year=2026, season=(10, 12), hour=1, minute=30)  # repeated on 2026-10-25
+@settings(max_examples=60, deadline=None)
+def test_a_daily_cron_fires_at_the_wall_clock_time_once_a_day_or_not_when_skipped(
+    zone: str, year: int, season: tuple[int, int], hour: int, minute: int
+) -> None:
+    start, end, days = local_days(zone, year, season)
+    fires = cron.fire_times(f"cron({minute} {hour} * * ? *)", zone, start, end)
+    assert fires == sorted(set(fires)) and all(start <= t < end for t in fires)
+    for day in days:
+        on_day = [t for t in fires if t.date() == day]
+        if wall_clock_exists(zone, day, hour, minute):
+            assert [(t.hour, t.minute) for t in on_day] == [(hour, minute)], day  # once, even when repeated
+        else:
+            assert on_day == [], day  # spring forward: skipped
+
+
+@given(zone=DST_ZONES, year=YEARS, season=SEASONS, minute=st.integers(0, 59))
+@settings(max_examples=30, deadline=None)
+def test_an_hourly_cron_fires_once_per_existing_wall_clock_hour(
+    zone: str, year: int, season: tuple[int, int], minute: int
+) -> None:
+    start, end, days = local_days(zone, year, season)
+    fires = cron.fire_times(f"cron({minute} * * * ? *)", zone, start, end)
+    for day in days:
+        expected = [h for h in range(24) if wall_clock_exists(zone, day, h, minute)]
+        assert [t.hour for t in fires if t.date() == day] == expected, day
+
+
+@given(zone=DST_ZONES, year=YEARS, season=SEASONS, hours=st.integers(1, 48))
+@settings(max_examples=30, deadline=None)
+def test_a_rate_counts_absolute_time_across_dst(zone: str, year: int, season: tuple[int, int], hours: int) -> None:
+    start, end, _ = local_days(zone, year, season)
+    fires = [t.astimezone(UTC) for t in cron.fire_times(f"rate({hours} hours)", zone, start, end)]
+    assert fires and all(b - a == timedelta(hours=hours) for a, b in itertools.pairwise(fires))
+
+
+@given(zone=DST_ZONES, year=YEARS, season=SEASONS, first=st.integers(0, 22), length=st.integers(1, 23))
+@settings(max_examples=40, deadline=None)
+def test_running_hours_are_the_elapsed_time_between_existing_start_and_stop(
+    zone: str, year: int, season: tuple[int, int], first: int, length: int
+) -> None:
+    last = min(first + length, 23)
+    _, _, days = local_days(zone, year, season)
+    for day in days:
+        # A stop skipped by spring forward leaves the channel running into the next day: both days need both times.
+        if not all(wall_clock_exists(zone, d, h, 0) for d in (day, day - timedelta(days=1)) for h in (first, last)):
+            continue
+        begin = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
+        hours = cron.running_hours(f"cron(0 {first} * * ? *)", f"cron(0 {last} * * ? *)", zone, begin, begin + timedelta(days=1))
+        elapsed = local(zone, day.year, day.month, day.day, last).astimezone(UTC) - local(
+            zone, day.year, day.month, day.day, first
+        ).astimezone(UTC)
+        assert hours == pytest.approx(elapsed.total_seconds() / 3600), day
+
+
+def test_a_stop_that_spring_forward_skips_leaves_the_channel_running_until_the_next_stop() -> None:
+    start, stop = "cron(0 1 * * ? *)", "cron(30 2 * * ? *)"  # 02:30 does not exist in New York on 2026-03-08
+    assert cron.running_hours(start, stop, NEW_YORK, *day(NEW_YORK, 2026, 3, 8)) == 22  # 01:00 EST to midnight (a 23 h day)
+    assert (
+        cron.running_hours(start, stop, NEW_YORK, *day(NEW_YORK, 2026, 3, 9)) == 2.5
+    )  # carried over until 02:30 (the 01:00 start finds it running)

@@ -14,7 +14,7 @@ def test_regular_hls_with_4_second_segments_lands_in_15_to_25_seconds() -> None:
     got = latency.estimate(4)
     assert 15 <= got.seconds <= 25
     assert got.low < got.seconds < got.high
-    assert got.low >= 12 and got.high <= 30  # DESIGN §4: regular HLS typically 12-30 s
+    assert got.low >= 12 and got.high <= 30  # regular HLS typically shows 12-30 s
 
 
 @pytest.mark.parametrize("segment", [1, 2])

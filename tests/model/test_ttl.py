@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from livestream.model import ttl
 
@@ -70,3 +72,52 @@ def test_shared_timings_take_the_shortest_default_and_the_longest_caps() -> None
 def test_shared_timings_need_a_length() -> None:
     with pytest.raises(ValueError, match="at least one"):
         ttl.shared_timings([])
+
+
+# --- laws, for every segment length (property-based) ----------------------------------------------
+
+SEGMENTS = st.integers(ttl.MIN_SEGMENT_SECONDS, ttl.MAX_SEGMENT_SECONDS)
+
+
+@given(SEGMENTS)
+def test_every_ttl_is_ordered(segment: int) -> None:
+    t = ttl.cache_timings(segment)
+    assert 1 <= t.manifest_min_ttl <= t.manifest_default_ttl <= t.manifest_max_ttl == segment
+    assert t.ll_hls_playlist_ttl <= t.manifest_default_ttl  # LL-HLS playlists change at least as often
+    assert t.error_ttl <= t.manifest_default_ttl  # an early 404 never outlives a manifest
+    assert t.manifest_max_ttl <= t.segment_default_ttl  # manifests go stale long before segments
+    assert t.segment_min_ttl <= t.segment_default_ttl <= t.segment_max_ttl
+
+
+@given(SEGMENTS)
+def test_manifests_are_never_staler_than_half_a_segment(segment: int) -> None:
+    default = ttl.cache_timings(segment).manifest_default_ttl
+    assert default == max(1, segment // 2)
+    assert default * 2 <= segment or default == ttl.MIN_MANIFEST_TTL
+
+
+@given(SEGMENTS)
+def test_origin_timeouts_cover_a_blocking_reload_and_the_polling_interval(segment: int) -> None:
+    t = ttl.cache_timings(segment)
+    assert ttl.MIN_ORIGIN_READ_TIMEOUT <= t.origin_read_timeout <= ttl.MAX_ORIGIN_TIMEOUT
+    assert ttl.MIN_ORIGIN_KEEPALIVE_TIMEOUT <= t.origin_keepalive_timeout <= ttl.MAX_ORIGIN_TIMEOUT
+    assert t.origin_read_timeout >= min(ttl.MAX_ORIGIN_TIMEOUT, 3 * segment)  # three target durations
+    assert t.origin_keepalive_timeout >= min(ttl.MAX_ORIGIN_TIMEOUT, 2 * segment)  # outlives manifest polling
+
+
+@given(SEGMENTS, SEGMENTS)
+def test_longer_segments_never_shorten_a_timing(a: int, b: int) -> None:
+    short, long = ttl.cache_timings(min(a, b)), ttl.cache_timings(max(a, b))
+    for name in ("manifest_default_ttl", "manifest_max_ttl", "origin_read_timeout", "origin_keepalive_timeout"):
+        assert getattr(short, name) <= getattr(long, name), name
+
+
+@given(st.lists(SEGMENTS, min_size=1, max_size=20))
+def test_shared_timings_serve_every_channel(lengths: list[int]) -> None:
+    shared = ttl.shared_timings(lengths)
+    for own in map(ttl.cache_timings, lengths):
+        assert shared.manifest_default_ttl <= own.manifest_default_ttl  # no channel served staler than its own
+        assert shared.manifest_max_ttl >= own.manifest_max_ttl  # each channel's max-age is honoured, not clipped
+        assert shared.origin_read_timeout >= own.origin_read_timeout
+        assert shared.origin_keepalive_timeout >= own.origin_keepalive_timeout
+    assert shared == ttl.shared_timings(sorted(lengths, reverse=True))  # order does not matter
