@@ -173,3 +173,9 @@ def test_the_distribution_serves_recordings_from_the_bucket_and_the_index_sits_o
         if s["Sid"] == "WriteTheIndex"
     )
     assert index_grant["Resource"] == [f"{site.outputs['arn']}/recordings.json"]  # the one object, not the site
+
+
+def test_recording_urls_use_the_custom_domain_when_there_is_one() -> None:
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    plan = run_stack("prod", cdn={"customDomain": {"domainName": "live.example.com", "certificateArn": certificate}})
+    assert indexer(plan).inputs["environment"]["variables"]["PLAYBACK_BASE"] == "https://live.example.com"
