@@ -2,6 +2,7 @@
 
 - `livestream/model/`, `livestream/cost/` and `livestream/wire/` are pure: no Pulumi, no components.
 - Subcomponents in `livestream/components/` never import each other; `platform` wires them.
+- `livestream/wire/` is the bottom layer: the standard library and itself only.
 - Nothing imports `livestream.cli`.
 - `livestream/functions/` runs alone in AWS Lambda: standard library and boto3 only.
 """
@@ -75,6 +76,12 @@ def test_functions_import_only_the_standard_library_and_boto3() -> None:
     for path in modules_in("functions"):
         roots = {m.split(".")[0] for m in imported_modules(path)}
         assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"}, dotted(path)
+
+
+def test_wire_imports_only_the_standard_library_and_itself() -> None:
+    for path in modules_in("wire"):
+        outside = {m for m in imported_modules(path) if m.split(".")[0] not in sys.stdlib_module_names}
+        assert {m for m in outside if not m.startswith("livestream.wire")} == set(), dotted(path)
 
 
 def test_policy_rules_import_only_the_pure_packages() -> None:

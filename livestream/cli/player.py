@@ -12,13 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from livestream.cli import EXIT_ERROR, EXIT_OK
 from livestream.player import site
 
-EXIT_OK = 0
-EXIT_ERROR = 2
 
-
-def add_parser(commands: Any) -> None:
+def register(commands: Any) -> None:
     player = commands.add_parser(
         "player",
         help="write the player page (index.html, assets, channels.json) to a folder for a local preview",
@@ -37,6 +35,7 @@ def add_parser(commands: Any) -> None:
             "`pulumi stack output --json` (its playbackUrls are used); default: an example"
         ),
     )
+    player.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

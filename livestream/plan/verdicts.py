@@ -7,9 +7,10 @@ This machine has no CLI, so this module does the engine's part:
 
 - `load_pack` runs the pack's `__main__.py` with `PolicyPack.__init__` patched to capture its
   arguments instead of serving — so it works for any Python pack, not only ours;
-- `load_config` / `resolve_config` read a `--policy-pack-config` JSON file and merge it the way
-  the CLI does (schema defaults, then the pack's `initial_config`, then the file; `all` sets
-  every policy's enforcement level), then validate it against each policy's config schema;
+- `load_config` / `resolve_config` (in `livestream.plan.pack_config`, re-exported here) read a
+  `--policy-pack-config` JSON file and merge it the way the CLI does (schema defaults, then the
+  pack's `initial_config`, then the file; `all` sets every policy's enforcement level), then
+  validate it against each policy's config schema;
 - `evaluate` builds `ResourceValidationArgs` / `StackValidationArgs` / `PolicyResource` as
   `pulumi_policy`'s analyzer servicer does (properties wrapped in its unknown-checking proxy,
   `disabled` policies skipped, `remediate` reported as `mandatory`) and collects violations.
@@ -17,7 +18,7 @@ This machine has no CLI, so this module does the engine's part:
 Stricter than the CLI on purpose: unknown policy names and unknown config keys are errors
 (the CLI ignores them), so a typo in a config file cannot silently relax a limit.
 
-May import `pulumi_policy` and `livestream.offline`; never a component module.
+May import `pulumi_policy` and `livestream.plan.engine`; never a component module.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-import json
 import os
 import runpy
 import sys
@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pulumi_policy
 import yaml
 from pulumi_policy import (
@@ -54,24 +53,16 @@ from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
 
 from livestream.plan import engine as offline
-
-LEVELS = tuple(level.value for level in EnforcementLevel)
-ALL = "all"
+from livestream.plan.document import resources_of
+from livestream.plan.pack_config import PolicyConfigError as PolicyConfigError  # re-exported: part of this module's API
+from livestream.plan.pack_config import ResolvedPolicyConfig as ResolvedPolicyConfig
+from livestream.plan.pack_config import load_config as load_config
+from livestream.plan.pack_config import resolve_config
+from livestream.plan.pack_config import validate_config as validate_config
 
 
 class PackError(RuntimeError):
     """The policy pack could not be loaded: missing files, an exception in it, or no PolicyPack built."""
-
-
-class PolicyConfigError(ValueError):
-    """Policy config that does not fit the pack: names the policy, the key and what is allowed."""
-
-    def __init__(self, policy: str, key: str | None, problem: str) -> None:
-        self.policy = policy
-        self.key = key
-        self.problem = problem
-        where = f"{policy}.{key}" if key else policy
-        super().__init__(f"policy config {where}: {problem}")
 
 
 class PolicyRuntimeError(RuntimeError):
@@ -240,123 +231,6 @@ def pack_from_policies(
     return _validated_pack({"name": name, "policies": policies, "enforcement_level": enforcement_level}, None)
 
 
-# --- policy config ----------------------------------------------------------------------------
-
-
-def load_config(path: str | Path) -> dict[str, Any]:
-    """Read a `--policy-pack-config` JSON file: {"all": level, "<policy>": level | {"enforcementLevel": ..., key: value}}."""
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as error:
-        raise PolicyConfigError(str(path), None, f"cannot be read: {error.strerror or error}") from None
-    if not text.strip():
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise PolicyConfigError(str(path), None, f"is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise PolicyConfigError(str(path), None, "must hold a JSON object keyed by policy name")
-    return data
-
-
-@dataclass(frozen=True)
-class ResolvedPolicyConfig:
-    enforcement_level: EnforcementLevel
-    properties: dict[str, Any]
-
-
-def _split(policy: str, value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
-    """One config entry → (enforcement level, properties), as the CLI parses it."""
-    if isinstance(value, Mapping):
-        properties = dict(value)
-        level = properties.pop("enforcementLevel", None)
-        return (None if level is None else _level(policy, level)), properties
-    if isinstance(value, EnforcementLevel | str):
-        return _level(policy, value), {}
-    raise PolicyConfigError(policy, None, f"{value!r} must be an enforcement level ({', '.join(LEVELS)}) or an object")
-
-
-def _level(policy: str, value: Any) -> EnforcementLevel:
-    if not isinstance(value, EnforcementLevel | str):
-        raise PolicyConfigError(policy, "enforcementLevel", f"{value!r} must be a string, one of {', '.join(LEVELS)}")
-    try:
-        return EnforcementLevel(value)
-    except ValueError:
-        raise PolicyConfigError(policy, "enforcementLevel", f"{value!r} is not one of {', '.join(LEVELS)}") from None
-
-
-def _apply(result: dict[str, ResolvedPolicyConfig], config: Mapping[str, Any], known: set[str]) -> None:
-    if ALL in config:
-        level, properties = _split(ALL, config[ALL])
-        if properties:
-            raise PolicyConfigError(ALL, sorted(properties)[0], "'all' takes only an enforcementLevel")
-        if level is not None:
-            for name, current in result.items():
-                result[name] = ResolvedPolicyConfig(level, current.properties)
-    for name, value in config.items():
-        if name == ALL:
-            continue
-        if name not in known:
-            raise PolicyConfigError(name, None, f"no such policy in this pack; policies: {', '.join(sorted(known))}")
-        level, properties = _split(name, value)
-        current = result[name]
-        result[name] = ResolvedPolicyConfig(level or current.enforcement_level, {**current.properties, **properties})
-
-
-def _validate_properties(policy: Policy, properties: Mapping[str, Any]) -> None:
-    schema = policy.config_schema
-    declared: dict[str, dict[str, Any]] = dict(schema.properties) if schema else {}
-    for key in properties:
-        if key not in declared:
-            allowed = ", ".join(sorted(declared)) or "none"
-            raise PolicyConfigError(policy.name, key, f"unknown key; allowed: enforcementLevel, {allowed}")
-    for key in (schema.required or []) if schema else []:
-        if key not in properties:
-            raise PolicyConfigError(policy.name, key, "is required")
-    for key, value in properties.items():
-        problem = _schema_problem(declared[key], value)
-        if problem:
-            where, message = problem
-            spec = declared[key]
-            limits = {k: spec[k] for k in ("type", "enum", "items", "minimum", "maximum", "exclusiveMinimum") if k in spec}
-            raise PolicyConfigError(policy.name, f"{key}{where}", f"{message}; allowed: {json.dumps(limits)}")
-
-
-def _schema_problem(spec: Mapping[str, Any], value: Any) -> tuple[str, str] | None:
-    """(path inside the value, message) of the first JSON Schema error, or None."""
-    errors = sorted(jsonschema.Draft7Validator(dict(spec)).iter_errors(value), key=lambda e: list(e.path))
-    if not errors:
-        return None
-    return "".join(f"[{p}]" for p in errors[0].path), str(errors[0].message)
-
-
-def resolve_config(pack: LoadedPack, config: Mapping[str, Any] | None = None) -> dict[str, ResolvedPolicyConfig]:
-    """Each policy's enforcement level and properties, merged and validated as the CLI does before `Configure`."""
-    known = {p.name for p in pack.policies}
-    result: dict[str, ResolvedPolicyConfig] = {}
-    for policy in pack.policies:
-        defaults = {
-            k: copy.deepcopy(v["default"])
-            for k, v in (policy.config_schema.properties if policy.config_schema else {}).items()
-            if "default" in v
-        }
-        result[policy.name] = ResolvedPolicyConfig(policy.enforcement_level or pack.enforcement_level, defaults)
-    if pack.initial_config:
-        _apply(result, pack.initial_config, known)
-    if config:
-        _apply(result, config, known)
-    for policy in pack.policies:
-        _validate_properties(policy, result[policy.name].properties)
-    return result
-
-
-def validate_config(pack: LoadedPack, config: Mapping[str, Any]) -> None:
-    """Raise PolicyConfigError if `config` does not fit `pack`."""
-    resolve_config(pack, config)
-
-
 # --- evaluation -------------------------------------------------------------------------------
 
 
@@ -508,6 +382,9 @@ def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
 
     The engine sends a resource's output properties; its id is not among them (a plan records it
     beside the outputs), so policies match references by output properties (`bucket`, `arn`, ...).
+    They come in the plan's tree order, not in registration order: the mock engine registers
+    concurrently, and a stack policy that takes the first of something (the monthly-cost rule's
+    region) would otherwise judge differently from one run to the next.
     """
     resources: dict[str, PolicyResource] = {}
     for r in plan.resources:
@@ -519,7 +396,7 @@ def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
         if r.parent and r.parent in resources:
             resource.parent = resources[r.parent]
         resource.dependencies = [resources[d] for d in r.dependencies if d in resources]
-    return list(resources.values())
+    return [resources[r.urn] for r in resources_of(plan)]
 
 
 def summary(evaluation: Evaluation) -> str:

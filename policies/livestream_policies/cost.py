@@ -1,11 +1,10 @@
 """Cost guard rails: what a channel is allowed to cost, and that nothing bills while idle.
 
-Limits come from the policy config (see `policies/config/*.json`). The monthly-estimate rule
-uses the pure cost model `livestream.cost` — the only thing this pack imports from the
-`livestream` package (DESIGN.md §2): its `usage_from_wire` reads the stack's resources, as
-`livestream plan` does. It is imported when that rule runs, so every other rule (they read
-wire-format resources only) still loads and judges where `livestream` is not installed; that
-is why the ladder and input-spec rules keep their own small tables of input classes.
+Limits come from the policy config (see `policies/config/*.json`). Like every rule, these read
+resources through the pure wire vocabulary `livestream.wire` (the ladder rule through its one
+rendition reader, which the cost model and `livestream plan` use too). The monthly-estimate rule
+also uses the pure cost model `livestream.cost`: its `usage_from_wire` reads the stack's
+resources as `livestream plan` does; it is imported when that rule runs.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
+from livestream.wire.medialive import INPUT_CLASS_LINES, renditions
 from livestream_policies import _wire as w
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
 INPUT_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
 INPUT_CODECS = ("MPEG2", "AVC", "HEVC")
-# Lines a rendition without an explicit height may reach: it follows the source, bounded by the input class.
-INPUT_CLASS_LINES = {"SD": 576, "HD": 1080, "UHD": 2160}
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 STOP_ACTIONS = ("stop", "stop-if-idle")
 UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
@@ -113,26 +111,6 @@ input_spec_ceiling = w.resource_policy(
 
 
 # --- medialive-ladder-ceiling -----------------------------------------------------------------
-
-
-def renditions(props: Mapping[str, Any]) -> list[tuple[str, float | None, float | None, float | None]]:
-    """(name, width, height, video bps) per encoded video description; frame-capture (thumbnail) ones are skipped."""
-    found: list[tuple[str, float | None, float | None, float | None]] = []
-    for description in w.items(props, "encoderSettings", "videoDescriptions"):
-        codec = w.get(description, "codecSettings", default={})
-        if w.get(codec, "frameCaptureSettings") is not None:
-            continue
-        settings = w.get(codec, "h264Settings") or w.get(codec, "h265Settings") or w.get(codec, "av1Settings") or {}
-        bitrate = w.number(w.get(settings, "bitrate")) or w.number(w.get(settings, "maxBitrate"))
-        found.append(
-            (
-                str(w.get(description, "name") or "?"),
-                w.number(w.get(description, "width")),
-                w.number(w.get(description, "height")),
-                bitrate,
-            )
-        )
-    return found
 
 
 def _check_ladder(
@@ -557,7 +535,7 @@ def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, A
     schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
     from livestream import cost
 
-    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, cost.MEDIALIVE_CHANNELS)) for r in resources]
+    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS)) for r in resources]
     return cost.usage_from_wire(
         records,
         region=_region(resources, str(config["region"])),

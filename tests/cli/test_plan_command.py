@@ -1,6 +1,6 @@
 """`livestream plan` (contract: README): the JSON contract, exit codes 0/1/2, other projects, Mermaid, no secret leaks.
 
-Most tests call the command in-process (`cli.main` with capsys, or `cli.build` + `cli.render`) and
+Most tests call the command in-process (`cli.main` with capsys, or `plan.build` + `plan.render`) and
 share one run per stack; two subprocess runs prove the console behaviour (exit status, stderr,
 no traceback, no SDK import for `--help`).
 """
@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from livestream import cli
-from livestream.plan import report
+from livestream.cli import plan
+from livestream.plan.render import node_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -37,25 +39,25 @@ def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, 
 
 
 @pytest.fixture(scope="module")
-def dev() -> cli.PlanReport:
-    return cli.build(ROOT, "dev")
+def dev() -> plan.PlanReport:
+    return plan.build(ROOT, "dev")
 
 
 @pytest.fixture(scope="module")
-def dev_json(dev: cli.PlanReport) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(cli.render(dev, "json"))
+def dev_json(dev: plan.PlanReport) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(plan.render(dev, "json"))
     return document
 
 
 @pytest.fixture(scope="module")
-def two_channels() -> cli.PlanReport:
-    return cli.build(TWO_CHANNELS, "test")
+def two_channels() -> plan.PlanReport:
+    return plan.build(TWO_CHANNELS, "test")
 
 
 @pytest.fixture(scope="module")
 def secret_outputs() -> dict[str, str]:
-    result = cli.build(SECRET_CONFIG, "dev")
-    return {fmt: cli.render(result, fmt) for fmt in ("text", "json", "mermaid")}
+    result = plan.build(SECRET_CONFIG, "dev")
+    return {fmt: plan.render(result, fmt) for fmt in ("text", "json", "mermaid")}
 
 
 # --- the JSON contract --------------------------------------------------------------------------
@@ -92,7 +94,7 @@ def test_violations_have_the_contract_shape(dev_json: dict[str, Any]) -> None:
     # dev opts into ingest from phones on mobile networks and skips the default-certificate advisory
     assert dev_json["violations"] == []
     assert dev_json["policyPack"]["config"].endswith("policies/config/dev.json")  # the stack's own policy config
-    prod = json.loads(cli.render(cli.build(ROOT, "prod"), "json"))
+    prod = json.loads(plan.render(plan.build(ROOT, "prod"), "json"))
     assert prod["violations"], "prod without a custom domain gets the default-certificate TLS 1.0 advisory"
     assert all(set(v) == VIOLATION_KEYS for v in prod["violations"])
     assert {v["enforcementLevel"] for v in prod["violations"]} == {"advisory"}
@@ -127,17 +129,17 @@ def test_exports_keep_secrets_secret(dev_json: dict[str, Any]) -> None:
     assert exports["archiveBucket"].startswith("live-dev-archive")
 
 
-def test_output_is_deterministic(dev: cli.PlanReport) -> None:
-    again = cli.build(ROOT, "dev")  # the engine registers concurrently; the report must not show it
+def test_output_is_deterministic(dev: plan.PlanReport) -> None:
+    again = plan.build(ROOT, "dev")  # the engine registers concurrently; the report must not show it
     for fmt in ("text", "json", "mermaid"):
-        assert cli.render(again, fmt).replace(str(ROOT), "ROOT") == cli.render(dev, fmt).replace(str(ROOT), "ROOT")
+        assert plan.render(again, fmt).replace(str(ROOT), "ROOT") == plan.render(dev, fmt).replace(str(ROOT), "ROOT")
 
 
 # --- text and mermaid -----------------------------------------------------------------------------
 
 
-def test_text_report_has_tree_verdicts_cost_latency_exports(dev: cli.PlanReport) -> None:
-    text = cli.render(dev, "text")
+def test_text_report_has_tree_verdicts_cost_latency_exports(dev: plan.PlanReport) -> None:
+    text = plan.render(dev, "text")
     for heading in ("Resources", "Policies", "Monthly cost", "Latency", "Exports"):
         assert f"\n{heading}  " in text or f"\n{heading}\n" in text
     assert "LiveStreamPlatform live-dev" in text
@@ -145,24 +147,24 @@ def test_text_report_has_tree_verdicts_cost_latency_exports(dev: cli.PlanReport)
     assert "aws:cloudwatch:MetricAlarm  ×" in text  # same-type siblings folded
     assert "medialive-ingest-not-open" in text and "advisory" in text
     total = next(line for line in text.splitlines() if line.strip().startswith("total "))
-    assert f"${dev.document['cost']['monthlyUsd']:,.2f}" in total
+    assert f"${dev.document.cost.monthly_usd:,.2f}" in total
     assert "main   19.0 s" in text
     assert text.rstrip().endswith("(exit 0)")
 
 
-def test_text_full_tree_and_ascii_fallback(dev: cli.PlanReport) -> None:
-    full = cli.render(dev, "text", full_tree=True)
-    alarms = sum(1 for r in dev.plan.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm")
+def test_text_full_tree_and_ascii_fallback(dev: plan.PlanReport) -> None:
+    full = plan.render(dev, "text", full_tree=True)
+    alarms = sum(1 for r in dev.document.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm")
     assert full.count("aws:cloudwatch:MetricAlarm  live-dev-alarms-") == alarms
-    ascii_text = cli.render(dev, "text", encoding="ascii")
+    ascii_text = plan.render(dev, "text", encoding="ascii")
     ascii_text.encode("ascii")
     assert "|- Encoder live-dev-main" in ascii_text
 
 
-def test_mermaid_is_drawn_from_the_plan(dev: cli.PlanReport) -> None:
-    diagram = cli.render(dev, "mermaid")
+def test_mermaid_is_drawn_from_the_plan(dev: plan.PlanReport) -> None:
+    diagram = plan.render(dev, "mermaid")
     assert diagram.startswith("flowchart LR\n")
-    labels = " | ".join(report.node_labels(diagram))
+    labels = " | ".join(node_labels(diagram))
     for node in ("Broadcaster", "Encoder live-dev-main", "Packager", "MediaPackage v2", "Cdn", "CloudFront", "Viewers"):
         assert node in labels
     assert "Archive live-dev-archive" in labels and "Alarms" in labels and "Scheduler" in labels
@@ -177,8 +179,8 @@ def test_mermaid_is_drawn_from_the_plan(dev: cli.PlanReport) -> None:
         assert edge in diagram
 
 
-def test_mermaid_has_only_the_nodes_the_plan_has(two_channels: cli.PlanReport, secret_outputs: dict[str, str]) -> None:
-    diagram = cli.render(two_channels, "mermaid")
+def test_mermaid_has_only_the_nodes_the_plan_has(two_channels: plan.PlanReport, secret_outputs: dict[str, str]) -> None:
+    diagram = plan.render(two_channels, "mermaid")
     assert "broadcaster -->|RTMP| enc1" in diagram and "broadcaster -->|SRT| enc2" in diagram
     assert diagram.count("-->|HLS ingest| pkg1") == 2
     assert "operators" not in diagram  # no e-mail subscriptions in this program
@@ -257,7 +259,7 @@ def test_subprocess_exit_codes_and_no_traceback() -> None:
 
 
 def test_help_does_not_import_the_sdks() -> None:
-    probe = "import sys; from livestream import cli; cli._parser().format_help(); print('pulumi' in sys.modules)"
+    probe = "import sys; from livestream import cli; cli.parser().format_help(); print('pulumi' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
     assert done.stdout.strip() == "False"
 
@@ -265,8 +267,8 @@ def test_help_does_not_import_the_sdks() -> None:
 # --- any project -------------------------------------------------------------------------------------
 
 
-def test_runs_on_a_second_project_directory(two_channels: cli.PlanReport, capsys: pytest.CaptureFixture[str]) -> None:
-    document = two_channels.document
+def test_runs_on_a_second_project_directory(two_channels: plan.PlanReport, capsys: pytest.CaptureFixture[str]) -> None:
+    document = two_channels.document.to_json()
     assert document["project"] == "two-channels" and document["stack"] == "test"
     encoders = [r["name"] for r in document["resources"] if r["type"] == "livestream:index:Encoder"]
     assert sorted(encoders) == ["studio-studio-a", "studio-studio-b"]
@@ -279,8 +281,8 @@ def test_runs_on_a_second_project_directory(two_channels: cli.PlanReport, capsys
     assert document["exports"]["ingestUrls"] == "[secret]"
 
 
-def test_resources_basis_reads_the_plan_as_the_policy_pack_does(two_channels: cli.PlanReport) -> None:
-    cost = two_channels.document["cost"]
+def test_resources_basis_reads_the_plan_as_the_policy_pack_does(two_channels: plan.PlanReport) -> None:
+    cost = two_channels.document.to_json()["cost"]
     assert cost["assumptions"]["channelHours"] == {"studio-studio-a": 730.0, "studio-studio-b": 730.0}  # Encoder names
     assert cost["assumptions"]["pipelines"] == {"studio-studio-a": "STANDARD", "studio-studio-b": "SINGLE_PIPELINE"}
     assert (cost["assumptions"]["archiveRetentionDays"], cost["assumptions"]["glacierAfterDays"]) == (90, 30)
@@ -314,10 +316,10 @@ def test_prices_override(capsys: pytest.CaptureFixture[str], dev_json: dict[str,
 
 
 def test_without_a_policy_pack_the_report_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(cli, "PACKAGE_ROOT", tmp_path)  # an install without the repository's policies/
-    result = cli.build(SECRET_CONFIG, "dev")
-    assert result.exit_code == 0 and result.document["policyPack"] is None and result.document["violations"] == []
-    text = cli.render(result, "text")
+    monkeypatch.setattr(plan, "PACKAGE_ROOT", tmp_path)  # an install without the repository's policies/
+    result = plan.build(SECRET_CONFIG, "dev")
+    assert result.exit_code == 0 and result.document.policy_pack is None and result.document.violations == ()
+    text = plan.render(result, "text")
     assert "no policy pack" in text and "no policy pack was run (exit 0)" in text
 
 
@@ -338,12 +340,11 @@ def test_no_secure_value_ever_reaches_the_output(secret_outputs: dict[str, str])
     assert exports["retentionDays"] == 14  # the rest of the object is still there
 
 
-def test_secret_outputs_never_reach_the_output(dev: cli.PlanReport, dev_json: dict[str, Any]) -> None:
+def test_secret_outputs_never_reach_the_output(dev: plan.PlanReport, dev_json: dict[str, Any]) -> None:
     for fmt in ("text", "json", "mermaid"):
-        assert STREAM_KEY_PLAINTEXT not in cli.render(dev, fmt)
+        assert STREAM_KEY_PLAINTEXT not in plan.render(dev, fmt)
 
 
-def test_the_last_guard_redacts_a_leaked_secure_value(dev: cli.PlanReport) -> None:
-    leaky = cli.PlanReport(plan=dev.plan, document={**dev.document, "exports": {"oops": "v1:abc:LEAKED"}}, exit_code=0)
-    leaky.secrets = ("v1:abc:LEAKED",)
-    assert "LEAKED" not in cli.render(leaky, "json")
+def test_the_last_guard_redacts_a_leaked_secure_value(dev: plan.PlanReport) -> None:
+    leaky = plan.PlanReport(replace(dev.document, exports={"oops": "v1:abc:LEAKED"}), secrets=("v1:abc:LEAKED",))
+    assert "LEAKED" not in plan.render(leaky, "json")

@@ -1,0 +1,248 @@
+"""`livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
+[--json | --format text|json|mermaid] [--full-tree]`: any Pulumi Python project, planned offline.
+
+What a plan does is `livestream.plan.run` (program under the mock engine, policy verdicts, cost and
+latency, the plan document); how it is shown, `livestream.plan.render`. This module keeps what
+belongs to the command: its arguments and their defaults, the exit status, and the last guard
+against secrets.
+
+- Pack: `--policy-pack`, else `DIR/policies`, else the `policies/` folder of the repository this
+  package is installed from, else none (the report says so). Config: `--policy-config`, else
+  `<pack>/config/<STACK>.json` when the pack has one, else the pack's defaults.
+- Exit status: 0 no mandatory policy violated, 1 at least one, 2 a config, program, policy-pack or
+  price-file error (the error text is printed; a config error names its key; no traceback).
+- Secrets: the stack file's `secure:` values are replaced by a placeholder before the program sees
+  them; whatever the program did with them, none reaches the output (`redact`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from livestream.cli import EXIT_ERROR
+from livestream.plan.errors import PlanError
+
+if TYPE_CHECKING:
+    from livestream.plan.document import PlanDocument
+    from livestream.plan.run import PackChoice
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root for an editable / source install
+FORMATS = ("text", "json", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
+PLAN_EXTRA = ("yaml", "pulumi_policy", "jsonschema")  # what `pip install 'livestream[plan]'` adds
+
+
+@dataclass
+class PlanReport:
+    document: PlanDocument
+    secrets: tuple[str, ...] = ()  # the stack file's secure values: must never appear in any output
+
+    @property
+    def exit_code(self) -> int:
+        return self.document.exit_code
+
+
+# --- arguments ----------------------------------------------------------------------------------
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    plan = commands.add_parser(
+        "plan",
+        help="show what a stack would create, its policy verdicts, monthly cost and latency",
+        description=(
+            "Run a Pulumi Python project offline under the SDK's mock engine with the stack's config, "
+            "then report the resource tree, the policy pack's verdicts, the itemised monthly cost and the "
+            "glass-to-glass latency per channel. Exit status: 0 no mandatory violation, 1 a mandatory "
+            "violation, 2 a config or program error."
+        ),
+    )
+    plan.add_argument("stack", nargs="?", default="dev", help="stack name: reads Pulumi.<STACK>.yaml (default: dev)")
+    plan.add_argument("--project", metavar="DIR", default=".", help="the Pulumi project directory (default: .)")
+    plan.add_argument(
+        "--policy-pack",
+        metavar="DIR",
+        help="a Python CrossGuard policy pack (default: DIR/policies, else this repository's policies/)",
+    )
+    plan.add_argument(
+        "--policy-config",
+        metavar="FILE",
+        help=(
+            "policy pack config JSON, as `pulumi preview --policy-pack-config` takes "
+            "(default: <pack>/config/<STACK>.json if present)"
+        ),
+    )
+    plan.add_argument("--prices", metavar="FILE", help="JSON price overrides merged over the packaged price table")
+    plan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    plan.set_defaults(run=run)
+
+
+def _project(project: str | Path, stack: str) -> Path:
+    project_dir = Path(project).resolve()
+    if not (project_dir / "Pulumi.yaml").is_file():
+        raise PlanError("project", f"{project_dir} is not a Pulumi project: Pulumi.yaml not found (use --project DIR)")
+    if not (project_dir / f"Pulumi.{stack}.yaml").is_file():
+        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        raise PlanError(
+            "project", f"no stack file Pulumi.{stack}.yaml in {project_dir}; stacks here: {', '.join(stacks) or 'none'}"
+        )
+    return project_dir
+
+
+def _default_pack(project_dir: Path) -> tuple[Path | None, str]:
+    candidates = [
+        (project_dir / "policies", "the project's policies/"),
+        (PACKAGE_ROOT / "policies", "the livestream repository's policies/"),
+    ]
+    for candidate, origin in candidates:
+        if (candidate / "__main__.py").is_file() or (candidate / "PulumiPolicy.yaml").is_file():
+            return candidate, origin
+    return None, (
+        f"no policy pack: {project_dir / 'policies'} does not exist and this livestream install has no policies/ "
+        "folder; pass --policy-pack DIR"
+    )
+
+
+def _pack(project_dir: Path, policy_pack: str | Path | None, policy_config: str | Path | None) -> PackChoice:
+    from livestream.plan.run import PackChoice
+
+    directory: Path | None
+    if policy_pack is not None:
+        directory = Path(policy_pack).resolve()
+        if not directory.is_dir():
+            raise PlanError("policy", f"--policy-pack {policy_pack}: no such directory")
+        origin = "--policy-pack"
+    else:
+        directory, origin = _default_pack(project_dir)
+    config = Path(policy_config).resolve() if policy_config is not None else None
+    if config is not None and not config.is_file():
+        raise PlanError("policy", f"--policy-config {policy_config}: no such file")
+    return PackChoice(directory, origin, config)
+
+
+def _prices(prices: str | Path | None) -> Path | None:
+    path = Path(prices).resolve() if prices is not None else None
+    if path is not None and not path.is_file():
+        raise PlanError("prices", f"--prices {prices}: no such file")
+    return path
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+
+def _secure_values(node: Any) -> list[str]:
+    """Every `secure:` ciphertext anywhere in a stack file's config (top-level or nested)."""
+    found: list[str] = []
+    if isinstance(node, Mapping):
+        if set(node) == {"secure"} and isinstance(node["secure"], str):
+            return [node["secure"]]
+        for value in node.values():
+            found += _secure_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _secure_values(value)
+    return found
+
+
+def _stack_secrets(project_dir: Path, stack: str) -> tuple[str, ...]:
+    import yaml
+
+    from livestream.plan.engine import SECRET
+
+    try:
+        data = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return ()
+    config = data.get("config") if isinstance(data, Mapping) else None
+    return tuple(sorted({s for s in _secure_values(config or {}) if s and s != SECRET}, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """Last guard: a stack file's secure value never reaches the output, whatever a program did with it."""
+    from livestream.plan.engine import SECRET
+
+    for secret in secrets:
+        text = text.replace(secret, SECRET)
+    return text
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def build(
+    project: str | Path = ".",
+    stack: str = "dev",
+    *,
+    policy_pack: str | Path | None = None,
+    policy_config: str | Path | None = None,
+    prices: str | Path | None = None,
+) -> PlanReport:
+    """Check the arguments, run the whole plan and return its document with the secrets to redact. Raises PlanError."""
+    from livestream.plan.run import plan_stack
+
+    project_dir = _project(project, stack)
+    pack = _pack(project_dir, policy_pack, policy_config)
+    document = plan_stack(project_dir, stack, pack, _prices(prices))
+    return PlanReport(document, _stack_secrets(project_dir, stack))
+
+
+def render(result: PlanReport, output_format: str, *, encoding: str | None = "utf-8", full_tree: bool = False) -> str:
+    from livestream.plan.render import render as render_document
+
+    return redact(render_document(result.document, output_format, encoding=encoding, full_tree=full_tree), result.secrets)
+
+
+def _report_error(error: PlanError, output_format: str, stack: str) -> None:
+    lines = [f"livestream plan {stack}: {error.kind} error: {error.message}"]
+    if error.key:
+        lines.append(f"  key: {error.key}")
+    if error.where:
+        lines.append(f"  at: {error.where}")
+    print("\n".join(lines), file=sys.stderr)
+    if output_format == "json":
+        print(json.dumps({"error": error.as_dict()}, indent=2))
+
+
+def missing_plan_extra() -> list[str]:
+    """The plan tooling's modules that cannot be imported: the base install deploys, it does not plan."""
+    missing = []
+    for module in PLAN_EXTRA:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    return missing
+
+
+def run(args: argparse.Namespace) -> int:
+    if missing := missing_plan_extra():
+        print(
+            f"livestream plan needs the plan extra (missing: {', '.join(missing)}); "
+            "install it with: pip install 'livestream[plan]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    try:
+        result = build(
+            args.project, args.stack, policy_pack=args.policy_pack, policy_config=args.policy_config, prices=args.prices
+        )
+    except PlanError as error:
+        _report_error(error, args.format, args.stack)
+        return EXIT_ERROR
+    text = render(result, args.format, encoding=getattr(sys.stdout, "encoding", None), full_tree=args.full_tree)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `livestream plan | head`: the reader left; the verdict still stands
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python's advice: no flush error at exit)
+    return result.exit_code

@@ -1,0 +1,74 @@
+"""Cost and latency of a plan: the basis each stack gets, and errors a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livestream.plan.document import Resource
+from livestream.plan.errors import PlanError
+from livestream.plan.estimates import NOT_APPLICABLE, estimate_plan, wire_latency, wire_resources
+from tests.conftest import stack_config
+from tests.plan.builders import resource
+
+ENCODER = resource("livestream:index:Encoder", "studio-a")
+CHANNEL = resource(
+    "aws:medialive/channel:Channel",
+    "studio-a-channel",
+    ENCODER,
+    inputs={
+        "channelClass": "SINGLE_PIPELINE",
+        "inputSpecification": {"inputResolution": "HD"},
+        "encoderSettings": {"videoDescriptions": [{"height": 720.0, "codecSettings": {"h264Settings": {"bitrate": 3e6}}}]},
+    },
+)
+
+
+def endpoint(name: str, channel: str, segment: Any, **inputs: Any) -> Resource:
+    return resource(
+        "aws-native:mediapackagev2:OriginEndpoint",
+        name,
+        inputs={"channelName": channel, "segment": {"segmentDurationSeconds": segment}, **inputs},
+    )
+
+
+def test_without_channels_there_is_nothing_to_estimate() -> None:
+    got = estimate_plan({"aws:region": "us-east-1"}, [resource("aws:s3/bucket:Bucket", "b")], "dev")
+    assert got.cost == NOT_APPLICABLE and got.latency.channels == {} and got.latency.note
+
+
+def test_resources_basis_prices_the_planned_channels_by_their_encoder_name() -> None:
+    assert [w.name for w in wire_resources([ENCODER, CHANNEL])] == ["studio-a", "studio-a"]
+    got = estimate_plan({"aws:region": "ap-northeast-2"}, [ENCODER, CHANNEL], "dev")
+    assert got.cost.basis == "resources" and got.cost.monthly_usd
+    assert got.cost.assumptions and got.cost.assumptions["channelHours"] == {"studio-a": 730.0}
+    assert got.latency.basis == "resources" and got.latency.note  # no origin endpoints: no segment length
+
+
+def test_latency_from_the_endpoints_shortest_segment_and_any_ll_hls() -> None:
+    latency = wire_latency(
+        [
+            endpoint("a-hls", "a", 6.0),
+            endpoint("a-ll", "a", "2", lowLatencyHlsManifests=[{"manifestName": "ll"}]),
+            endpoint("b-dash", "b", None),
+        ]
+    )
+    assert (latency["a"].segment_seconds, latency["a"].low_latency_hls) == (2, True)
+    assert (latency["b"].segment_seconds, latency["b"].low_latency_hls) == (6, False)  # MediaPackage's default
+
+
+def test_settings_basis_and_its_errors(tmp_path: Path) -> None:
+    config = stack_config("dev")
+    got = estimate_plan(config, [ENCODER, CHANNEL], "dev")
+    assert got.cost.basis == "settings" and set(got.latency.channels) == {"main"}
+    bad = {**config, "livestream:channels": {"main": {**config["livestream:channels"]["main"], "pipeline": "TRIPLE"}}}
+    with pytest.raises(PlanError) as error:
+        estimate_plan(bad, [], "dev")
+    assert error.value.kind == "config" and error.value.key and error.value.key.endswith("main.pipeline")
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"nosuch": 1}')
+    with pytest.raises(PlanError, match="cannot price the plan: unknown key 'nosuch'") as error:
+        estimate_plan(config, [], "dev", prices)
+    assert error.value.kind == "prices"

@@ -1,0 +1,67 @@
+"""The text report of a hand-built document: every section, folding, glyphs, the verdict line."""
+
+from __future__ import annotations
+
+from livestream.plan.document import Latency, Violation
+from livestream.plan.estimates import NOT_APPLICABLE
+from livestream.plan.render import render, render_text
+from livestream.plan.render.text import GROUP_AT
+from tests.plan.builders import document, resource
+
+PLATFORM = resource("livestream:index:LiveStreamPlatform", "live")
+ENCODER = resource("livestream:index:Encoder", "live-main", PLATFORM)
+ALARMS = [resource("aws:cloudwatch/metricAlarm:MetricAlarm", f"alarm-{i}", PLATFORM) for i in range(GROUP_AT)]
+RESOURCES = (PLATFORM, ENCODER, resource("aws:medialive/channel:Channel", "live-main-channel", ENCODER), *ALARMS)
+
+
+def test_every_section_in_order_with_the_failing_verdict() -> None:
+    text = render_text(document(*RESOURCES))
+    heads = [
+        "livestream plan – project proj, stack dev, region ap-northeast-2",
+        "Resources  (7: 2 components, 5 cloud",
+        "Policies  (pack pack",
+        "Monthly cost  (estimate, USD, ap-northeast-2 prices; basis: settings)",
+        "Latency  (glass to glass",
+        "Exports",
+    ]
+    positions = [text.index(h) for h in heads]
+    assert positions == sorted(positions)
+    assert "LiveStreamPlatform live  [livestream:index:LiveStreamPlatform, 5 resources]" in text
+    assert "└─ aws:medialive:Channel  live-main-channel" in text
+    assert f"aws:cloudwatch:MetricAlarm  ×{GROUP_AT}  (alarm-0 – alarm-{GROUP_AT - 1})" in text  # same-type leaves fold
+    assert "  https-only     mandatory  FAIL" in text and "  unused         mandatory  n/a" in text
+    assert "  off            disabled   disabled        -       -" in text
+    assert "[mandatory] https-only – cdn (aws:cloudfront:Distribution)" in text
+    assert "  total                   $12.50  per month" in text
+    assert "1 price figures are estimates" in text
+    assert '  ids          {"main": "1"}' in text
+    assert text.endswith("FAIL – 1 mandatory policy violation(s), 0 advisory (exit 1)\n")
+
+
+def test_full_tree_and_the_ascii_fallback() -> None:
+    full = render(document(*RESOURCES), "text", full_tree=True)
+    assert all(f"aws:cloudwatch:MetricAlarm  alarm-{i}" in full for i in range(GROUP_AT))
+    ascii_text = render_text(document(*RESOURCES), encoding="ascii")
+    ascii_text.encode("ascii")
+    assert "`- aws:medialive:Channel  live-main-channel" in ascii_text and "(exit 1)" in ascii_text
+
+
+def test_without_a_pack_cost_or_latency_it_says_why() -> None:
+    doc = document(
+        PLATFORM,
+        cost=NOT_APPLICABLE,
+        latency=Latency(note="not applicable: no live channels in this plan"),
+        policy_pack=None,
+        policy_pack_note="none here",
+        policies=(),
+        violations=(Violation("x", "advisory", None, "stack-wide"),),
+        exports={},
+        warnings=("careful",),
+        notes=("none here",),
+    )
+    text = render_text(doc)
+    assert "Policies\n  no policy pack: none here\n" in text
+    assert "Monthly cost\n  not applicable: the stack config has no livestream:channels" in text
+    assert "Latency  (glass to glass, estimate)\n  not applicable: no live channels in this plan" in text
+    assert "Exports\n  none\n" in text and "warning: careful\nnote: none here\n" in text
+    assert text.endswith("PASS – no policy pack was run (exit 0)\n")
