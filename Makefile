@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 INSTALL = $(UV) pip install --quiet --python $(BIN)/python
 
-.PHONY: setup plan test lint typecheck unit wheel bench clean browser-deps test-browser bench-player
+.PHONY: setup plan test test-floors lint typecheck unit wheel bench clean browser-deps test-browser bench-player
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,16 @@ test-browser: browser-deps
 wheel: setup
 	./scripts/check-wheel
 
+# The plan tests on the lowest versions pyproject.toml allows (.ci/floors.txt pins them), in a
+# second venv: about 3 minutes here, so .ci/run runs it after `make test`.
+FLOORS_VENV ?= .venv-floors
+test-floors: | $(UV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(UV) pip install --quiet --python $(FLOORS_VENV)/bin/python -c .ci/floors.txt -e '.[dev]'
+	$(UV) pip freeze --python $(FLOORS_VENV)/bin/python | grep -iE '^pulumi' | tr 'A-Z_' 'a-z-' | sort > $(FLOORS_VENV)/installed.txt
+	grep -v '^#' .ci/floors.txt | tr 'A-Z_' 'a-z-' | sort | diff - $(FLOORS_VENV)/installed.txt
+	$(FLOORS_VENV)/bin/pytest -n 2 -p no:cacheprovider tests/components tests/cli tests/plan tests/policies tests/test_resource_identity.py
+
 bench: setup
 	$(BIN)/python bench/cost_scenarios.py
 	$(BIN)/python bench/plan_speed.py
@@ -68,4 +78,4 @@ bench-player: browser-deps
 	$(BIN)/python bench/player_latency.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build *.egg-info
+	rm -rf $(VENV) $(FLOORS_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build *.egg-info

@@ -23,3 +23,12 @@ pulumi.export("distributionId", platform.distribution_id)
 pulumi.export("controlFunctionName", platform.control_function_name)
 pulumi.export("dashboardUrl", platform.dashboard_url)
 pulumi.export("alarmTopicArn", platform.alarm_topic_arn)
+# Read by the ops commands (livestream status | start | stop | go-live | verify | smoke):
+pulumi.export("region", platform.region)
+pulumi.export("srtPassphraseArns", platform.srt_passphrase_arns)
+pulumi.export("originUrls", platform.origin_urls)
+pulumi.export("alarmNames", platform.alarm_names)
+pulumi.export("scheduleGroupName", platform.schedule_group_name)
+pulumi.export("scheduleTimezone", platform.schedule_timezone)
+if platform.budget_name is not None:
+    pulumi.export("budgetName", platform.budget_name)

@@ -5,6 +5,7 @@
 - `livestream/wire/` is the bottom layer: the standard library and itself only.
 - Nothing imports `livestream.cli`.
 - `livestream/functions/` runs alone in AWS Lambda: standard library and boto3 only.
+- `livestream/ops/` (the operator's commands) works from stack outputs and boto3: no Pulumi, no components.
 """
 
 from __future__ import annotations
@@ -82,6 +83,22 @@ def test_wire_imports_only_the_standard_library_and_itself() -> None:
     for path in modules_in("wire"):
         outside = {m for m in imported_modules(path) if m.split(".")[0] not in sys.stdlib_module_names}
         assert {m for m in outside if not m.startswith("livestream.wire")} == set(), dotted(path)
+
+
+def test_ops_imports_neither_pulumi_nor_components_nor_the_cli() -> None:
+    assert modules_in("ops"), "livestream/ops/ holds the ops commands"
+    for path in modules_in("ops"):
+        imported = imported_modules(path)
+        bad = {m for m in imported if m.split(".")[0] == "pulumi" or m.startswith("pulumi_")}
+        bad |= {m for m in imported if m.startswith(("livestream.components", "livestream.plan", "livestream.cli"))}
+        assert not bad, f"{dotted(path)} imports {sorted(bad)}"
+
+
+def test_ops_loads_no_pulumi_at_run_time() -> None:
+    names = sorted(dotted(p) for p in modules_in("ops"))
+    code = f"import sys; import {', '.join(names)}; print(sorted(m for m in sys.modules if m.startswith('pulumi')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
 
 
 def test_policy_rules_import_only_the_pure_packages() -> None:

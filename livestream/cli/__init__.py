@@ -20,14 +20,17 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 
-SUBCOMMANDS = ("plan", "player")  # modules livestream.cli.<name>, in the order `--help` lists them
+SUBCOMMANDS = ("plan", "player", "ops")  # modules livestream.cli.<name>, in the order `--help` lists them
 
 
 def parser() -> argparse.ArgumentParser:
     """The command's parser with every subcommand registered."""
     root = argparse.ArgumentParser(
         prog="livestream",
-        description="Offline tools for the livestream Pulumi platform (no Pulumi CLI, plugins or AWS credentials needed).",
+        description=(
+            "Tools for the livestream Pulumi platform: `plan` and `player` work offline (no Pulumi CLI, plugins or AWS "
+            "credentials); status, start, stop, go-live, verify and smoke operate a deployed stack with AWS credentials."
+        ),
     )
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:

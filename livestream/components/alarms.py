@@ -9,10 +9,13 @@ so it imports no other subcomponent. What it creates:
   `cloudwatch.amazonaws.com` or `budgets.amazonaws.com` use it, so their notifications would
   be dropped.
 - per channel and pipeline (`ChannelId`, `Pipeline` "0"/"1") in `AWS/MediaLive`: active
-  alerts, input loss, dropped frames, HLS output errors; per channel in `AWS/MediaPackage`:
-  egress 5xx; for the distribution (`AWS/CloudFront`, `Region=Global`, us-east-1): 5xx and 4xx
-  error rates. Idle channels publish no datapoints, so every alarm treats missing data as
-  not breaching; every alarm notifies on ALARM and on OK.
+  alerts, input loss, dropped frames, HLS output errors; for the distribution
+  (`AWS/CloudFront`, `Region=Global`, us-east-1): 5xx and 4xx error rates. Idle channels
+  publish no datapoints, so every alarm treats missing data as not breaching; every alarm
+  notifies on ALARM and on OK. Each rule names the AWS page that documents its namespace,
+  metric and dimension set (`Rule.source`, model/alarm_rules.py). There is no MediaPackage v2
+  alarm: its StatusCodeRange dimensions were found on no AWS page; a failing origin shows as
+  the CDN 5xx rate, a failing ingest as the channel's output errors.
 - a CloudWatch dashboard, and the monthly AWS Budgets cost budget scoped by the platform's
   cost-allocation tag.
 
@@ -60,8 +63,7 @@ BUDGET_FORECAST_PERCENT = 100
 def alarm_count(channels: Sequence[ChannelTarget], *, with_distribution: bool, with_dead_letters: bool = False) -> int:
     """How many alarms `Alarms` creates for these inputs (plus `watch_dead_letters`' one, if called)."""
     per_pipeline = sum(c.pipelines * (len(PIPELINE_RULES) + (c.hls_output_group is not None)) for c in channels)
-    per_channel = sum(c.packager_dimensions is not None for c in channels)
-    return per_pipeline + per_channel + (len(DISTRIBUTION_RULES) if with_distribution else 0) + with_dead_letters
+    return per_pipeline + (len(DISTRIBUTION_RULES) if with_distribution else 0) + with_dead_letters
 
 
 @dataclass(frozen=True)
@@ -246,17 +248,6 @@ class Alarms(pulumi.ComponentResource):
             if channel.hls_output_group is not None:
                 slug = RULES["outputErrors"].slug
                 alarms.append(self._output_errors(f"{name}-p{pipeline}-{slug}", where, topic_arn, dims, channel.hls_output_group))
-        packager = channel.packager_dimensions
-        if packager is not None:
-            alarms.append(
-                self._alarm(
-                    f"{name}-{RULES['packagerErrors'].slug}",
-                    "packagerErrors",
-                    f"channel {channel.name}",
-                    topic_arn,
-                    dimensions={**packager, "StatusCodeRange": "5xx"},
-                )
-            )
         return alarms
 
     def _output_errors(
@@ -267,7 +258,12 @@ class Alarms(pulumi.ComponentResource):
         dims: Mapping[str, pulumi.Input[str]],
         output_group: pulumi.Input[str],
     ) -> aws.cloudwatch.MetricAlarm:
-        """4xx + 5xx from the HLS output group's destination, as one alarm (metric math)."""
+        """4xx + 5xx from the HLS output group's destination, as one alarm (metric math).
+
+        MediaLive publishes a datapoint only for the error kinds that occurred, and `a + b` is
+        missing when either series is, so each series is filled with 0 first (CloudWatch metric
+        math FILL: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+        """
         limit = self._thresholds["outputErrors"]
         group = {**dims, "OutputGroupName": output_group}
         queries = [
@@ -282,7 +278,7 @@ class Alarms(pulumi.ComponentResource):
         ]
         queries.append(
             aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                id="errors", expression="e4xx + e5xx", label="HLS output errors", return_data=True
+                id="errors", expression="FILL(e4xx, 0) + FILL(e5xx, 0)", label="HLS output errors", return_data=True
             )
         )
         return self._alarm(name, "outputErrors", where, topic_arn, metric_queries=queries)

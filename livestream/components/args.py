@@ -152,7 +152,7 @@ class AlarmArgs(TypedDict):
     """Addresses subscribed to the platform's topic (each confirms by e-mail)."""
     thresholds: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[AlarmThresholdArgs]]]]
     """Per-alarm overrides keyed by alarm name: activeAlerts, inputLoss, droppedFrames, outputErrors,
-    packagerErrors, cdn5xxRate, cdn4xxRate."""
+    cdn5xxRate, cdn4xxRate."""
 
 
 class BudgetArgs(TypedDict):
@@ -177,6 +177,10 @@ class ScheduleArgs(TypedDict):
     """Stop a running channel that received no video for this many minutes (10-1440)."""
     running_notice_hour: NotRequired[pulumi.Input[int]]
     """Local hour (0-23) of the daily "still running" notice (default 3)."""
+    broadcaster_wait_minutes: NotRequired[pulumi.Input[int]]
+    """Cap (10-1440) on how long a scheduled start waits for its broadcaster; default: until the scheduled stop."""
+    max_run_hours: NotRequired[pulumi.Input[int]]
+    """Stop any channel that has run this many hours (1-168), whatever its video; off by default."""
 
 
 class UsageArgs(TypedDict):

@@ -5,5 +5,6 @@ the type checker reads these services only, not all of `pulumi_aws_native` (see 
 """
 
 from pulumi_aws_native import medialive, mediapackagev2
+from pulumi_aws_native.provider import Provider  # the platform's own, pinned to its region
 
-__all__ = ["medialive", "mediapackagev2"]
+__all__ = ["Provider", "medialive", "mediapackagev2"]

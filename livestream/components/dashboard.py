@@ -33,7 +33,13 @@ class ChannelTarget:
 
     @property
     def packager_dimensions(self) -> dict[str, pulumi.Input[str]] | None:
-        """How MediaPackage v2 publishes this channel's metrics; None without a packager."""
+        """This v2 channel's MediaPackage metrics (dashboard only); None without a packager.
+
+        No AWS metrics page read here lists the v2 dimension sets; AWS's CDK MediaPackage v2 reference
+        builds channel metrics with ChannelGroup + Channel (Channel.metric*,
+        https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-mediapackagev2-alpha.Channel.html), so
+        the dashboard graphs those and no alarm depends on them.
+        """
         if self.packager_channel_group is None or self.packager_channel is None:
             return None
         return {"ChannelGroup": self.packager_channel_group, "Channel": self.packager_channel}
@@ -101,12 +107,15 @@ def _channel_widgets(channel: ChannelTarget, region: str) -> list[dict[str, Any]
     )
     packager = channel.packager_dimensions
     if packager is not None:
-        requests = [
-            _row(MEDIAPACKAGE, "EgressRequestCount", {**packager, **status}, {"stat": "Sum", "label": label})
-            for label, status in (("requests", {}), ("4xx", {"StatusCodeRange": "4xx"}), ("5xx", {"StatusCodeRange": "5xx"}))
+        rows = [
+            _row(MEDIAPACKAGE, metric, packager, {"stat": "Sum", "label": label} | ({"yAxis": "right"} if right else {}))
+            for metric, label, right in (
+                ("IngressRequestCount", "ingest requests", False),
+                ("EgressRequestCount", "egress requests", False),
+                ("EgressBytes", "egress bytes", True),
+            )
         ]
-        egress = _row(MEDIAPACKAGE, "EgressBytes", packager, {"stat": "Sum", "label": "bytes", "yAxis": "right"})
-        widgets.append(_metrics(f"{channel.name}: packager egress", region, [*requests, egress]))
+        widgets.append(_metrics(f"{channel.name}: packager ingest and egress", region, rows))
     return widgets
 
 

@@ -40,7 +40,7 @@ class Encoder(pulumi.ComponentResource):
     channel_id: pulumi.Output[str]
     channel_arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
-    ingest_urls: pulumi.Output[list[str]]
+    ingest_urls: pulumi.Output[list[str]]  # one per pipeline: a STANDARD channel wants both pushed
 
     def __init__(
         self,
@@ -67,6 +67,7 @@ class Encoder(pulumi.ComponentResource):
         else:
             ingest, secret_arn = self._rtmp_input(name, security_group, child), None
         self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(list))
+        self.srt_passphrase_arn: pulumi.Output[str] | None = secret_arn  # the ops commands read it for go-live
         role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.service_trust("medialive.amazonaws.com"), opts=child)
         aws.iam.RolePolicy(
             f"{name}-role-policy",
@@ -162,7 +163,10 @@ def _role_policy(
         ),
     ]
     if archive.kms_key_arn:
-        statements.append(iam.statement(["kms:GenerateDataKey", "kms:Encrypt"], [archive.kms_key_arn]))
+        # SSE-KMS: uploading needs kms:GenerateDataKey, and a multipart upload (how MediaLive writes
+        # recordings) also kms:Decrypt to assemble the parts. S3 user guide, "Multipart upload API and
+        # permissions": https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+        statements.append(iam.statement(["kms:GenerateDataKey", "kms:Decrypt"], [archive.kms_key_arn], sid="EncryptArchive"))
     if secret_arn is not None:
         statements.append(iam.statement(["secretsmanager:GetSecretValue"], [secret_arn], sid="ReadSrtPassphrase"))
     if packager_channel_arn is not None:
@@ -175,8 +179,8 @@ def _destinations(
 ) -> list[ml.ChannelDestinationArgs]:
     pipelines = range(channel.pipeline_count)
     archive_urls = [
-        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, f"pipeline{p}/", channel.name)
-        for p in pipelines
+        pulumi.Output.concat("s3ssl://", archive.bucket_name, "/", archive.prefix, label, "/", channel.name)
+        for label in archive_copy_labels(channel)
     ]
     destinations = [
         ml.ChannelDestinationArgs(
@@ -192,6 +196,19 @@ def _destinations(
             )
         )
     return destinations
+
+
+def archive_copy_labels(channel: ChannelSettings) -> tuple[str, ...]:
+    """One folder per destination URL, named so that it claims no pipeline.
+
+    `destinations.settings` is a set in the provider (pulumi-aws / terraform-provider-aws), so the
+    order MediaLive receives the URLs in, and so which pipeline writes which URL, is not guaranteed;
+    MediaLive has no variable data identifier for the pipeline
+    (https://docs.aws.amazon.com/medialive/latest/ug/variable-data-identifiers.html) and two
+    identical destinations fail on start. A STANDARD channel therefore records two copies, `copy1`
+    and `copy2`, each written by one of its pipelines.
+    """
+    return tuple(f"copy{n}" for n in range(1, channel.pipeline_count + 1))
 
 
 def _pick(index: int) -> Callable[[Sequence[str]], str]:
@@ -303,6 +320,18 @@ def archive_output_group(channel: ChannelSettings, rollover_seconds: int) -> ml.
     )
 
 
+def input_loss_action(channel: ChannelSettings) -> str:
+    """What the HLS group sends to MediaPackage while its pipeline has no input.
+
+    MediaLive user guide, HLS "Fields for resiliency" (sending to MediaPackage):
+    https://docs.aws.amazon.com/medialive/latest/ug/hls-resiliency.html - a standard channel uses
+    PAUSE_OUTPUT, so MediaPackage sees the lost pipeline stop and switches to its other ingest
+    (with EMIT_OUTPUT the filler frames count as content and it never fails over); a single
+    pipeline uses EMIT_OUTPUT, so viewers keep a playlist that moves (slate) instead of a frozen one.
+    """
+    return "PAUSE_OUTPUT" if channel.pipeline_count == 2 else "EMIT_OUTPUT"
+
+
 def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutputGroupArgs:
     """Every rendition as HLS, pushed to the packager's ingest endpoints (one per pipeline)."""
     return ml.ChannelEncoderSettingsOutputGroupArgs(
@@ -321,7 +350,7 @@ def hls_output_group(channel: ChannelSettings) -> ml.ChannelEncoderSettingsOutpu
                         )
                     )
                 ],
-                input_loss_action="EMIT_OUTPUT",
+                input_loss_action=input_loss_action(channel),
                 manifest_duration_format="INTEGER",
                 program_date_time="INCLUDE",
                 program_date_time_period=channel.segment_seconds,

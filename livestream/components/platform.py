@@ -10,8 +10,8 @@ from typing import Any
 
 import pulumi
 
-from livestream.components import aws, tags
-from livestream.components.alarms import Alarms, ChannelTarget
+from livestream.components import aws, aws_native, tags
+from livestream.components.alarms import CDN_REGION, Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
 from livestream.components.cdn import Cdn, PackagerOrigin, S3Origin
@@ -46,7 +46,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     channel_ids: pulumi.Output[dict[str, str]]
     """MediaLive channel id per channel name (for the control function and the console)."""
     ingest_urls: pulumi.Output[dict[str, list[str]]]
-    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline."""
+    """Secret: per channel, the rtmp:// (with stream key) or srt:// URLs to push to, one per pipeline.
+
+    A STANDARD channel lists two: push the same stream to both, or its second pipeline has no input."""
     playback_urls: pulumi.Output[dict[str, dict[str, str]]]
     """Per channel, the HTTPS playback URLs on the CDN: `hls`, `dash` and `llHls` when enabled."""
     player_url: pulumi.Output[str]
@@ -61,6 +63,21 @@ class LiveStreamPlatform(pulumi.ComponentResource):
     """Console URL of the platform's CloudWatch dashboard."""
     alarm_topic_arn: pulumi.Output[str]
     """SNS topic alarms, budget alerts and idle-stop notices go to."""
+    # What the ops commands (livestream status | verify | go-live, livestream/ops/) read from the stack:
+    region: pulumi.Output[str]
+    """The AWS region the channels, packager and schedules live in."""
+    srt_passphrase_arns: pulumi.Output[dict[str, str]]
+    """Per SRT channel, the Secrets Manager secret holding its ingest passphrase."""
+    origin_urls: pulumi.Output[dict[str, dict[str, str]]]
+    """Per channel, the packager's own manifest URLs (`hls`, `dash`, `llHls`): only the CDN may read them."""
+    alarm_names: pulumi.Output[dict[str, list[str]]]
+    """The platform's CloudWatch alarm names per region (CDN alarms live in us-east-1)."""
+    budget_name: pulumi.Output[str] | None
+    """The monthly AWS Budgets budget, when `budget.monthlyUsd` is set."""
+    schedule_group_name: pulumi.Output[str]
+    """The EventBridge Scheduler group holding the start / stop / idle-stop schedules."""
+    schedule_timezone: pulumi.Output[str]
+    """The IANA timezone every schedule runs in."""
 
     def __init__(
         self,
@@ -78,11 +95,13 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
         child = pulumi.ResourceOptions(parent=self)
+        # The MediaLive input and every MediaPackage v2 resource come from aws-native: pin them to the platform's region.
+        native = pulumi.ResourceOptions(parent=self, providers=self._native_providers(name, settings.region, opts))
         self.archive = Archive(f"{name}-archive", settings.archive, opts=child)
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
-        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=child)
-        self.encoders = self._build_encoders(name, settings, account_id)
-        self._build_delivery(name, settings, account_id)
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=native)
+        self.encoders = self._build_encoders(name, settings, account_id, native)
+        self._build_delivery(name, settings, account_id, native)
         self._build_operations(name, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
@@ -91,6 +110,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.ingest_urls = pulumi.Output.secret(
             pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(dict)
         )
+        self._ops_outputs(settings)
         self.register_outputs(
             {
                 "archiveBucketName": self.archive_bucket_name,
@@ -103,10 +123,53 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 "controlFunctionName": self.control_function_name,
                 "dashboardUrl": self.dashboard_url,
                 "alarmTopicArn": self.alarm_topic_arn,
+                "region": self.region,
+                "srtPassphraseArns": self.srt_passphrase_arns,
+                "originUrls": self.origin_urls,
+                "alarmNames": self.alarm_names,
+                "scheduleGroupName": self.schedule_group_name,
+                "scheduleTimezone": self.schedule_timezone,
+                **({"budgetName": self.budget_name} if self.budget_name is not None else {}),
             }
         )
 
-    def _build_encoders(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> dict[str, Encoder]:
+    def _ops_outputs(self, settings: Settings) -> None:
+        """What `livestream status | verify | go-live` need beyond the viewer-facing outputs."""
+        self.region = pulumi.Output.from_input(settings.region)
+        srt = {c: e.srt_passphrase_arn for c, e in self.encoders.items() if e.srt_passphrase_arn is not None}
+        self.srt_passphrase_arns = pulumi.Output.all(**srt).apply(dict) if srt else pulumi.Output.from_input({})
+        domain = self.packager.egress_domain
+        origins = {
+            channel: pulumi.Output.all(
+                **{kind: pulumi.Output.concat("https://", domain, path) for kind, path in paths.items()}
+            ).apply(dict)
+            for channel, paths in self.packager.playback_paths.items()
+        }
+        self.origin_urls = pulumi.Output.all(**origins).apply(dict)
+        in_region = [*self.alarms.channel_alarms, self.dead_letter_alarm]  # the stack's region, as the topic
+        self.alarm_names = pulumi.Output.all([a.name for a in in_region], [a.name for a in self.alarms.cdn_alarms]).apply(
+            lambda names: _alarms_by_region(settings.region, CDN_REGION, names[0], names[1])
+        )
+        self.budget_name = self.alarms.budget.name if self.alarms.budget is not None else None
+        self.schedule_group_name = self.scheduler.schedule_group_name
+        self.schedule_timezone = pulumi.Output.from_input(settings.schedule.timezone)
+
+    def _native_providers(self, name: str, region: str, opts: pulumi.ResourceOptions | None) -> list[pulumi.ProviderResource]:
+        """An aws-native provider in the platform's region, unless the caller passed one in `opts`.
+
+        pulumi-aws-native does not read `aws:region`: it reads `aws-native:region`, else AWS_REGION /
+        AWS_DEFAULT_REGION, and refuses to configure without one
+        (https://www.pulumi.com/registry/packages/aws-native/installation-configuration/). A stack
+        that sets only `aws:region` would fail on its first native resource, or with a stray
+        environment variable put the MediaLive input and the packager in another region.
+        """
+        if _has_native_provider(opts):
+            return []  # the caller's provider reaches the children through the parent chain
+        return [aws_native.Provider(f"{name}-aws-native", region=region, opts=pulumi.ResourceOptions(parent=self))]
+
+    def _build_encoders(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> dict[str, Encoder]:
         """One Encoder per channel, recording under its own archive prefix and allowed into its v2 channel."""
         archive = self.archive
         encoders = {
@@ -124,7 +187,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 account_id=account_id,
                 packager_ingest_urls=self.packager.ingest_urls[channel.name],
                 packager_channel_arn=self.packager.channel_arns[channel.name],
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=native,
             )
             for channel in settings.channels
         }
@@ -132,12 +195,14 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             self.packager.authorize_encoder(channel_name, encoder.role_arn)
         return encoders
 
-    def _build_delivery(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
+    def _build_delivery(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> None:
         """Cdn (CloudFront) in front of the packager, the player site and the recordings; then only this
         distribution may read them."""
         packager = self.packager
         self.site = PlayerSite(f"{name}-site", opts=pulumi.ResourceOptions(parent=self))
-        self.recordings = self._build_recordings(name, settings, account_id)
+        self.recordings = self._build_recordings(name, settings, account_id, native)
         s3_origins = [
             S3Origin("player-site", self.site.bucket_regional_domain_name),  # the default behaviour: `/`
         ]
@@ -177,7 +242,9 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
 
-    def _build_recordings(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> Recordings | None:
+    def _build_recordings(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> Recordings | None:
         """Each broadcast becomes a VOD, harvested from a recording endpoint of its packager channel."""
         if not settings.recordings.enabled:
             return None
@@ -193,8 +260,8 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             )
             for channel in settings.channels
         ]
-        opts = pulumi.ResourceOptions(parent=self)
-        return Recordings(f"{name}-recordings", settings.recordings, channels=channels, account_id=account_id, opts=opts)
+        # `native`: the recording endpoints are aws-native resources, in the platform's region like the packager's.
+        return Recordings(f"{name}-recordings", settings.recordings, channels=channels, account_id=account_id, opts=native)
 
     def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
@@ -235,5 +302,24 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             account_id=account_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
+        self.dead_letter_alarm = self.alarms.watch_dead_letters(self.scheduler.dead_letter_queue_name)
         self.control_function_name = self.scheduler.function_name
+
+
+def _alarms_by_region(region: str, cdn_region: str, channel_alarms: list[str], cdn_alarms: list[str]) -> dict[str, list[str]]:
+    """Channel and scheduler alarms live in the stack's region, CDN alarms in us-east-1 (one list when they coincide)."""
+    names: dict[str, list[str]] = {region: list(channel_alarms)}
+    names.setdefault(cdn_region, []).extend(cdn_alarms)
+    return names
+
+
+def _has_native_provider(opts: pulumi.ResourceOptions | None) -> bool:
+    """Did the caller give the platform an aws-native provider (`provider=` or `providers=`)?"""
+    if opts is None:
+        return False
+    if isinstance(opts.provider, aws_native.Provider):
+        return True
+    providers = opts.providers
+    if isinstance(providers, Mapping):
+        return "aws-native" in providers
+    return any(isinstance(p, aws_native.Provider) for p in providers or [])

@@ -51,6 +51,9 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 IDLE_CHECK_EXPRESSION = f"rate({IDLE_CHECK_INTERVAL_MINUTES} minutes)"
 
 
+SCHEDULE_SOURCE = "schedule"
+
+
 # --- what to schedule (pure data, unit-tested) -------------------------------------------------
 
 
@@ -69,7 +72,9 @@ class ScheduleSpec:
 
     @property
     def payload(self) -> dict[str, Any]:
-        return {"action": self.key}
+        # The scheduled start says so: the control function tags the channel started-by=schedule,
+        # and its idle check then lets it wait for its broadcaster (DESIGN §6).
+        return {"action": self.key, "source": SCHEDULE_SOURCE} if self.key == "start" else {"action": self.key}
 
     @property
     def input(self) -> str:
@@ -113,6 +118,16 @@ def schedule_specs(settings: ScheduleSettings) -> tuple[ScheduleSpec, ...]:
     return tuple(specs)
 
 
+def idle_rules(settings: ScheduleSettings) -> dict[str, str]:
+    """The control function's environment for its stop-if-idle rules (only the ones that are set)."""
+    values = {
+        "IDLE_MINUTES": settings.idle_stop_minutes,
+        "BROADCASTER_WAIT_MINUTES": settings.broadcaster_wait_minutes,
+        "MAX_RUN_HOURS": settings.max_run_hours,
+    }
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
 # --- IAM documents -----------------------------------------------------------------------------
 
 
@@ -125,7 +140,8 @@ def function_policy(
     """What the control function may do: its own channels, metrics, its topic, its log group."""
     statements = [
         iam.statement(
-            ["medialive:DescribeChannel", "medialive:StartChannel", "medialive:StopChannel"],
+            # CreateTags: a start records who started the channel and when (livestream:started-by/-at).
+            ["medialive:DescribeChannel", "medialive:StartChannel", "medialive:StopChannel", "medialive:CreateTags"],
             list(channel_arns),
             sid="ControlOwnChannels",
         ),
@@ -218,7 +234,7 @@ class Scheduler(pulumi.ComponentResource):
             channel_arns=[channel_arns[c] for c in names],
             topic_arn=self.topic_arn,
             topic_kms_key_arn=topic_kms_key_arn,
-            idle_minutes=settings.idle_stop_minutes,
+            idle_rules=idle_rules(settings),
             log_retention_days=log_retention_days,
         )
         self.function_name = function.name
@@ -293,7 +309,7 @@ class Scheduler(pulumi.ComponentResource):
         channel_arns: Sequence[pulumi.Input[str]],
         topic_arn: pulumi.Input[str],
         topic_kms_key_arn: pulumi.Input[str] | None,
-        idle_minutes: int | None,
+        idle_rules: Mapping[str, str],
         log_retention_days: int,
     ) -> aws.lambda_.Function:
         child = pulumi.ResourceOptions(parent=self)
@@ -307,9 +323,7 @@ class Scheduler(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=role),
         )
         ids = pulumi.Output.all(*channel_ids).apply(lambda values: ",".join(str(v) for v in values))
-        variables: dict[str, pulumi.Input[str]] = {"CHANNEL_IDS": ids, "TOPIC_ARN": topic_arn}
-        if idle_minutes is not None:
-            variables["IDLE_MINUTES"] = str(idle_minutes)
+        variables: dict[str, pulumi.Input[str]] = {"CHANNEL_IDS": ids, "TOPIC_ARN": topic_arn, **idle_rules}
         return aws.lambda_.Function(
             f"{name}-control",
             description="Start, stop, idle-stop and report on the platform's MediaLive channels",

@@ -2,9 +2,27 @@
 
 Runs alone in AWS Lambda: imports only the standard library and boto3/botocore.
 
-Environment: CHANNEL_IDS (comma-separated MediaLive channel ids), TOPIC_ARN, IDLE_MINUTES.
-Event: {"action": "start" | "stop" | "status" | "stop-if-idle" | "notify-if-running", "channelIds": [...]?}.
-Result: {"action": ..., "channels": [{"channelId", "state", "changed", "reason"?}]} or {"action": ..., "error": ...}.
+Environment: CHANNEL_IDS (comma-separated MediaLive channel ids), TOPIC_ARN, IDLE_MINUTES, and
+optionally BROADCASTER_WAIT_MINUTES and MAX_RUN_HOURS (the stop-if-idle rules below).
+Event: {"action": "start" | "stop" | "status" | "stop-if-idle" | "notify-if-running", "channelIds": [...]?,
+"source": "schedule"?}. Result: {"action": ..., "channels": [{"channelId", "state", "changed", "reason"?}]}
+or {"action": ..., "error": ...}.
+
+Who started a channel: a start that changes an IDLE channel tags its ARN with
+livestream:started-by = schedule (the event says "source": "schedule") or manual (anything else), and
+livestream:started-at = the ISO 8601 UTC time. A tag older than the channel's current run is stale
+and counts as manual.
+
+stop-if-idle, per RUNNING channel (facts from AWS/MediaLive, ChannelId + Pipeline, 1-minute data):
+- "running" is proven by ActiveAlerts datapoints, which exist whenever a channel runs ("meaning of no
+  datapoints: the channel isn't running", https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-global.html);
+- "no video" holds when InputVideoFrameRate is 0 or absent (no AWS page says which a running channel
+  without input publishes);
+- MAX_RUN_HOURS stops a channel that has run that long, whatever its video;
+- a channel started by its schedule that has received no video yet waits for its broadcaster (until the
+  scheduled stop, or BROADCASTER_WAIT_MINUTES after it started);
+- any other channel - started by hand, or video came and went - is stopped when it ran all of the last
+  IDLE_MINUTES without video; with no ActiveAlerts datapoints nothing is proven and it keeps running.
 """
 
 from __future__ import annotations
@@ -22,7 +40,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 NAMESPACE = "AWS/MediaLive"
 METRIC = "InputVideoFrameRate"
+RUNNING_METRIC = "ActiveAlerts"  # has datapoints whenever the channel runs (MediaLive UG, global metrics)
 PERIOD_SECONDS = 60
+STARTED_BY = "livestream:started-by"
+STARTED_AT = "livestream:started-at"
+SCHEDULE, MANUAL = "schedule", "manual"
+SOURCES = (SCHEDULE, MANUAL)
+# A run's first ActiveAlerts minute follows its StartChannel call by the time the channel takes to
+# start (a minute or two); a started-at tag further back than this belongs to an earlier run.
+START_GRACE_MINUTES = 15
+LOOKBACK_HOURS = 24  # how far back the run's start and its first video are looked for (at least)
+MAX_RUN_HOURS_LIMIT = 168
 # CloudWatch makes a minute's datapoint visible a little after the minute ends, so the idle window
 # ends this many whole minutes before now; otherwise the newest minute would never be covered.
 METRIC_DELAY_MINUTES = 2
@@ -42,6 +70,9 @@ class Request:
     channel_ids: tuple[str, ...]
     topic_arn: str
     idle_minutes: int
+    source: str = MANUAL
+    wait_minutes: int | None = None  # BROADCASTER_WAIT_MINUTES: cap on a scheduled start's wait
+    max_run_hours: int | None = None
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -65,11 +96,17 @@ def _request(event: Any) -> Request:
     if action not in ACTIONS:
         raise EventError(f"unknown action {action!r}; allowed actions: {_allowed()}")
     configured = _configured_ids()
+    source = event.get("source", MANUAL)
+    if source not in SOURCES:
+        raise EventError(f"source {source!r} is not known; use 'schedule' (the scheduled start) or omit it (manual)")
     return Request(
         action=action,
         channel_ids=_narrow(configured, event.get("channelIds")),
         topic_arn=_topic_arn(action),
         idle_minutes=_idle_minutes(action),
+        source=source,
+        wait_minutes=_optional_whole("BROADCASTER_WAIT_MINUTES", 1, 1440) if action == "stop-if-idle" else None,
+        max_run_hours=_optional_whole("MAX_RUN_HOURS", 1, MAX_RUN_HOURS_LIMIT) if action == "stop-if-idle" else None,
     )
 
 
@@ -111,6 +148,15 @@ def _idle_minutes(action: str) -> int:
     return int(raw)
 
 
+def _optional_whole(name: str, low: int, high: int) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise EventError(f"{name} must be a whole number from {low} to {high}, or unset; got {raw!r}")
+    return int(raw)
+
+
 # --- actions --------------------------------------------------------------------------------
 
 
@@ -124,18 +170,22 @@ def _on_each_channel(act_on_one: Callable[[Any, str], dict[str, Any]]) -> Callab
     return action
 
 
+def _start(request: Request) -> dict[str, Any]:
+    medialive = _client("medialive")
+    return _respond(request, _each(request, lambda cid: _start_one(medialive, cid, request.source)))
+
+
 def _stop_if_idle(request: Request) -> dict[str, Any]:
     medialive, cloudwatch = _client("medialive"), _client("cloudwatch")
-    start, end = _window(request.idle_minutes, datetime.now(UTC))
-    results = _each(request, lambda cid: _stop_one_if_idle(medialive, cloudwatch, cid, start, end))
+    now = datetime.now(UTC)
+    start, end = _window(request.idle_minutes, now)
+    results = _each(request, lambda cid: _stop_one_if_idle(medialive, cloudwatch, cid, request, now))
     stopped = [r for r in results if r["changed"]]
     response = _respond(request, results)
     if stopped:
         subject = _subject("stopped idle channel", stopped)
         lines = [f"{r['channelId']}: {r['reason']}" for r in stopped]
-        body = f"Stopped {len(stopped)} MediaLive channel(s) that received no video from {_span(start, end)}:\n" + "\n".join(
-            lines
-        )
+        body = f"Stopped {len(stopped)} MediaLive channel(s) (idle window {_span(start, end)}):\n" + "\n".join(lines)
         response["notified"] = _publish(request.topic_arn, subject, body)
     return response
 
@@ -160,13 +210,21 @@ def _status_one(medialive: Any, channel_id: str) -> dict[str, Any]:
     return _result(channel_id, _describe(medialive, channel_id)["State"], False)
 
 
-def _start_one(medialive: Any, channel_id: str) -> dict[str, Any]:
-    state = _describe(medialive, channel_id)["State"]
+def _start_one(medialive: Any, channel_id: str, source: str = MANUAL) -> dict[str, Any]:
+    """Start an IDLE channel and tag who started it and when (the brief's tag contract)."""
+    channel = _describe(medialive, channel_id)
+    state = channel["State"]
     if state in RUNNING_STATES:
         return _result(channel_id, state, False, f"already {state}")
     if state != "IDLE":
         return _result(channel_id, state, False, f"cannot start a channel that is {state}; it must be IDLE")
-    return _result(channel_id, medialive.start_channel(ChannelId=channel_id)["State"], True)
+    new_state = medialive.start_channel(ChannelId=channel_id)["State"]
+    started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        medialive.create_tags(ResourceArn=channel["Arn"], Tags={STARTED_BY: source, STARTED_AT: started_at})
+    except AWS_ERRORS as error:  # started anyway: without the tag the idle check treats it as manual
+        return _result(channel_id, new_state, True, f"started; tagging it {source} failed: {error}")
+    return _result(channel_id, new_state, True)
 
 
 def _stop_one(medialive: Any, channel_id: str) -> dict[str, Any]:
@@ -178,19 +236,104 @@ def _stop_one(medialive: Any, channel_id: str) -> dict[str, Any]:
     return _result(channel_id, medialive.stop_channel(ChannelId=channel_id)["State"], True)
 
 
-def _stop_one_if_idle(medialive: Any, cloudwatch: Any, channel_id: str, start: datetime, end: datetime) -> dict[str, Any]:
+def _stop_one_if_idle(medialive: Any, cloudwatch: Any, channel_id: str, request: Request, now: datetime) -> dict[str, Any]:
     channel = _describe(medialive, channel_id)
     state = channel["State"]
     if state != "RUNNING":
         return _result(channel_id, state, False, f"not RUNNING ({state}); only a running channel can be idle")
-    pipelines = _pipelines(channel)
-    series = _frame_rates(cloudwatch, channel_id, pipelines, start, end)
-    busy = _not_idle_reasons(series, start, end)
-    if busy:
-        return _result(channel_id, state, False, "not idle: " + "; ".join(busy))
-    new_state = medialive.stop_channel(ChannelId=channel_id)["State"]
-    reason = f"idle: {METRIC} was 0 every minute from {_span(start, end)} on pipeline(s) {', '.join(pipelines)}"
-    return _result(channel_id, new_state, True, reason)
+    run = _run_facts(cloudwatch, channel, request, now)
+    stop, reason = decide(run, request)
+    if not stop:
+        return _result(channel_id, state, False, reason)
+    return _result(channel_id, medialive.stop_channel(ChannelId=channel_id)["State"], True, reason)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the metrics and tags say about a channel's current run (minutes are UTC minute starts)."""
+
+    now: datetime
+    window: tuple[datetime, datetime]  # the last idle minutes CloudWatch has published, [start, end)
+    running: frozenset[datetime]  # minutes with ActiveAlerts datapoints on any pipeline
+    video: dict[datetime, float]  # minutes with InputVideoFrameRate > 0 on some pipeline: the highest
+    began: datetime | None  # when the current run began (its tag, else its first ActiveAlerts minute)
+    started_by: str  # schedule | manual
+
+
+def decide(run: RunFacts, request: Request) -> tuple[bool, str]:
+    """The stop-if-idle rules, in order: (stop?, why)."""
+    if request.max_run_hours is not None and run.began is not None:
+        hours = (run.now - run.began).total_seconds() / 3600
+        if hours >= request.max_run_hours:
+            ceiling = request.max_run_hours
+            return True, f"ran {hours:.1f} h since {run.began:%Y-%m-%d %H:%M} UTC: the maxRunHours ceiling is {ceiling} h"
+    video_in_run = any(run.began is None or minute >= run.began for minute in run.video)
+    if run.started_by == SCHEDULE and not video_in_run:
+        waited = (run.now - run.began).total_seconds() / 60 if run.began else 0
+        if request.wait_minutes is not None and waited >= request.wait_minutes:
+            cap = request.wait_minutes
+            return True, f"started by its schedule; no video in {waited:.0f} min (the wait for the broadcaster is {cap} min)"
+        return False, "started by its schedule: waits for its broadcaster until the scheduled stop"
+    start, end = run.window
+    expected = {start + timedelta(minutes=i) for i in range(int((end - start).total_seconds() // 60))}
+    covered = expected & run.running
+    if not covered:
+        return False, f"no {RUNNING_METRIC} datapoints in {_span(start, end)}: nothing proves it ran, so it keeps running"
+    if covered != expected:
+        return False, f"{RUNNING_METRIC} covers {len(covered)} of {len(expected)} minutes: it did not run the whole window"
+    peak = max((v for m, v in run.video.items() if m in expected), default=0.0)
+    if peak > 0:
+        return False, f"received video in {_span(start, end)} (up to {peak:g} fps)"
+    how = "started by its schedule, video came and went" if run.started_by == SCHEDULE else f"started {run.started_by}"
+    return True, f"idle: ran every minute of {_span(start, end)} with {METRIC} 0 or absent ({how})"
+
+
+def _run_facts(cloudwatch: Any, channel: dict[str, Any], request: Request, now: datetime) -> RunFacts:
+    window = _window(request.idle_minutes, now)
+    end = window[1]
+    lookback = end - timedelta(hours=max(LOOKBACK_HOURS, (request.max_run_hours or 0) + 1))
+    series = _series(cloudwatch, channel["Id"], _pipelines(channel), lookback, end)
+    running = frozenset(m for (metric, _), points in series.items() if metric == RUNNING_METRIC for m in points)
+    video: dict[datetime, float] = {}
+    for (metric, _), points in series.items():
+        for minute, value in points.items():
+            if metric == METRIC and value > 0:
+                video[minute] = max(value, video.get(minute, 0.0))
+    first = _run_start(running, end, lookback)
+    started_by, tagged_at = _tagged_start(channel.get("Tags") or {}, first, lookback)
+    return RunFacts(now, window, running, video, tagged_at or first, started_by)
+
+
+def _run_start(running: frozenset[datetime], end: datetime, lookback: datetime) -> datetime | None:
+    """The first minute of the run of ActiveAlerts minutes that reaches the newest published minute."""
+    minute = end - timedelta(minutes=1)
+    if minute not in running:
+        return None
+    while minute - timedelta(minutes=1) in running and minute > lookback:
+        minute -= timedelta(minutes=1)
+    return minute
+
+
+def _tagged_start(tags: dict[str, str], first: datetime | None, lookback: datetime) -> tuple[str, datetime | None]:
+    """(started-by, started-at) from the tags, or (manual, None) when they are missing, malformed or stale."""
+    source = tags.get(STARTED_BY)
+    try:
+        at = datetime.strptime(tags.get(STARTED_AT, ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return MANUAL, None
+    if source not in SOURCES:
+        return MANUAL, None
+    if first is not None and first > lookback and not _belongs_to_run(at, first):
+        return MANUAL, None  # the tag is from an earlier run (or the run has a gap since): stale
+    return source, at
+
+
+def _belongs_to_run(started_at: datetime, first: datetime) -> bool:
+    """A start belongs to the run whose first ActiveAlerts minute follows it within the grace.
+
+    `first` is a whole minute, so a tag written inside it (19:00:30 for first = 19:00) belongs too.
+    """
+    return first - timedelta(minutes=START_GRACE_MINUTES) <= started_at < first + timedelta(minutes=1)
 
 
 def _pipelines(channel: dict[str, Any]) -> list[str]:
@@ -204,7 +347,7 @@ def _pipelines(channel: dict[str, Any]) -> list[str]:
 # --- actions by name -----------------------------------------------------------------------
 
 _ACTIONS: dict[str, Callable[[Request], dict[str, Any]]] = {
-    "start": _on_each_channel(_start_one),
+    "start": _start,
     "stop": _on_each_channel(_stop_one),
     "status": _on_each_channel(_status_one),
     "stop-if-idle": _stop_if_idle,
@@ -222,52 +365,33 @@ def _window(idle_minutes: int, now: datetime) -> tuple[datetime, datetime]:
     return end - timedelta(minutes=idle_minutes), end
 
 
-def _frame_rates(
+def _series(
     cloudwatch: Any, channel_id: str, pipelines: list[str], start: datetime, end: datetime
-) -> dict[str, dict[datetime, float]]:
-    """Per pipeline, the per-minute Maximum of InputVideoFrameRate keyed by the minute's start."""
-    query_ids = {f"pipeline{i}": pipeline for i, pipeline in enumerate(pipelines)}
-    queries = [_query(qid, channel_id, pipeline) for qid, pipeline in query_ids.items()]
-    series: dict[str, dict[datetime, float]] = {pipeline: {} for pipeline in pipelines}
+) -> dict[tuple[str, str], dict[datetime, float]]:
+    """Per (metric, pipeline), the per-minute Maximum of ActiveAlerts and InputVideoFrameRate."""
+    keys = {f"m{i}": (metric, p) for i, (metric, p) in enumerate((m, p) for m in (RUNNING_METRIC, METRIC) for p in pipelines)}
+    queries = [_query(qid, channel_id, metric, pipeline) for qid, (metric, pipeline) in keys.items()]
+    series: dict[tuple[str, str], dict[datetime, float]] = {key: {} for key in keys.values()}
     kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end, "ScanBy": "TimestampAscending"}
     while True:
         page = cloudwatch.get_metric_data(**kwargs)
         for result in page["MetricDataResults"]:
-            points = series[query_ids[result["Id"]]]
+            points = series[keys[result["Id"]]]
             points.update(zip((_minute(t) for t in result["Timestamps"]), result["Values"], strict=True))
         if not page.get("NextToken"):
             return series
         kwargs["NextToken"] = page["NextToken"]
 
 
-def _query(query_id: str, channel_id: str, pipeline: str) -> dict[str, Any]:
+def _query(query_id: str, channel_id: str, metric_name: str, pipeline: str) -> dict[str, Any]:
     # Dimension order ChannelId then Pipeline: AWS ignores it; moto's matcher needs it to match put_metric_data.
     dimensions = [{"Name": "ChannelId", "Value": channel_id}, {"Name": "Pipeline", "Value": pipeline}]
-    metric = {"Namespace": NAMESPACE, "MetricName": METRIC, "Dimensions": dimensions}
+    metric = {"Namespace": NAMESPACE, "MetricName": metric_name, "Dimensions": dimensions}
     return {"Id": query_id, "MetricStat": {"Metric": metric, "Period": PERIOD_SECONDS, "Stat": "Maximum"}, "ReturnData": True}
 
 
 def _minute(timestamp: datetime) -> datetime:
     return timestamp.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def _not_idle_reasons(series: dict[str, dict[datetime, float]], start: datetime, end: datetime) -> list[str]:
-    """Why the channel is not provably idle; empty when every pipeline has 0 for every minute."""
-    minutes = int((end - start).total_seconds() // 60)
-    expected = {start + timedelta(minutes=i) for i in range(minutes)}
-    return [reason for pipeline, points in series.items() if (reason := _pipeline_reason(pipeline, points, expected))]
-
-
-def _pipeline_reason(pipeline: str, points: dict[datetime, float], expected: set[datetime]) -> str:
-    covered = expected & points.keys()
-    if not covered:
-        return f"pipeline {pipeline} has no {METRIC} datapoints in the window"
-    peak = max(points[m] for m in covered)
-    if peak > 0:
-        return f"pipeline {pipeline} received video (up to {peak:g} fps)"
-    if covered != expected:
-        return f"pipeline {pipeline} has datapoints for {len(covered)} of {len(expected)} minutes (started inside the window?)"
-    return ""
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -34,7 +34,23 @@ class Rule:
     comparison: str
     meaning: str
     action: str
+    dimensions: tuple[str, ...] = ()  # the dimension set AWS documents for this metric
+    source: str = ""  # the AWS page that documents namespace, metric and dimension set
 
+
+# Where each alarm's namespace, metric and dimension set is documented.
+MEDIALIVE_GLOBAL = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-global.html"
+MEDIALIVE_INPUT = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-input-metrics.html"
+MEDIALIVE_OUTPUT = "https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-output-metrics.html"
+# The MediaLive output-metrics page lists DroppedFrames with "Pipeline, Region"; AWS's own CDK
+# MediaLive reference builds it per channel pipeline (Channel.metricDroppedFrames(Pipeline)). The
+# alarm follows the CDK; should MediaLive publish no per-channel series it stays OK (missing data
+# is not breaching) and the Encoder alerts alarm still reports a struggling encoder.
+MEDIALIVE_DROPPED_FRAMES = "https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-medialive-alpha.Pipeline.html"
+CLOUDFRONT_METRICS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html"
+PIPELINE_DIMENSIONS = ("ChannelId", "Pipeline")
+OUTPUT_GROUP_DIMENSIONS = ("ChannelId", "OutputGroupName", "Pipeline")
+DISTRIBUTION_DIMENSIONS = ("DistributionId", "Region")
 
 RULES: dict[str, Rule] = {
     rule.key: rule
@@ -50,6 +66,8 @@ RULES: dict[str, Rule] = {
             AT_LEAST,
             "MediaLive has raised alerts on this pipeline (input not detected, output failures, ...).",
             "Open the channel in the MediaLive console, Alerts tab: it names the fault. Fix the input or destination it names.",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_GLOBAL,
         ),
         Rule(
             "inputLoss",
@@ -63,6 +81,8 @@ RULES: dict[str, Rule] = {
             "The channel is running but no video frames arrive: the encoder stopped sending or the network dropped.",
             "Check the phone/encoder is live and pushing to this pipeline's ingest URL, and that its network is "
             "in the allowed CIDRs. Stop the channel if the broadcast is over (it bills while running).",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_INPUT,
         ),
         Rule(
             "droppedFrames",
@@ -76,6 +96,8 @@ RULES: dict[str, Rule] = {
             "The encoder cannot keep up with real time and drops input frames; viewers see stutter.",
             "Lower the source resolution/frame rate or bitrate at the encoder, or use a lighter ladder; "
             "check the input specification matches what is sent.",
+            PIPELINE_DIMENSIONS,
+            MEDIALIVE_DROPPED_FRAMES,
         ),
         Rule(
             "outputErrors",
@@ -89,19 +111,8 @@ RULES: dict[str, Rule] = {
             "Pushing HLS to the packager's ingest endpoint fails (4xx: rejected/permissions, 5xx: packager side).",
             "4xx: check the MediaPackage v2 channel policy grants the MediaLive role PutObject and the ingest URLs "
             "are current. 5xx: check the AWS Health Dashboard for MediaPackage; MediaLive retries.",
-        ),
-        Rule(
-            "packagerErrors",
-            "packager-5xx",
-            "Packager 5xx",
-            "channel",
-            MEDIAPACKAGE,
-            "EgressRequestCount",
-            "Sum",
-            AT_LEAST,
-            "MediaPackage answers viewers/CloudFront with server errors: usually no fresh segments from the encoder.",
-            "Check the channel's input alarms first (a stalled input makes stale manifests); then the AWS Health "
-            "Dashboard for MediaPackage in this region.",
+            OUTPUT_GROUP_DIMENSIONS,
+            MEDIALIVE_OUTPUT,
         ),
         Rule(
             "cdn5xxRate",
@@ -113,7 +124,10 @@ RULES: dict[str, Rule] = {
             "Average",
             AT_LEAST,
             "A share of viewer requests gets 5xx from CloudFront: the origin (MediaPackage) fails or is unreachable.",
-            "Check the packager alarms and origin access (OAC, endpoint policy); CloudFront metrics are in us-east-1.",
+            "Check the channel's Output errors alarm and origin access (OAC, endpoint policy); "
+            "CloudFront metrics are in us-east-1.",
+            DISTRIBUTION_DIMENSIONS,
+            CLOUDFRONT_METRICS,
         ),
         Rule(
             "cdn4xxRate",
@@ -128,6 +142,8 @@ RULES: dict[str, Rule] = {
             "or segments requested after they left the DVR window.",
             "Check the player's URL and signing, the geo restriction, and that the channel is running; "
             "a short spike at stream start/stop is normal.",
+            DISTRIBUTION_DIMENSIONS,
+            CLOUDFRONT_METRICS,
         ),
     )
 }

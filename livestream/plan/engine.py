@@ -346,6 +346,53 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
+# --- provider configuration -----------------------------------------------------------------
+
+# Packages whose provider refuses to configure without a region, and where it reads it:
+# pulumi-aws `aws:region`, pulumi-aws-native `aws-native:region`, each falling back to the
+# AWS_REGION / AWS_DEFAULT_REGION environment variables ("missing required configuration key
+# aws-native:region" otherwise). https://www.pulumi.com/registry/packages/aws-native/installation-configuration/
+REGIONAL_PACKAGES = ("aws", "aws-native")
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+def _environment_region() -> str | None:
+    return next((os.environ[name] for name in REGION_VARIABLES if os.environ.get(name)), None)
+
+
+def check_providers(plan: Plan) -> None:
+    """Refuse what `pulumi up` refuses: a provider with no region, or aws and aws-native in two regions."""
+    providers = {r.urn: r for r in plan.resources if r.type.startswith("pulumi:providers:")}
+    regions: dict[str, set[str]] = {}
+    for resource in plan.resources:
+        package = resource.type.split(":", 1)[0]
+        if not resource.custom or package not in REGIONAL_PACKAGES or resource.type.startswith("pulumi:"):
+            continue
+        region, source = _provider_region(resource, package, plan.config, providers)
+        if not region:
+            raise ProgramError(
+                f"{resource.type} {resource.name!r}: missing required configuration key {source} (the {package} provider "
+                f"needs a region: set {source} in Pulumi.{plan.stack}.yaml, or {' / '.join(REGION_VARIABLES)})"
+            )
+        regions.setdefault(region, set()).add(f"{package} ({source})")
+    if len(regions) > 1:
+        where = "; ".join(f"{region}: {', '.join(sorted(users))}" for region, users in sorted(regions.items()))
+        raise ProgramError(f"the program's providers target different regions, so its resources would be split: {where}")
+
+
+def _provider_region(
+    resource: PlannedResource, package: str, config: Mapping[str, Any], providers: Mapping[str, PlannedResource]
+) -> tuple[str | None, str]:
+    """The region a resource's provider would use, and the setting it comes from."""
+    if resource.provider:
+        provider = providers.get(resource.provider.rsplit("::", 1)[0])
+        if provider is not None:
+            label = f"region of provider {provider.name!r}"
+            return (provider.inputs.get("region") or _environment_region()), label
+    key = f"{package}:region"
+    return (config.get(key) or _environment_region()), key
+
+
 # --- project files --------------------------------------------------------------------------
 
 
@@ -472,6 +519,7 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
             raise ProgramError(f"{type(error).__name__}: {error}", error=error, plan=plan) from error
         finally:
             settings.SETTINGS.rpc_manager.clear()
+    check_providers(plan)
     root = settings.get_root_resource()
     outputs = getattr(root, "outputs", {}) or {}
     plan.exports = {name: _resolve(value) for name, value in outputs.items()}

@@ -14,7 +14,11 @@ def test_every_listed_subcommand_registers_a_runnable_parser() -> None:
     help_text = root.format_help()
     for name in cli.SUBCOMMANDS:
         module = importlib.import_module(f"livestream.cli.{name}")
-        assert callable(module.register) and name in help_text
+        assert callable(module.register)
+    commands = next(a for a in root._actions if a.dest == "command")
+    assert {"plan", "player", "status", "start", "stop", "go-live", "verify", "smoke"} <= set(commands.choices)
+    for name, sub in commands.choices.items():
+        assert name in help_text and callable(sub.get_default("run")), name
     args = root.parse_args(["plan", "prod", "--json"])
     assert (args.command, args.stack, args.format) == ("plan", "prod", "json")
     assert args.run is importlib.import_module("livestream.cli.plan").run

@@ -348,3 +348,43 @@ def test_secret_outputs_never_reach_the_output(dev: plan.PlanReport, dev_json: d
 def test_the_last_guard_redacts_a_leaked_secure_value(dev: plan.PlanReport) -> None:
     leaky = plan.PlanReport(replace(dev.document, exports={"oops": "v1:abc:LEAKED"}), secrets=("v1:abc:LEAKED",))
     assert "LEAKED" not in plan.render(leaky, "json")
+
+
+# --- provider configuration, as `pulumi up` checks it -------------------------------------------
+
+
+def project_copy(tmp_path: Path, config: dict[str, Any]) -> Path:
+    """This repository's program with another stack file (same code, other provider config)."""
+    import shutil
+
+    for name in ("__main__.py", "Pulumi.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "Pulumi.dev.yaml").write_text(json.dumps({"config": config}))
+    return tmp_path
+
+
+def stack_without(key: str) -> dict[str, Any]:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    config.pop(key, None)
+    return config
+
+
+@pytest.fixture
+def no_region_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_missing_provider_region_exits_2_naming_the_key(capsys, tmp_path, no_region_env) -> None:
+    project = project_copy(tmp_path, stack_without("aws:region"))
+    code, out, err = run_main(capsys, "plan", "dev", "--project", str(project), "--policy-pack", str(ROOT / "policies"))
+    assert code == 2 and out == ""
+    assert "aws:region" in err and "Traceback" not in err
+
+
+def test_the_stack_files_need_only_aws_region(capsys, no_region_env) -> None:
+    """The platform gives aws-native the aws provider's region: no aws-native:region in the stack files."""
+    code, _, err = run_main(capsys, "plan", "dev", "--project", str(ROOT), "--json")
+    assert code == 0, err

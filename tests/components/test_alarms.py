@@ -24,7 +24,6 @@ KIND_BY_METRIC = {
     "ActiveAlerts": "activeAlerts",
     "InputVideoFrameRate": "inputLoss",
     "DroppedFrames": "droppedFrames",
-    "EgressRequestCount": "packagerErrors",
     "5xxErrorRate": "cdn5xxRate",
     "4xxErrorRate": "cdn4xxRate",
     "ApproximateNumberOfMessagesVisible": "scheduleDeadLetters",
@@ -78,12 +77,11 @@ def test_alarm_kinds_per_pipeline_class(stack: str, pipelines: int, dev_plan: Pl
     counts = Counter(kind(a) for a in plan.of_type(ALARM))
     assert counts == {
         **dict.fromkeys(PIPELINE_KINDS, pipelines),
-        "packagerErrors": 1,
         "cdn5xxRate": 1,
         "cdn4xxRate": 1,
         "scheduleDeadLetters": 1,
     }
-    assert sum(counts.values()) == {"dev": 8, "prod": 12}[stack]
+    assert sum(counts.values()) == {"dev": 7, "prod": 11}[stack]
     target = alarms.ChannelTarget("main", "id", pipelines, "packager", "group", "main")
     assert alarms.alarm_count([target], with_distribution=True, with_dead_letters=True) == sum(counts.values())
 
@@ -123,18 +121,20 @@ def test_output_errors_watch_the_hls_group_that_feeds_the_packager(prod_plan: Pl
     for alarm in by_kind(prod_plan)["outputErrors"]:
         queries = alarm.inputs["metricQueries"]
         assert [q["id"] for q in queries if q.get("returnData")] == ["errors"]
-        assert next(q for q in queries if q.get("returnData"))["expression"] == "e4xx + e5xx"
+        # A pipeline that had no 4xx in a minute publishes no Output4xxErrors datapoint: without FILL
+        # the sum is missing too, and the 5xx it should count is hidden.
+        assert next(q for q in queries if q.get("returnData"))["expression"] == "FILL(e4xx, 0) + FILL(e5xx, 0)"
         assert {d["OutputGroupName"] for d in dimension_sets(alarm)} == set(hls_groups)
         assert all(q["metric"]["stat"] == "Sum" for q in queries if "metric" in q)
 
 
-def test_packager_alarm_uses_the_v2_channel_group_and_channel(dev_plan: Plan) -> None:
-    (alarm,) = by_kind(dev_plan)["packagerErrors"]
+def test_dashboard_graphs_the_v2_channel_by_channel_group_and_channel(dev_plan: Plan) -> None:
+    body = json.loads(dev_plan.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
     group = dev_plan.one("aws-native:mediapackagev2:ChannelGroup").outputs["channelGroupName"]
     channel = dev_plan.one("aws-native:mediapackagev2:Channel").outputs["channelName"]
-    assert alarm.inputs["namespace"] == "AWS/MediaPackage"
-    assert alarm.inputs["dimensions"] == {"ChannelGroup": group, "Channel": channel, "StatusCodeRange": "5xx"}
-    assert alarm.inputs["statistic"] == "Sum"
+    rows = [m for w in body["widgets"] if w["type"] == "metric" for m in w["properties"]["metrics"]]
+    packager = [r for r in rows if r[0] == "AWS/MediaPackage"]
+    assert packager and all(r[2:-1] == ["ChannelGroup", group, "Channel", channel] for r in packager)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -153,7 +153,7 @@ def test_cdn_alarms_live_in_us_east_1_and_notify_a_topic_there(stack: str, dev_p
         assert ":us-east-1:" in target
         key = next(k for k in plan.of_type("aws:kms/key:Key") if k.outputs["arn"] == cdn_topic.inputs["kmsMasterKeyId"])
         assert key.inputs["region"] == "us-east-1"
-    for name in (*PIPELINE_KINDS, "packagerErrors"):
+    for name in PIPELINE_KINDS:
         assert all("region" not in a.inputs for a in found[name])  # the stack's own region
 
 
@@ -285,8 +285,7 @@ def test_dashboard_covers_input_encoder_packager_and_cdn(stack: str, dev_plan: P
         found = {row[5] for region, row in rows if row[:4] == ["AWS/MediaLive", metric, "ChannelId", channel_id]}
         assert found == pipelines, metric
     packager = [row for _, row in rows if row[0] == "AWS/MediaPackage"]
-    assert {row[1] for row in packager} == {"EgressRequestCount", "EgressBytes"}
-    assert {row[7] for row in packager if len(row) > 8} == {"4xx", "5xx"}
+    assert {row[1] for row in packager} == {"IngressRequestCount", "EgressRequestCount", "EgressBytes"}
     cdn = [(region, row) for region, row in rows if row[0] == "AWS/CloudFront"]
     distribution = plan.exports["distributionId"]
     assert {region for region, _ in cdn} == {"us-east-1"}
@@ -402,9 +401,65 @@ def test_bad_operations_settings_fail_before_anything_is_created(overrides: dict
 def test_idle_check_reads_the_metric_the_input_loss_alarm_watches() -> None:
     """The control function runs alone in Lambda, so it keeps its own copy of the metric's name,
     namespace and dimensions; they must stay the input-loss alarm's."""
-    rule = alarms.RULES["inputLoss"]
-    assert (rule.namespace, rule.metric) == (channel_control.NAMESPACE, channel_control.METRIC)
-    query = channel_control._query("q", "1234567", "1")["MetricStat"]
-    dimensions = {d["Name"]: d["Value"] for d in query["Metric"]["Dimensions"]}
-    assert dimensions == alarms.ChannelTarget("main", "1234567", 2).pipeline_dimensions(1)
-    assert query["Stat"] == rule.statistic
+    for key, metric in (("inputLoss", channel_control.METRIC), ("activeAlerts", channel_control.RUNNING_METRIC)):
+        rule = alarms.RULES[key]
+        assert (rule.namespace, rule.metric) == (channel_control.NAMESPACE, metric)
+        query = channel_control._query("q", "1234567", metric, "1")["MetricStat"]
+        dimensions = {d["Name"]: d["Value"] for d in query["Metric"]["Dimensions"]}
+        assert dimensions == alarms.ChannelTarget("main", "1234567", 2).pipeline_dimensions(1)
+        assert query["Stat"] == rule.statistic
+
+
+# --- every alarm watches a documented metric --------------------------------------------------
+
+# (namespace, metric) -> the dimension sets AWS documents for it, with the page that says so.
+# MediaLive global metrics (ActiveAlerts: ChannelId, Pipeline):
+#   https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-global.html
+# MediaLive input metrics (InputVideoFrameRate: ChannelId, Pipeline):
+#   https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-input-metrics.html
+# MediaLive output metrics (Output4xxErrors / Output5xxErrors: ChannelId, OutputGroupName, Pipeline):
+#   https://docs.aws.amazon.com/medialive/latest/ug/eml-metrics-output-metrics.html
+# DroppedFrames per channel pipeline (ChannelId, Pipeline): the CDK MediaLive reference
+#   (Channel.metricDroppedFrames(Pipeline)) https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-medialive-alpha.Pipeline.html
+#   - the MediaLive output-metrics page lists "Pipeline, Region" for it, which no per-channel alarm can use.
+# CloudFront distribution metrics (DistributionId, Region=Global):
+#   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+# SQS (ApproximateNumberOfMessagesVisible: QueueName):
+#   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+DOCUMENTED: dict[tuple[str, str], list[set[str]]] = {
+    ("AWS/MediaLive", "ActiveAlerts"): [{"ChannelId", "Pipeline"}],
+    ("AWS/MediaLive", "InputVideoFrameRate"): [{"ChannelId", "Pipeline"}],
+    ("AWS/MediaLive", "DroppedFrames"): [{"ChannelId", "Pipeline"}],
+    ("AWS/MediaLive", "Output4xxErrors"): [{"ChannelId", "OutputGroupName", "Pipeline"}],
+    ("AWS/MediaLive", "Output5xxErrors"): [{"ChannelId", "OutputGroupName", "Pipeline"}],
+    ("AWS/CloudFront", "5xxErrorRate"): [{"DistributionId", "Region"}],
+    ("AWS/CloudFront", "4xxErrorRate"): [{"DistributionId", "Region"}],
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): [{"QueueName"}],
+}
+
+
+def watched_metrics(alarm: PlannedResource) -> list[tuple[str, str, set[str]]]:
+    inputs = alarm.inputs
+    if "metricQueries" in inputs:
+        return [
+            (q["metric"]["namespace"], q["metric"]["metricName"], set(q["metric"]["dimensions"]))
+            for q in inputs["metricQueries"]
+            if "metric" in q
+        ]
+    return [(inputs["namespace"], inputs["metricName"], set(inputs["dimensions"]))]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_alarm_watches_a_documented_metric_and_dimension_set(stack: str, dev_plan: Plan, prod_plan: Plan) -> None:
+    """The MediaPackage v2 5xx alarm (ChannelGroup, Channel, StatusCodeRange) matched no AWS page: it is gone."""
+    plan = {"dev": dev_plan, "prod": prod_plan}[stack]
+    for alarm in plan.of_type(ALARM):
+        for namespace, metric, dimensions in watched_metrics(alarm):
+            assert dimensions in DOCUMENTED.get((namespace, metric), []), (alarm.name, namespace, metric, dimensions)
+
+
+def test_every_rule_cites_the_page_documenting_its_metric() -> None:
+    for rule in alarms.RULES.values():
+        assert rule.source.startswith("https://docs.aws.amazon.com/"), rule.key
+        for metric in rule.metric.split("+"):
+            assert set(rule.dimensions) in DOCUMENTED[(rule.namespace, metric)], rule.key

@@ -8,7 +8,7 @@ from typing import Any
 from livestream.model import ladder
 from livestream.plan import engine as offline
 from livestream.plan.engine import SECRET, Plan
-from tests import botocore_enums
+from tests import botocore_shapes
 from tests.conftest import ROOT, archive_bucket, run_stack, stack_config
 
 CHANNEL = "aws:medialive/channel:Channel"
@@ -145,7 +145,7 @@ def test_every_output_references_existing_descriptions(prod_plan: Plan) -> None:
 
 def test_medialive_enums_are_valid_for_botocore(dev_plan: Plan, prod_plan: Plan) -> None:
     for plan in (dev_plan, prod_plan):
-        report = botocore_enums.check("medialive", "CreateChannel", channel_inputs(plan))
+        report = botocore_shapes.check("medialive", "CreateChannel", channel_inputs(plan))
         assert report.invalid == []
         checked = {path.rsplit(".", 1)[-1] for path in report.checked}
         assert {"channelClass", "gopSizeUnits", "codingMode", "profile", "rateControlMode", "codec"} <= checked
@@ -154,7 +154,7 @@ def test_medialive_enums_are_valid_for_botocore(dev_plan: Plan, prod_plan: Plan)
 def test_enum_checker_catches_a_bad_value(dev_plan: Plan) -> None:
     inputs = json.loads(json.dumps(channel_inputs(dev_plan)))
     inputs["encoderSettings"]["videoDescriptions"][0]["codecSettings"]["h264Settings"]["gopSizeUnits"] = "MINUTES"
-    assert botocore_enums.check("medialive", "CreateChannel", inputs).invalid
+    assert botocore_shapes.check("medialive", "CreateChannel", inputs).invalid
 
 
 def test_stream_key_stays_secret_on_every_run() -> None:
@@ -162,3 +162,32 @@ def test_stream_key_stays_secret_on_every_run() -> None:
     for stack in ("dev", "prod") * 4:
         destinations = offline.run(ROOT, stack).one(INPUT).inputs["destinations"]
         assert all(d["streamName"] == SECRET for d in destinations), stack
+
+
+def test_sse_kms_archive_lets_the_encoder_encrypt_and_finish_multipart_uploads() -> None:
+    """MediaLive writes recordings with multipart uploads: SSE-KMS needs GenerateDataKey and Decrypt on the key."""
+    key = "arn:aws:kms:ap-northeast-2:123456789012:key/11111111-2222-3333-4444-555555555555"
+    archive = {**stack_config("dev")["livestream:archive"], "kmsKeyArn": key}
+    plan = run_stack("dev", archive=archive)
+    policy = json.loads(plan.one("aws:iam/rolePolicy:RolePolicy", "live-dev-main-role-policy").inputs["policy"])
+    on_key = {a for s in policy["Statement"] if s["Resource"] == [key] for a in s["Action"]}
+    assert {"kms:GenerateDataKey", "kms:Decrypt"} <= on_key
+
+
+def hls_group_settings(plan: Plan) -> dict[str, Any]:
+    groups = channel_inputs(plan)["encoderSettings"]["outputGroups"]
+    return next(g["outputGroupSettings"]["hlsGroupSettings"] for g in groups if "hlsGroupSettings" in g["outputGroupSettings"])
+
+
+def test_standard_channel_pauses_output_on_input_loss_so_mediapackage_fails_over(dev_plan: Plan, prod_plan: Plan) -> None:
+    """MediaLive UG, HLS resiliency: PAUSE_OUTPUT on a STANDARD channel, EMIT_OUTPUT on a single pipeline."""
+    assert hls_group_settings(prod_plan)["inputLossAction"] == "PAUSE_OUTPUT"
+    assert hls_group_settings(dev_plan)["inputLossAction"] == "EMIT_OUTPUT"
+
+
+def test_archive_destinations_do_not_claim_a_pipeline(prod_plan: Plan) -> None:
+    """destinations.settings is a set in the provider: which URL a pipeline gets is not guaranteed."""
+    archive = next(d for d in channel_inputs(prod_plan)["destinations"] if d["id"] == "archive")
+    urls = [s["url"] for s in archive["settings"]]
+    assert len(set(urls)) == 2  # identical destinations fail on start (MediaLive UG, variable data identifiers)
+    assert not any("pipeline" in url for url in urls)

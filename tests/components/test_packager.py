@@ -11,7 +11,7 @@ from livestream.components import packager
 from livestream.model.ladder import PRESETS
 from livestream.model.settings import ChannelSettings, IngestSettings
 from livestream.plan import engine as offline
-from tests import botocore_enums
+from tests import botocore_shapes
 from tests.conftest import run_stack
 
 GROUP = "aws-native:mediapackagev2:ChannelGroup"
@@ -184,19 +184,19 @@ def test_every_endpoint_is_readable_only_by_the_distribution(stack: str, request
 def test_mediapackage_enums_are_valid_per_botocore(stack: str, request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
     for endpoint in plan.of_type(ENDPOINT):
-        report = botocore_enums.check("mediapackagev2", "CreateOriginEndpoint", endpoint.inputs)
+        report = botocore_shapes.check("mediapackagev2", "CreateOriginEndpoint", endpoint.inputs)
         assert report.invalid == []
         assert report.checked["CreateOriginEndpoint.containerType"] == "CMAF"
     dash = endpoints_of(plan, "main")["dash"]
-    checked = botocore_enums.check("mediapackagev2", "CreateOriginEndpoint", dash.inputs).checked
+    checked = botocore_shapes.check("mediapackagev2", "CreateOriginEndpoint", dash.inputs).checked
     assert checked["CreateOriginEndpoint.dashManifests[0].segmentTemplateFormat"] == "NUMBER_WITH_TIMELINE"
-    report = botocore_enums.check("mediapackagev2", "CreateChannel", plan.one(CHANNEL).inputs)
-    assert report.invalid == [] and report.checked == {"CreateChannel.inputType": "HLS"}
+    report = botocore_shapes.check("mediapackagev2", "CreateChannel", plan.one(CHANNEL).inputs)
+    assert report.invalid == [] and report.checked["CreateChannel.inputType"] == "HLS"
 
 
 def test_low_latency_endpoint_enums_are_valid(low_latency: offline.Plan) -> None:
-    report = botocore_enums.check("mediapackagev2", "CreateOriginEndpoint", endpoints_of(low_latency, "main")["llhls"].inputs)
-    assert report.invalid == [] and report.checked == {"CreateOriginEndpoint.containerType": "CMAF"}
+    report = botocore_shapes.check("mediapackagev2", "CreateOriginEndpoint", endpoints_of(low_latency, "main")["llhls"].inputs)
+    assert report.invalid == [] and report.checked["CreateOriginEndpoint.containerType"] == "CMAF"
 
 
 # --- many channels ----------------------------------------------------------------------------

@@ -54,3 +54,28 @@ def test_every_resource_is_inside_the_platform(two_channels: Plan) -> None:
         while ancestor.parent and ancestor is not platform:
             ancestor = two_channels.by_urn(ancestor.parent) if ancestor.parent != platform.urn else platform
         assert ancestor is platform, resource.urn
+
+
+def test_the_program_exports_what_the_ops_commands_read(dev_plan: Plan) -> None:
+    """livestream status | verify | go-live read these exports (livestream/ops/outputs.py)."""
+    exports = dev_plan.exports
+    assert exports["region"] == "ap-northeast-2" and exports["scheduleTimezone"] == "Asia/Seoul"
+    alarms = {r.outputs["name"] for r in dev_plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert sorted(n for names in exports["alarmNames"].values() for n in names) == sorted(alarms)
+    assert all("-cdn-" in n for n in exports["alarmNames"]["us-east-1"])
+    assert exports["budgetName"] == dev_plan.one("aws:budgets/budget:Budget").outputs["name"]
+    assert exports["scheduleGroupName"] == dev_plan.one("aws:scheduler/scheduleGroup:ScheduleGroup").outputs["name"]
+    for kind, url in exports["originUrls"]["main"].items():  # same path as the CDN's, on the packager's egress domain
+        assert url.split("/", 3)[3] == exports["playbackUrls"]["main"][kind].split("/", 3)[3]
+        assert ".mediapackagev2." in url
+    assert exports["srtPassphraseArns"] == {}
+
+
+def test_an_srt_channel_exports_its_passphrase_secret() -> None:
+    from tests.conftest import run_stack
+
+    plan = run_stack(
+        "dev", channels={"main": {"ingest": {"protocol": "srt", "allowedCidrs": ["203.0.113.0/24"]}, "ladder": "sd"}}
+    )
+    secret = plan.one("aws:secretsmanager/secret:Secret")
+    assert plan.exports["srtPassphraseArns"] == {"main": secret.outputs["arn"]}

@@ -88,7 +88,7 @@ def test_specs_follow_the_settings() -> None:
         )
     )
     assert [(s.key, s.expression, s.timezone, dict(s.payload)) for s in specs] == [
-        ("start", "cron(0 19 * * ? *)", "Asia/Seoul", {"action": "start"}),
+        ("start", "cron(0 19 * * ? *)", "Asia/Seoul", {"action": "start", "source": "schedule"}),
         ("stop", "cron(0 23 * * ? *)", "Asia/Seoul", {"action": "stop"}),
         ("stop-if-idle", "rate(5 minutes)", "Asia/Seoul", {"action": "stop-if-idle"}),
         ("notify-if-running", "cron(0 1 * * ? *)", "Asia/Seoul", {"action": "notify-if-running"}),
@@ -145,7 +145,9 @@ def test_dev_schedules_carry_timezone_expressions_and_payloads(dev_plan: offline
         assert schedule.inputs["scheduleExpressionTimezone"] == "Asia/Seoul"
         assert schedule.inputs["flexibleTimeWindow"] == {"mode": "OFF"}
         assert schedule.inputs["state"] == "ENABLED"
-        assert json.loads(schedule.inputs["target"]["input"]) == {"action": action}
+        # The scheduled start marks itself, so the idle check lets the channel wait for its broadcaster.
+        payload = {"action": action, "source": "schedule"} if action == "start" else {"action": action}
+        assert json.loads(schedule.inputs["target"]["input"]) == payload
 
 
 def test_schedules_target_the_control_function_through_the_scheduler_role(dev_plan: offline.Plan) -> None:
@@ -229,6 +231,7 @@ def test_function_role_is_scoped_to_the_platform(dev_plan: offline.Plan) -> None
     granted = statements(policy_of(dev_plan, role))
     channel_arns = sorted(c.outputs["arn"] for c in dev_plan.of_type("aws:medialive/channel:Channel"))
     assert sorted(granted["ControlOwnChannels"]["Action"]) == [
+        "medialive:CreateTags",  # who started the channel, and when
         "medialive:DescribeChannel",
         "medialive:StartChannel",
         "medialive:StopChannel",
@@ -387,3 +390,16 @@ def test_library_use_with_a_given_topic(library_plan: offline.Plan) -> None:
     assert granted["PublishNotices"]["Resource"] == ["arn:aws:sns:eu-central-1:123456789012:ops-alerts"]
     assert "EncryptNotices" not in granted  # an unencrypted (or AWS-managed-key) topic needs no key grant
     assert library_plan.exports["functionName"] == function(library_plan).outputs["name"]
+
+
+def test_idle_rules_reach_the_control_function(dev_plan: offline.Plan) -> None:
+    variables = function(dev_plan).inputs["environment"]["variables"]
+    assert variables["MAX_RUN_HOURS"] == "6"  # the dev stack sets the ceiling
+    assert "BROADCASTER_WAIT_MINUTES" not in variables  # off by default: wait until the scheduled stop
+    schedule = {**stack_config("dev")["livestream:schedule"], "broadcasterWaitMinutes": 45}
+    variables = function(run_stack("dev", schedule=schedule)).inputs["environment"]["variables"]
+    assert variables["BROADCASTER_WAIT_MINUTES"] == "45"
+
+
+def test_prod_has_no_run_ceiling(prod_plan: offline.Plan) -> None:
+    assert "MAX_RUN_HOURS" not in function(prod_plan).inputs["environment"]["variables"]

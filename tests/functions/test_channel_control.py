@@ -74,12 +74,16 @@ def make_channel(medialive, monkeypatch, *, channel_class="SINGLE_PIPELINE", run
     return channel_id
 
 
-def put_frames(channel_id: str, pipeline: str, values: dict[int, float]) -> None:
-    """values maps minutes-before-now (0 = the current minute) to a frame rate."""
+def put_running(channel_id: str, pipeline: str, first: int = 60, last: int = -2) -> None:
+    """ActiveAlerts datapoints (0 alerts) for every minute from `first` minutes ago: the channel ran."""
+    put_metric(channel_id, pipeline, "ActiveAlerts", zeros(first, last))
+
+
+def put_metric(channel_id: str, pipeline: str, metric: str, values: dict[int, float]) -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     data = [
         {
-            "MetricName": "InputVideoFrameRate",
+            "MetricName": metric,
             "Dimensions": [{"Name": "ChannelId", "Value": channel_id}, {"Name": "Pipeline", "Value": pipeline}],
             "Timestamp": now - timedelta(minutes=ago, seconds=-30),
             "Value": value,
@@ -89,6 +93,39 @@ def put_frames(channel_id: str, pipeline: str, values: dict[int, float]) -> None
     cloudwatch = boto3.client("cloudwatch", region_name=REGION)
     for i in range(0, len(data), 20):
         cloudwatch.put_metric_data(Namespace="AWS/MediaLive", MetricData=data[i : i + 20])
+
+
+def moto_channel(channel_id: str):
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.medialive.models import medialive_backends
+
+    return medialive_backends[DEFAULT_ACCOUNT_ID][REGION]._channels[channel_id]
+
+
+def tag_start(channel_id: str, by: str, minutes_ago: float) -> None:
+    """As a start by the function (or `livestream start`) leaves the channel: who and when."""
+    at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    moto_channel(channel_id).tags = {cc.STARTED_BY: by, cc.STARTED_AT: at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+@pytest.fixture
+def tagging(monkeypatch):
+    """moto's MediaLive has no CreateTags: the function's client writes tags into moto's channel model instead."""
+    real = cc._client
+
+    class Client:
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def create_tags(self, ResourceArn, Tags):  # noqa: N803 (boto3 keyword names)
+            channel_id = ResourceArn.rsplit(":", 1)[-1]
+            moto_channel(channel_id).tags = {**(moto_channel(channel_id).tags or {}), **Tags}
+            return {}
+
+    monkeypatch.setattr(cc, "_client", lambda service: Client(real(service)) if service == "medialive" else real(service))
 
 
 def zeros(first: int = 60, last: int = -2) -> dict[int, float]:
@@ -103,7 +140,7 @@ def state(medialive, channel_id: str) -> str:
 # --- start / stop / status ---------------------------------------------------------------------
 
 
-def test_start_is_idempotent(medialive, monkeypatch):
+def test_start_is_idempotent(medialive, monkeypatch, tagging):
     channel_id = make_channel(medialive, monkeypatch)
     first = cc.handler({"action": "start"}, None)
     assert first == {"action": "start", "channels": [{"channelId": channel_id, "state": "STARTING", "changed": True}]}
@@ -135,7 +172,7 @@ def test_status_reports_idle_and_running_without_changing_them(medialive, monkey
     assert (state(medialive, idle), state(medialive, running)) == ("IDLE", "RUNNING")
 
 
-def test_channel_ids_narrow_the_action(medialive, monkeypatch):
+def test_channel_ids_narrow_the_action(medialive, monkeypatch, tagging):
     first = make_channel(medialive, monkeypatch, name="a")
     second = make_channel(medialive, monkeypatch, name="b")
     result = cc.handler({"action": "start", "channelIds": [second]}, None)
@@ -195,23 +232,51 @@ def test_aws_error_on_one_channel_becomes_its_reason(medialive, monkeypatch):
     assert "NotFoundException" in result["channels"][1]["reason"]
 
 
-def test_log_lines_are_json_objects(medialive, monkeypatch, capsys):
+def test_log_lines_are_json_objects(medialive, monkeypatch, capsys, tagging):
     channel_id = make_channel(medialive, monkeypatch)
     cc.handler({"action": "start"}, None)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {"action": "start", "channelId": channel_id, "state": "STARTING", "changed": True} in lines
 
 
+# --- who started it ---------------------------------------------------------------------------
+
+
+def test_scheduled_start_tags_the_channel_schedule_and_a_start_by_hand_manual(medialive, monkeypatch, tagging):
+    scheduled = make_channel(medialive, monkeypatch, name="a")
+    by_hand = make_channel(medialive, monkeypatch, name="b")
+    cc.handler({"action": "start", "source": "schedule", "channelIds": [scheduled]}, None)
+    cc.handler({"action": "start", "channelIds": [by_hand]}, None)
+    tags = {cid: medialive.describe_channel(ChannelId=cid)["Tags"] for cid in (scheduled, by_hand)}
+    assert tags[scheduled][cc.STARTED_BY] == "schedule" and tags[by_hand][cc.STARTED_BY] == "manual"
+    started = datetime.strptime(tags[scheduled][cc.STARTED_AT], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - started).total_seconds()) < 60
+
+
+def test_starting_a_running_channel_keeps_who_started_it(medialive, monkeypatch, tagging):
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 30)
+    cc.handler({"action": "start"}, None)  # a person presses start on a channel the schedule started
+    assert medialive.describe_channel(ChannelId=channel_id)["Tags"][cc.STARTED_BY] == "schedule"
+
+
+def test_unknown_source_is_an_error_result(monkeypatch):
+    monkeypatch.setenv("CHANNEL_IDS", "1234567")
+    assert "source" in cc.handler({"action": "start", "source": "cron"}, None)["error"]
+
+
 # --- stop-if-idle ------------------------------------------------------------------------------
 
 
-def test_stop_if_idle_stops_a_channel_with_zero_frames_all_window_and_notifies_once(medialive, monkeypatch, queue_url):
+def test_a_manual_start_that_never_receives_video_is_stopped(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
-    put_frames(channel_id, "0", zeros())
+    tag_start(channel_id, "manual", 62)
+    put_running(channel_id, "0")
+    put_metric(channel_id, "0", "InputVideoFrameRate", zeros())
     result = cc.handler({"action": "stop-if-idle"}, None)
     (channel,) = result["channels"]
     assert channel["changed"] is True and channel["state"] == "STOPPING"
-    assert channel["reason"].startswith("idle:")
+    assert channel["reason"].startswith("idle:") and "started manual" in channel["reason"]
     assert state(medialive, channel_id) == "IDLE"
     assert result["notified"] is True
     (notice,) = notices(queue_url)
@@ -219,9 +284,58 @@ def test_stop_if_idle_stops_a_channel_with_zero_frames_all_window_and_notifies_o
     assert channel_id in notice["Message"] and f"({IDLE} min)" in notice["Message"]
 
 
+def test_no_video_holds_when_the_frame_rate_publishes_nothing(medialive, monkeypatch, queue_url):
+    """No AWS page says whether a running channel without input reports 0 fps or no datapoint: both are idle."""
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    put_running(channel_id, "0")  # it ran; InputVideoFrameRate has no datapoints at all
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is True and "0 or absent" in channel["reason"]
+    assert state(medialive, channel_id) == "IDLE"
+
+
+def test_a_channel_started_by_its_schedule_waits_for_its_broadcaster(medialive, monkeypatch, queue_url):
+    """19:00 scheduled start, broadcaster at 19:30: the 19:25 check must not stop it."""
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 27)
+    put_running(channel_id, "0", first=25)
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is False and "waits for its broadcaster" in channel["reason"]
+    assert state(medialive, channel_id) == "RUNNING"
+    assert notices(queue_url) == []
+
+
+def test_the_optional_cap_ends_a_scheduled_wait(medialive, monkeypatch, queue_url):
+    monkeypatch.setenv("BROADCASTER_WAIT_MINUTES", "45")
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 50)
+    put_running(channel_id, "0", first=48)
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is True and "45 min" in channel["reason"]
+    assert len(notices(queue_url)) == 1
+
+
+def test_once_video_came_a_scheduled_channel_that_loses_it_is_stopped(medialive, monkeypatch, queue_url):
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 62)
+    put_running(channel_id, "0")
+    put_metric(channel_id, "0", "InputVideoFrameRate", {**dict.fromkeys(range(40, 61), 30.0), **zeros(first=39)})
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is True and "video came and went" in channel["reason"]
+
+
+def test_a_stale_schedule_tag_from_an_earlier_run_counts_as_manual(medialive, monkeypatch, queue_url):
+    """Stopped in the console after last night's schedule, started by hand 40 minutes ago: no wait."""
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 60 * 20)
+    put_running(channel_id, "0", first=40)
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is True and "started manual" in channel["reason"]
+
+
 def test_stop_if_idle_keeps_a_channel_with_any_frames(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
-    put_frames(channel_id, "0", {**zeros(), 10: 25.0})
+    put_running(channel_id, "0")
+    put_metric(channel_id, "0", "InputVideoFrameRate", {**zeros(), 10: 25.0})
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
     assert channel["changed"] is False
     assert "received video" in channel["reason"] and "25" in channel["reason"]
@@ -229,9 +343,9 @@ def test_stop_if_idle_keeps_a_channel_with_any_frames(medialive, monkeypatch, qu
     assert notices(queue_url) == []
 
 
-def test_stop_if_idle_keeps_a_channel_whose_datapoints_do_not_cover_the_window(medialive, monkeypatch, queue_url):
+def test_a_channel_that_started_inside_the_window_is_kept(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
-    put_frames(channel_id, "0", zeros(first=10))  # started 10 minutes ago, window is 20
+    put_running(channel_id, "0", first=10)  # started 10 minutes ago, window is 20
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
     assert channel["changed"] is False
     assert f"of {IDLE} minutes" in channel["reason"]
@@ -239,58 +353,71 @@ def test_stop_if_idle_keeps_a_channel_whose_datapoints_do_not_cover_the_window(m
     assert notices(queue_url) == []
 
 
-def test_stop_if_idle_keeps_a_channel_with_a_gap_inside_the_window(medialive, monkeypatch, queue_url):
+def test_a_gap_in_activealerts_inside_the_window_keeps_the_channel(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
     values = zeros()
     del values[12]
-    put_frames(channel_id, "0", values)
+    put_metric(channel_id, "0", "ActiveAlerts", values)
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
-    assert channel["changed"] is False and f"{IDLE - 1} of {IDLE}" in channel["reason"]
+    assert channel["changed"] is False and "of 20 minutes" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
 
 
-def test_stop_if_idle_keeps_a_channel_with_no_datapoints(medialive, monkeypatch, queue_url):
+def test_with_no_datapoints_nothing_is_proven_and_the_channel_keeps_running(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
-    assert channel["changed"] is False and "no InputVideoFrameRate datapoints" in channel["reason"]
+    assert channel["changed"] is False and "no ActiveAlerts datapoints" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
     assert notices(queue_url) == []
 
 
+def test_max_run_hours_stops_a_channel_whatever_the_metrics_say(medialive, monkeypatch, queue_url):
+    monkeypatch.setenv("MAX_RUN_HOURS", "2")
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "schedule", 125)
+    put_running(channel_id, "0", first=123)
+    put_metric(channel_id, "0", "InputVideoFrameRate", dict.fromkeys(range(-2, 124), 30.0))  # streaming all along
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is True and "maxRunHours" in channel["reason"]
+    assert state(medialive, channel_id) == "IDLE"
+
+
+def test_max_run_hours_leaves_a_shorter_run_alone(medialive, monkeypatch, queue_url):
+    monkeypatch.setenv("MAX_RUN_HOURS", "2")
+    channel_id = make_channel(medialive, monkeypatch, running=True)
+    tag_start(channel_id, "manual", 62)
+    put_running(channel_id, "0")
+    put_metric(channel_id, "0", "InputVideoFrameRate", dict.fromkeys(range(-2, 61), 30.0))
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    assert channel["changed"] is False and "received video" in channel["reason"]
+
+
 def test_stop_if_idle_leaves_an_idle_state_channel_alone(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch)
-    put_frames(channel_id, "0", zeros())
+    put_running(channel_id, "0")
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
     assert channel == {"channelId": channel_id, "state": "IDLE", "changed": False, "reason": channel["reason"]}
     assert "not RUNNING" in channel["reason"]
     assert notices(queue_url) == []
 
 
-def test_standard_channel_needs_both_pipelines_idle(medialive, monkeypatch, queue_url):
+def test_standard_channel_with_video_on_one_pipeline_is_kept(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, channel_class="STANDARD", running=True)
-    put_frames(channel_id, "0", zeros())
-    put_frames(channel_id, "1", dict.fromkeys(zeros(), 30.0))
+    put_running(channel_id, "0")
+    put_running(channel_id, "1")
+    put_metric(channel_id, "1", "InputVideoFrameRate", dict.fromkeys(zeros(), 30.0))
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
-    assert channel["changed"] is False
-    assert "pipeline 1 received video" in channel["reason"] and "pipeline 0" not in channel["reason"]
-    assert state(medialive, channel_id) == "RUNNING"
-    assert notices(queue_url) == []
-
-
-def test_standard_channel_with_data_on_one_pipeline_only_is_kept(medialive, monkeypatch, queue_url):
-    channel_id = make_channel(medialive, monkeypatch, channel_class="STANDARD", running=True)
-    put_frames(channel_id, "0", zeros())
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
-    assert channel["changed"] is False and "pipeline 1 has no" in channel["reason"]
+    assert channel["changed"] is False and "received video" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
 
 
-def test_standard_channel_with_both_pipelines_idle_is_stopped(medialive, monkeypatch, queue_url):
+def test_standard_channel_with_no_video_on_either_pipeline_is_stopped(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, channel_class="STANDARD", running=True)
-    put_frames(channel_id, "0", zeros())
-    put_frames(channel_id, "1", zeros())
+    put_running(channel_id, "0")
+    put_running(channel_id, "1")
+    put_metric(channel_id, "0", "InputVideoFrameRate", zeros())
     (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
-    assert channel["changed"] is True and "pipeline(s) 0, 1" in channel["reason"]
+    assert channel["changed"] is True
     assert state(medialive, channel_id) == "IDLE"
     assert len(notices(queue_url)) == 1
 
@@ -298,8 +425,9 @@ def test_standard_channel_with_both_pipelines_idle_is_stopped(medialive, monkeyp
 def test_stop_if_idle_judges_each_channel_separately(medialive, monkeypatch, queue_url):
     idle = make_channel(medialive, monkeypatch, running=True, name="idle")
     busy = make_channel(medialive, monkeypatch, running=True, name="busy")
-    put_frames(idle, "0", zeros())
-    put_frames(busy, "0", dict.fromkeys(zeros(), 29.97))
+    for channel_id in (idle, busy):
+        put_running(channel_id, "0")
+    put_metric(busy, "0", "InputVideoFrameRate", dict.fromkeys(zeros(), 29.97))
     result = cc.handler({"action": "stop-if-idle"}, None)
     assert [(c["channelId"], c["changed"]) for c in result["channels"]] == [(idle, True), (busy, False)]
     (notice,) = notices(queue_url)
@@ -345,3 +473,10 @@ def test_window_is_whole_minutes_ending_before_now():
     start, end = cc._window(IDLE, datetime(2026, 3, 1, 12, 30, 45, tzinfo=UTC))
     assert end == datetime(2026, 3, 1, 12, 28, tzinfo=UTC)
     assert end - start == timedelta(minutes=IDLE)
+
+
+def test_a_tag_written_inside_the_runs_first_minute_belongs_to_the_run() -> None:
+    first = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
+    assert cc._belongs_to_run(datetime(2026, 11, 30, 19, 0, 30, tzinfo=UTC), first)
+    assert cc._belongs_to_run(datetime(2026, 11, 30, 18, 58, 40, tzinfo=UTC), first)  # the channel took a minute to start
+    assert not cc._belongs_to_run(datetime(2026, 11, 29, 19, 0, tzinfo=UTC), first)  # yesterday's run

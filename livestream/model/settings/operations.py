@@ -20,7 +20,6 @@ ALARM_DEFAULTS: dict[str, tuple[float, int, int]] = {
     "inputLoss": (1, 60, 2),
     "droppedFrames": (10, 60, 3),
     "outputErrors": (1, 60, 2),
-    "packagerErrors": (5, 60, 3),
     "cdn5xxRate": (5, 300, 1),
     "cdn4xxRate": (15, 300, 2),
 }
@@ -97,6 +96,14 @@ class ScheduleSettings:
     running_notice_hour: int | None = setting(
         default=3, read=r.whole(0, 23), why="03:00 local: a channel left running overnight is noticed by morning", nullable=True
     )
+    broadcaster_wait_minutes: int | None = setting(
+        default=None,
+        read=r.whole(10, 1440),
+        why="off: a channel started by its schedule waits for its broadcaster until the scheduled stop",
+    )
+    max_run_hours: int | None = setting(
+        default=None, read=r.whole(1, 168), why="off: no ceiling on how long a channel runs unless asked"
+    )
 
     @property
     def has_stop(self) -> bool:
@@ -113,6 +120,11 @@ def read_schedule(key: str, raw: Any) -> ScheduleSettings:
         raise ConfigError(
             section.key("stop"), None, "a start schedule needs a stop expression or idleStopMinutes, or channels run forever"
         )
+    for name in ("broadcaster_wait_minutes", "max_run_hours"):
+        if values[name] is not None and idle is None:  # the idle check enforces both; it runs only with idleStopMinutes
+            raise ConfigError(
+                section.key(name), values[name], f"needs {section.key('idle_stop_minutes')}: the idle check enforces it"
+            )
     return ScheduleSettings(**values)
 
 

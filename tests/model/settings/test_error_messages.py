@@ -500,7 +500,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
             "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
             "alarms": {"thresholds": {"inputLos": {"threshold": 1}}},
         },
-        "livestream:alarms.thresholds.inputLos: {'threshold': 1} is not valid; unknown alarm; allowed alarms are activeAlerts, inputLoss, droppedFrames, outputErrors, packagerErrors, cdn5xxRate, cdn4xxRate",
+        "livestream:alarms.thresholds.inputLos: {'threshold': 1} is not valid; unknown alarm; allowed alarms are activeAlerts, inputLoss, droppedFrames, outputErrors, cdn5xxRate, cdn4xxRate",
     ),
     (
         {

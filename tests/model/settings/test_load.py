@@ -72,6 +72,11 @@ BAD_CONFIGS = [
     ("schedule", {"start": "cron(0 19 * * ? *)"}, "livestream:schedule.stop"),
     ("schedule", {"start": "cron(0 19 * * ? *)", "stop": "cron(0 19 * * ? *)"}, "livestream:schedule.stop"),
     ("schedule", {"idleStopMinutes": 5}, "livestream:schedule.idleStopMinutes"),
+    ("schedule", {"idleStopMinutes": 20, "maxRunHours": 0}, "livestream:schedule.maxRunHours"),
+    ("schedule", {"idleStopMinutes": 20, "maxRunHours": 200}, "livestream:schedule.maxRunHours"),
+    ("schedule", {"maxRunHours": 6}, "livestream:schedule.maxRunHours"),
+    ("schedule", {"idleStopMinutes": 20, "broadcasterWaitMinutes": 5}, "livestream:schedule.broadcasterWaitMinutes"),
+    ("schedule", {"broadcasterWaitMinutes": 60}, "livestream:schedule.broadcasterWaitMinutes"),
     ("usage", {"streamedHoursPerMonth": 800}, "livestream:usage.streamedHoursPerMonth"),
     ("tags", {"aws:owner": "me"}, "livestream:tags.aws:owner"),
 ]
