@@ -38,6 +38,7 @@ test: lint typecheck unit wheel test-browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/sizes --top 0 livestream
 
 typecheck: setup
 	$(BIN)/mypy

@@ -5,13 +5,12 @@ from typing import cast
 import pulumi
 
 from livestream import LiveStreamPlatform, LiveStreamPlatformArgs
-from livestream.model import settings as config
+from livestream.components.platform import args_from_stack_config, stack_platform_name
 
-stack = pulumi.Config("livestream")
-args = {key: stack.get_object(key) for key in config.SECTIONS if stack.get(key) is not None}
-environment = stack.get("environment") or pulumi.get_stack()
+args = args_from_stack_config("livestream")
+# The name is set once (livestream:name); unset, it is the name earlier releases derived, so no resource moves.
 # Errors name the keys as the stack file spells them (livestream:channels.main...).
-platform = LiveStreamPlatform(f"live-{environment}", cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
+platform = LiveStreamPlatform(stack_platform_name(args), cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")
 
 pulumi.export("archiveBucket", platform.archive_bucket_name)
 pulumi.export("channelIds", platform.channel_ids)

@@ -19,7 +19,18 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "livestream"
 PURE_PACKAGES = ("model", "cost", "wire", "player")
-SHARED_COMPONENT_HELPERS = {"args", "aws", "aws_native", "buckets", "dashboard", "iam", "tags"}
+SHARED_COMPONENT_HELPERS = {
+    "args",
+    "aws",
+    "aws_native",
+    "buckets",
+    "dashboard",
+    "iam",
+    "live",
+    "protection",
+    "state_events",
+    "tags",
+}
 
 
 def modules_in(folder: str) -> list[Path]:

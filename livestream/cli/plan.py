@@ -1,5 +1,6 @@
 """`livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
-[--json | --format text|json|mermaid] [--full-tree]`: any Pulumi Python project, planned offline.
+[--json | --format text|json|mermaid] [--full-tree] [--against PREVIOUS.json [--fail-on ACTION]... [--verbose]]`:
+any Pulumi Python project, planned offline.
 
 What a plan does is `livestream.plan.run` (program under the mock engine, policy verdicts, cost and
 latency, the plan document); how it is shown, `livestream.plan.render`. This module keeps what
@@ -9,8 +10,11 @@ against secrets.
 - Pack: `--policy-pack`, else `DIR/policies`, else the `policies/` folder of the repository this
   package is installed from, else none (the report says so). Config: `--policy-config`, else
   `<pack>/config/<STACK>.json` when the pack has one, else the pack's defaults.
-- Exit status: 0 no mandatory policy violated, 1 at least one, 2 a config, program, policy-pack or
-  price-file error (the error text is printed; a config error names its key; no traceback).
+- Exit status: 0 no mandatory policy violated, 1 at least one (or, with `--fail-on`, a change of a
+  listed action against `--against`), 2 a config, program, policy-pack, price-file or previous-plan
+  error (the error text is printed; a config error names its key; no traceback).
+- `--against PREVIOUS.json`: the changes since an earlier `--json` plan (`livestream.plan.diff`), after
+  the text report, or as `changes` in the JSON.
 - Secrets: the stack file's `secure:` values are replaced by a placeholder before the program sees
   them; whatever the program did with them, none reaches the output (`redact`).
 """
@@ -24,7 +28,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +87,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     plan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     plan.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     plan.add_argument("--full-tree", action="store_true", help="text: list every resource instead of folding same-type siblings")
+    plan.add_argument(
+        "--against",
+        metavar="PREVIOUS.json",
+        help="compare with an earlier `livestream plan --json`: per resource create / update / replace / delete, why, "
+        "and what it means for broadcasters, viewers and recordings",
+    )
+    plan.add_argument(
+        "--fail-on",
+        metavar="ACTION",
+        action="append",
+        choices=("replace", "delete", "update", "create"),
+        default=[],
+        help="with --against: exit 1 when any resource would be changed this way (repeatable; CI: --fail-on replace)",
+    )
+    plan.add_argument("--verbose", action="store_true", help="with --against: also list changes with no user impact")
     plan.set_defaults(run=run)
 
 
@@ -201,6 +220,40 @@ def render(result: PlanReport, output_format: str, *, encoding: str | None = "ut
     return redact(render_document(result.document, output_format, encoding=encoding, full_tree=full_tree), result.secrets)
 
 
+def _previous_document(path: str) -> dict[str, Any]:
+    try:
+        document = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise PlanError("against", f"--against {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise PlanError(
+            "against", f"--against {path} is not JSON ({error}); give it the output of livestream plan --json"
+        ) from None
+    if not isinstance(document, dict):
+        raise PlanError("against", f"--against {path} is not a livestream plan document")
+    return document
+
+
+def compare(result: PlanReport, previous_path: str, fail_on: Sequence[str], *, verbose: bool = False) -> tuple[PlanReport, str]:
+    """The report with its changes against an earlier plan (`changes` in the JSON), and their text."""
+    from livestream.plan import diff
+
+    try:
+        changes = diff.diff(_previous_document(previous_path), result.document.to_json())
+    except (ValueError, KeyError, TypeError) as error:
+        raise PlanError("against", f"--against {previous_path}: {error}") from None
+    failing = diff.failing(changes, fail_on)
+    document = replace(
+        result.document,
+        changes={**changes.as_dict(), "against": previous_path, "failOn": list(fail_on)},
+        failing_changes=len(failing),
+    )
+    text = diff.render_text(changes, previous=previous_path, verbose=verbose)
+    if failing:
+        text += f"--fail-on {', '.join(fail_on)}: {len(failing)} change(s): {diff.summary_line(failing)}\n"
+    return replace(result, document=document), text
+
+
 def _report_error(error: PlanError, output_format: str, stack: str) -> None:
     lines = [f"livestream plan {stack}: {error.kind} error: {error.message}"]
     if error.key:
@@ -231,14 +284,22 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if args.fail_on and not args.against:
+        _report_error(PlanError("usage", "--fail-on needs --against PREVIOUS.json"), args.format, args.stack)
+        return EXIT_ERROR
     try:
         result = build(
             args.project, args.stack, policy_pack=args.policy_pack, policy_config=args.policy_config, prices=args.prices
         )
+        changes = ""
+        if args.against:
+            result, changes = compare(result, args.against, args.fail_on, verbose=args.verbose)
     except PlanError as error:
         _report_error(error, args.format, args.stack)
         return EXIT_ERROR
     text = render(result, args.format, encoding=getattr(sys.stdout, "encoding", None), full_tree=args.full_tree)
+    if changes and args.format == "text":
+        text += "\n" + redact(changes, result.secrets)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

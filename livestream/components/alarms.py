@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 import pulumi
 
-from livestream.components import aws, iam
+from livestream.components import aws, iam, state_events
 from livestream.components import tags as cost_tags
 from livestream.components.dashboard import (
     ChannelTarget,
@@ -116,6 +116,8 @@ class Alarms(pulumi.ComponentResource):
         main = self._topic(name, platform, emails, region=None)
         self.topic_arn = main.topic.arn
         self.topic_kms_key_arn = main.key.arn
+        arns = [self._channel_arn(region, c.channel_id) for c in channels]
+        self.state_rule = state_events.channel_state_rule(name, platform, arns, main.topic.arn, self) if channels else None
         self.channel_alarms: list[aws.cloudwatch.MetricAlarm] = []
         for channel in channels:
             self.channel_alarms += self._channel_alarms(f"{name}-{channel.name}", channel, main.topic.arn)
@@ -200,7 +202,14 @@ class Alarms(pulumi.ComponentResource):
         if region is None:
             budgets = pulumi.Output.concat("arn:", self._partition, ":budgets::", self._account, ":*")
             publishers.append(_Publisher("BudgetsPublish", "budgets.amazonaws.com", budgets))
+            rules = pulumi.Output.concat(
+                "arn:", self._partition, ":events:", alarm_region, ":", self._account, ":rule/", self._name, "-*"
+            )
+            publishers.append(_Publisher("ChannelStateEventsPublish", "events.amazonaws.com", rules))
         return publishers
+
+    def _channel_arn(self, region: str, channel_id: pulumi.Input[str]) -> pulumi.Output[str]:
+        return pulumi.Output.concat("arn:", self._partition, ":medialive:", region, ":", self._account, ":channel:", channel_id)
 
     def _key_policy(self, services: Sequence[str]) -> pulumi.Output[str]:
         """Account administrators manage the key; the publishing services may encrypt messages with it.

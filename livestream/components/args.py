@@ -25,6 +25,8 @@ class IngestArgs(TypedDict):
     """`rtmp` (default; the stream key is in the URL) or `srt` (AES-256 encrypted SRT listener)."""
     allow_public: NotRequired[pulumi.Input[bool]]
     """Allow 0.0.0.0/0 in allowed_cidrs (phones on mobile networks). Default false."""
+    stream_key: NotRequired[pulumi.Input[str]]
+    """RTMP stream key to keep across rebuilds (pass a secret). Default: generated once, kept in the stack."""
 
 
 class RenditionArgs(TypedDict):
@@ -216,6 +218,13 @@ class LiveStreamPlatformArgs(TypedDict):
     tags: NotRequired[pulumi.Input[Mapping[str, pulumi.Input[str]]]]
     """Your tags, added to every taggable resource next to the platform's own."""
     environment: NotRequired[pulumi.Input[str]]
-    """Environment tag value (default: the stack name)."""
+    """Environment tag value (default: the stack name). Only tags: the platform's name is the resource name."""
+    name: NotRequired[pulumi.Input[str]]
+    """The platform's name in AWS: channel group, dashboard, tags (default: the resource name). Keep it when
+    renaming the resource with `aliases`, so nothing is replaced."""
+    protect: NotRequired[pulumi.Input[bool]]
+    """Protect identity-bearing resources (distribution, channel group, inputs, stream keys, archive bucket)."""
+    while_live: NotRequired[pulumi.Input[str]]
+    """`refuse` (default): a deployment that would change a RUNNING channel stops before touching anything; `allow`."""
     region: NotRequired[pulumi.Input[str]]
     """AWS region the platform is in (default: aws:region, then AWS_REGION)."""

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_random as random
 
 from livestream.components import aws, aws_native, iam
+from livestream.components.tags import CHANNEL_TAG, SETTINGS_TAG
 from livestream.model import ladder as ladders
 from livestream.model.ladder import Rendition
 from livestream.model.settings import ChannelSettings
@@ -52,21 +53,16 @@ class Encoder(pulumi.ComponentResource):
         account_id: pulumi.Input[str],
         packager_ingest_urls: pulumi.Input[Sequence[str]] | None = None,
         packager_channel_arn: pulumi.Input[str] | None = None,
+        settings_digest: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """`settings_digest` tags the channel, so a later deployment can tell whether it would change it (live.py)."""
         super().__init__("livestream:index:Encoder", name, None, opts)
         self.settings = channel
         child = pulumi.ResourceOptions(parent=self)
-        security_group = ml.InputSecurityGroup(
-            f"{name}-ingest-sg",
-            whitelist_rules=[ml.InputSecurityGroupWhitelistRuleArgs(cidr=c) for c in channel.ingest.allowed_cidrs],
-            opts=child,
-        )
-        if channel.ingest.protocol == "srt":
-            ingest, secret_arn = self._srt_input(name, security_group, child)
-        else:
-            ingest, secret_arn = self._rtmp_input(name, security_group, child), None
-        self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(list))
+        ingest, secret_arn = self._ingest(name, child)
+        pipelines = channel.pipeline_count
+        self.ingest_urls = pulumi.Output.secret(ingest.destination_urls.apply(lambda urls: list(urls)[:pipelines]))
         self.srt_passphrase_arn: pulumi.Output[str] | None = secret_arn  # the ops commands read it for go-live
         role = aws.iam.Role(f"{name}-role", assume_role_policy=iam.service_trust("medialive.amazonaws.com"), opts=child)
         aws.iam.RolePolicy(
@@ -95,24 +91,52 @@ class Encoder(pulumi.ComponentResource):
             ],
             destinations=_destinations(channel, archive, packager_ingest_urls),
             encoder_settings=encoder_settings(channel, archive.rollover_seconds, with_packager=packager_ingest_urls is not None),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[role]),
+            tags={CHANNEL_TAG: channel.name, SETTINGS_TAG: settings_digest} if settings_digest else None,
+            # A new channel class replaces the channel (channel_class is ForceNew in the Terraform provider), and
+            # an input attaches to one channel only: the old channel goes first, so the new one can take the input.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role], delete_before_replace=True),
         )
         self.channel_id = medialive_channel.channel_id
         self.channel_arn = medialive_channel.arn
         self.role_arn = role.arn
         self.register_outputs({"channelId": self.channel_id, "channelArn": self.channel_arn, "ingestUrls": self.ingest_urls})
 
-    def _rtmp_input(self, name: str, security_group: ml.InputSecurityGroup, child: pulumi.ResourceOptions) -> native_ml.Input:
-        """RTMP push with an unguessable stream key: one destination per pipeline."""
-        key = random.RandomPassword(f"{name}-stream-key", length=24, special=False, opts=child)
-        suffixes = ("primary", "backup")[: self.settings.pipeline_count]
+    def _ingest(self, name: str, child: pulumi.ResourceOptions) -> tuple[native_ml.Input, pulumi.Output[str] | None]:
+        """The input behind its security group, and the SRT passphrase's secret ARN (None for RTMP)."""
+        security_group = ml.InputSecurityGroup(
+            f"{name}-ingest-sg",
+            whitelist_rules=[ml.InputSecurityGroupWhitelistRuleArgs(cidr=c) for c in self.settings.ingest.allowed_cidrs],
+            opts=child,
+        )
+        # The stream key outlives protocol switches: rtmp -> srt -> rtmp gives the same key back.
+        stream_key = self._stream_key(name, child)
+        if self.settings.ingest.protocol == "srt":
+            return self._srt_input(name, security_group, child)
+        return self._rtmp_input(name, security_group, stream_key, child), None
+
+    def _stream_key(self, name: str, child: pulumi.ResourceOptions) -> pulumi.Output[str]:
+        """The RTMP stream key: the one supplied in config (a secret), else one generated once and kept in the stack."""
+        supplied = self.settings.ingest.stream_key
+        if supplied is not None:
+            return pulumi.Output.secret(supplied)
+        return random.RandomPassword(f"{name}-stream-key", length=24, special=False, opts=child).result
+
+    def _rtmp_input(
+        self, name: str, security_group: ml.InputSecurityGroup, key: pulumi.Input[str], child: pulumi.ResourceOptions
+    ) -> native_ml.Input:
+        """RTMP push, always a standard-class input (two destinations), whatever the channel class.
+
+        A single-pipeline channel accepts a standard-class input and uses its first pipeline, so a later
+        upgrade to STANDARD keeps the input, its addresses and its key
+        (https://docs.aws.amazon.com/medialive/latest/ug/single-channel-upgrade.html).
+        """
         return native_ml.Input(
             f"{name}-rtmp",
             type=native_ml.InputType.RTMP_PUSH,
             input_security_groups=[security_group.id],
             destinations=[
-                native_ml.InputDestinationArgs(stream_name=pulumi.Output.concat(self.settings.name, "/", key.result, "-", suffix))
-                for suffix in suffixes
+                native_ml.InputDestinationArgs(stream_name=pulumi.Output.concat(self.settings.name, "/", key, "-", suffix))
+                for suffix in ("primary", "backup")
             ],
             opts=child,
         )

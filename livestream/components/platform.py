@@ -4,13 +4,14 @@ No `from __future__ import annotations` here: Pulumi's schema analyzer reads the
 output annotations at run time to publish the component to other languages.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
-from livestream.components import aws, aws_native, tags
+from livestream.components import aws, aws_native, live, protection, tags
 from livestream.components.alarms import CDN_REGION, Alarms, ChannelTarget
 from livestream.components.archive import Archive
 from livestream.components.args import LiveStreamPlatformArgs
@@ -36,6 +37,51 @@ def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings
     raw = dict(args)
     region = raw.pop("region", None) or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
     return config.load(raw, environment=pulumi.get_stack(), region=region, prefix=prefix)
+
+
+def args_from_stack_config(namespace: str = "livestream") -> dict[str, Any]:
+    """The platform's args from stack config, keys spelt as the stack file spells them (camelCase).
+
+    Pulumi hands every config value over as a string: objects and lists as JSON, a plain
+    `environment: staging` as the bare word. String settings are taken as written; the others are
+    JSON-decoded, and a value that is not JSON stays a string for the settings model to judge.
+    """
+    stack_config = pulumi.Config(namespace)
+    args: dict[str, Any] = {}
+    for section in config.SECTIONS:
+        key = config.camel(section)
+        raw = stack_config.get(key)
+        if raw is None:
+            continue
+        args[key] = raw if section in config.STRING_SECTIONS else _decoded(raw)
+    return args
+
+
+def _decoded(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def stack_platform_name(args: Mapping[str, Any]) -> str:
+    """The stack's platform name: `name` when set, else what earlier releases derived (live-<environment or stack>)."""
+    name = args.get("name")
+    environment = args.get("environment")
+    return config.platform_name(
+        name if isinstance(name, str) else None,
+        environment=environment if isinstance(environment, str) else None,
+        stack=pulumi.get_stack(),
+    )
+
+
+def _own_options(platform: str, settings: Settings) -> pulumi.ResourceOptions:
+    """Every taggable resource carries the cost-allocation tags (tags.py); with `protect`, the
+    identity-bearing ones refuse deletion and replacement (protection.py)."""
+    transformations = [tags.transformation(tags.platform_tags(platform, settings.environment, settings.tags))]
+    if settings.protect:
+        transformations.append(protection.transformation())
+    return pulumi.ResourceOptions(transformations=transformations)
 
 
 class LiveStreamPlatform(pulumi.ComponentResource):
@@ -88,9 +134,12 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         config_prefix: str = "",
     ) -> None:
         settings = settings_from_args(args, prefix=config_prefix)  # everything validated before the first resource
-        # Every taggable resource in the platform carries its cost-allocation tags (livestream/tags.py).
-        tagging = tags.transformation(tags.platform_tags(name, settings.environment, settings.tags))
-        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[tagging])))
+        # The platform's name in AWS (channel group, dashboard, tags); the resource name unless `name` pins it,
+        # so a library user can rename the resource with `aliases` and keep every physical name.
+        platform = settings.name or name
+        # A deployment that would stop a live channel is refused here, before anything is registered.
+        live.guard(platform, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
+        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, _own_options(platform, settings)))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 
@@ -99,10 +148,10 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         native = pulumi.ResourceOptions(parent=self, providers=self._native_providers(name, settings.region, opts))
         self.archive = Archive(f"{name}-archive", settings.archive, opts=child)
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
-        self.packager = Packager(f"{name}-packager", settings.channels, group_name=name, opts=native)
+        self.packager = Packager(f"{name}-packager", settings.channels, group_name=platform, opts=native)
         self.encoders = self._build_encoders(name, settings, account_id, native)
         self._build_delivery(name, settings, account_id, native)
-        self._build_operations(name, settings, account_id)
+        self._build_operations(name, platform, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
         self.archive_bucket_name = self.archive.bucket_name
@@ -187,6 +236,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
                 account_id=account_id,
                 packager_ingest_urls=self.packager.ingest_urls[channel.name],
                 packager_channel_arn=self.packager.channel_arns[channel.name],
+                settings_digest=live.settings_digest(channel, settings),
                 opts=native,
             )
             for channel in settings.channels
@@ -263,7 +313,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         # `native`: the recording endpoints are aws-native resources, in the platform's region like the packager's.
         return Recordings(f"{name}-recordings", settings.recordings, channels=channels, account_id=account_id, opts=native)
 
-    def _build_operations(self, name: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
+    def _build_operations(self, name: str, platform: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""
         targets = [
             ChannelTarget(
@@ -279,7 +329,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         self.alarms = Alarms(
             f"{name}-alarms",
             settings.alarms,
-            platform=name,
+            platform=platform,
             region=settings.region,
             channels=targets,
             budget=settings.budget,

@@ -28,6 +28,8 @@ import pulumi
 
 PLATFORM_TAG = "livestream:platform"
 ENVIRONMENT_TAG = "livestream:environment"
+CHANNEL_TAG = "livestream:channel"  # on a MediaLive channel: its name in the platform (live.py reads it back)
+SETTINGS_TAG = "livestream:channel-settings"  # on a MediaLive channel: digest of the settings it was deployed with
 MANDATORY_TAGS = frozenset({PLATFORM_TAG, ENVIRONMENT_TAG})  # budgets and cost reports filter on them
 
 TagShape = Literal["map", "list"]

@@ -11,10 +11,16 @@ wire format (`usage_from_wire`: what `livestream plan` captured, or what a polic
 
 Prices are data: `livestream/cost/prices.json` holds us-east-1 figures (`base`), per-region uplift
 factors and explicit figures (`regions`), and the modelling assumptions (`assumptions`). Each
-figure has a value, unit, source, date and, where nothing could be sourced, `"estimate": true`.
+figure has a value, unit, source (URL, with what it said in docs/pricing-sources.md), the date it
+was read and, where nothing could be sourced, `"estimate": true`; a wide guess (Seoul uplifts, SD
+and UHD MediaLive prices, idle charges) carries `low`/`high`, and each cost item is priced at both
+ends as well (`CostItem.low_usd`/`high_usd`/`estimate`, `Estimate.range()`). The `alternatives`
+section lists managed services' prices (`livestream.cost.alternatives`: build or buy, break-even
+viewer-hours); `livestream.cost.calibration` prices AWS's published examples with the model.
 A user file overrides any figure or assumption (`load_prices(region, override_path)`).
 
-Conventions: GB = 2**30 bytes (as AWS bills); a month = 730 hours (AWS's convention) = 30.42 days.
+Conventions: GB = 2**30 bytes (as AWS bills; `assumptions.bytesPerGb`, which the calibration sets
+to the AWS guides' 1.024e9); a month = 730 hours (AWS's convention) = 30.42 days.
 
 The model, item by item (all per month):
 
@@ -70,7 +76,7 @@ of the start/stop crons, else 730) and H = `usage.streamed_hours_per_month`:
 
 from livestream.cost.from_wire import COUNTED, UNREAD_LADDER, resource_counts, usage_from_wire
 from livestream.cost.model import CostItem, Estimate, estimate, output_class
-from livestream.cost.prices import FIGURE_FIELDS, Figure, PriceTable, load_prices
+from livestream.cost.prices import BOUNDS, FIGURE_FIELDS, Figure, PriceTable, load_prices
 from livestream.cost.usage import (
     BROADCASTS_PER_MONTH,
     DAYS_PER_MONTH,
@@ -100,6 +106,7 @@ from livestream.cost.usage import (
 from livestream.wire import WireResource
 
 __all__ = [
+    "BOUNDS",
     "BROADCASTS_PER_MONTH",
     "COUNTED",
     "DAYS_PER_MONTH",

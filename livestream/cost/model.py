@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from livestream.cost.prices import PriceTable, load_prices
+from livestream.cost.prices import BOUNDS, PriceTable, load_prices
 from livestream.cost.usage import (
     DAYS_PER_MONTH,
     GB,
@@ -31,6 +31,16 @@ class CostItem:
     detail: str
     source: str
     figures: tuple[str, ...] = field(default=(), compare=False)  # price-table paths the item used
+    low_usd: float | None = field(default=None, compare=False)  # priced with every figure at the low end of its range
+    high_usd: float | None = field(default=None, compare=False)  # ... and at the high end
+    estimate: bool = field(default=False, compare=False)  # a figure it used is an estimate
+
+    @property
+    def range(self) -> tuple[float, float]:
+        """(low, high) monthly USD; a point when no figure it used has a range."""
+        low = self.monthly_usd if self.low_usd is None else self.low_usd
+        high = self.monthly_usd if self.high_usd is None else self.high_usd
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,13 @@ class Estimate:
     def monthly_usd(self) -> float:
         return round(sum(item.monthly_usd for item in self.items), 2)
 
+    def range(self) -> tuple[float, float]:
+        """(low, high) of the monthly total: every item at the low, then at the high end of its figures' ranges."""
+        return (
+            round(sum(item.range[0] for item in self.items), 2),
+            round(sum(item.range[1] for item in self.items), 2),
+        )
+
     def item(self, name: str) -> CostItem:
         for item in self.items:
             if item.name == name:
@@ -49,10 +66,21 @@ class Estimate:
         raise KeyError(f"no cost item {name!r}; items are " + ", ".join(i.name for i in self.items))
 
     def as_dict(self) -> dict[str, Any]:
+        low, high = self.range()
         return {
             "monthlyUsd": self.monthly_usd,
+            "lowUsd": low,
+            "highUsd": high,
             "items": [
-                {"name": i.name, "monthlyUsd": round(i.monthly_usd, 2), "detail": i.detail, "source": i.source}
+                {
+                    "name": i.name,
+                    "monthlyUsd": round(i.monthly_usd, 2),
+                    "lowUsd": round(i.range[0], 2),
+                    "highUsd": round(i.range[1], 2),
+                    "estimate": i.estimate,
+                    "detail": i.detail,
+                    "source": i.source,
+                }
                 for i in self.items
             ],
             "assumptions": dict(self.assumptions),
@@ -74,7 +102,8 @@ def _sources(prices: PriceTable, paths: Iterable[str]) -> str:
 
 def _item(name: str, monthly_usd: float, detail: str, prices: PriceTable, paths: Iterable[str]) -> CostItem:
     used = tuple(dict.fromkeys(paths))
-    return CostItem(name, monthly_usd, detail, _sources(prices, used), used)
+    estimated = any(prices.figure(path).estimate for path in used)
+    return CostItem(name, monthly_usd, detail, _sources(prices, used), used, estimate=estimated)
 
 
 def output_class(width: int, height: int) -> str:
@@ -85,6 +114,15 @@ def output_class(width: int, height: int) -> str:
     if long_side <= 1920 and short_side <= 1080:
         return "HD"
     return "UHD"
+
+
+def _gb(prices: PriceTable) -> float:
+    """Bytes in a GB: 2**30 as AWS bills; the AWS guides' worked examples divide Mbps by 8 and 1,024 (1.024e9)."""
+    return prices.value("assumptions.bytesPerGb")
+
+
+def _viewer_gb(usage: Usage, prices: PriceTable) -> float:
+    return usage.viewer_gb * GB / _gb(prices)
 
 
 def _free(prices: PriceTable, path: str) -> float:
@@ -159,10 +197,11 @@ def _medialive(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]:
 
 
 def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]:
-    ingest_gb = sum(ch.total_bitrate_bps * ch.hours_per_month * 3600 / 8 / GB * ch.pipelines for ch in usage.channels)
+    ingest_gb = sum(ch.total_bitrate_bps * ch.hours_per_month * 3600 / 8 / _gb(prices) * ch.pipelines for ch in usage.channels)
     ingest_rate = prices.value("mediapackage.ingestPerGb")
     ratio = prices.value("assumptions.cacheHitRatio")
-    origin_gb = usage.viewer_gb * (1 - ratio)
+    viewer_gb = _viewer_gb(usage, prices)
+    origin_gb = viewer_gb * (1 - ratio)
     origin_rate = prices.value("mediapackage.originationPerGb")
     ingest_parts = [
         f"{ch.name}: {ch.total_bitrate_bps / 1e6:.3f} Mbps ladder x {ch.hours_per_month:.1f} h x {ch.pipelines} pipeline(s)"
@@ -179,7 +218,7 @@ def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]
         _item(
             "MediaPackage origination",
             origin_gb * origin_rate,
-            f"{usage.viewer_gb:,.1f} viewer GB x (1 - {ratio:g} cache-hit ratio) = "
+            f"{viewer_gb:,.1f} viewer GB x (1 - {ratio:g} cache-hit ratio) = "
             f"{origin_gb:,.1f} GB to CloudFront x ${origin_rate:.3f}/GB",
             prices,
             ["mediapackage.originationPerGb", "assumptions.cacheHitRatio"],
@@ -188,7 +227,7 @@ def _mediapackage(usage: Usage, prices: PriceTable) -> tuple[CostItem, CostItem]
 
 
 def _cloudfront(usage: Usage, prices: PriceTable, viewer_region: str) -> CostItem:
-    gb = usage.viewer_gb
+    gb = _viewer_gb(usage, prices)
     free = _free(prices, "cloudfront.freeGbPerMonth")
     billable = max(0.0, gb - free)
     tiers = prices.children(f"cloudfront.perGb.{viewer_region}")
@@ -236,7 +275,7 @@ def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
 
 
 def _s3(usage: Usage, prices: PriceTable) -> CostItem:
-    monthly_gb = sum(ch.top_bitrate_bps * ch.hours_per_month * 3600 / 8 / GB * ch.pipelines for ch in usage.channels)
+    monthly_gb = sum(ch.top_bitrate_bps * ch.hours_per_month * 3600 / 8 / _gb(prices) * ch.pipelines for ch in usage.channels)
     standard_days, glacier_days = _archive_days(usage, prices)
     standard_gb = monthly_gb * standard_days / DAYS_PER_MONTH
     glacier_gb = monthly_gb * glacier_days / DAYS_PER_MONTH
@@ -401,11 +440,8 @@ def _operations(usage: Usage, prices: PriceTable) -> list[CostItem]:
     return [*(_per_unit(spec, usage, prices) for spec in _PER_UNIT), _lambda(usage, prices), _per_unit(_SNS, usage, prices)]
 
 
-def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
-    """Itemised monthly USD for `usage`, priced from `prices` (default: the packaged table)."""
-    prices = prices if prices is not None else load_prices(usage.region)
-    viewer_region = _check(usage, prices)
-    items = [
+def _priced_items(usage: Usage, prices: PriceTable, viewer_region: str) -> list[CostItem]:
+    return [
         *_medialive(usage, prices),
         *_mediapackage(usage, prices),
         _cloudfront(usage, prices, viewer_region),
@@ -413,15 +449,32 @@ def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
         *_recordings(usage, prices),
         *_operations(usage, prices),
     ]
+
+
+def estimate(usage: Usage, prices: PriceTable | None = None) -> Estimate:
+    """Itemised monthly USD for `usage`, priced from `prices` (default: the packaged table)."""
+    prices = prices if prices is not None else load_prices(usage.region)
+    viewer_region = _check(usage, prices)
+    items = _priced_items(usage, prices, viewer_region)
+    if prices.has_ranges:
+        ends = [_priced_items(usage, prices.at(end), viewer_region) for end in BOUNDS]
+        items = [
+            replace(
+                item,
+                low_usd=min(item.monthly_usd, *(e.monthly_usd for e in at_ends)),
+                high_usd=max(item.monthly_usd, *(e.monthly_usd for e in at_ends)),
+            )
+            for item, *at_ends in zip(items, *ends, strict=True)
+        ]
     used = sorted({p for item in items for p in item.figures})
     assumptions: dict[str, Any] = {
         "region": usage.region,
         "pricingRegion": prices.pricing_region,
         "hoursPerMonth": HOURS_PER_MONTH,
-        "gbBytes": GB,
+        "gbBytes": _gb(prices),
         "channelHours": {ch.name: round(ch.hours_per_month, 2) for ch in usage.channels},
         "pipelines": {ch.name: ch.pipeline for ch in usage.channels},
-        "viewerGb": round(usage.viewer_gb, 1),
+        "viewerGb": round(_viewer_gb(usage, prices), 1),
         "viewerHoursPerMonth": usage.viewer_hours_per_month,
         "watchedKbps": usage.watched_kbps,
         "viewerRegion": viewer_region,

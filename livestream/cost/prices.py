@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-FIGURE_FIELDS = ("value", "unit", "source", "date", "estimate", "note", "upToGb")
+FIGURE_FIELDS = ("value", "unit", "source", "date", "estimate", "note", "upToGb", "low", "high")
+BOUNDS = ("low", "high")  # the ends of a guessed figure's range (`Figure.low`, `Figure.high`)
 _REQUIRED_FIELDS = ("value", "unit", "source", "date")
 
 
@@ -29,6 +30,13 @@ class Figure:
     estimate: bool = False
     note: str = ""
     up_to_gb: float | None = None
+    low: float | None = None  # a guessed figure's plausible range; None = no range
+    high: float | None = None
+
+    def bound(self, end: str) -> float:
+        """The value at one end of the range ("low" or "high"); the value itself without a range."""
+        value = self.low if end == "low" else self.high
+        return self.value if value is None else value
 
     @classmethod
     def from_dict(cls, path: str, raw: Mapping[str, Any]) -> Figure:
@@ -46,6 +54,7 @@ class Figure:
             estimate=bool(raw.get("estimate", False)),
             note=str(raw.get("note", "")),
             up_to_gb=None if raw.get("upToGb") is None else _number(f"{path}.upToGb", raw["upToGb"]),
+            **_bounds(path, raw),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -56,7 +65,23 @@ class Figure:
             out["note"] = self.note
         if self.up_to_gb is not None:
             out["upToGb"] = self.up_to_gb
+        for end in BOUNDS:
+            if getattr(self, end) is not None:
+                out[end] = getattr(self, end)
         return out
+
+
+def _bounds(path: str, raw: Mapping[str, Any]) -> dict[str, float | None]:
+    """low/high of a figure, checked: both or neither, low <= value <= high."""
+    if not any(end in raw for end in BOUNDS):
+        return {"low": None, "high": None}
+    if not all(end in raw for end in BOUNDS):
+        raise ValueError(f"{path}: a range needs both low and high")
+    value = _number(f"{path}.value", raw["value"])
+    low, high = _number(f"{path}.low", raw["low"]), _number(f"{path}.high", raw["high"])
+    if not low <= value <= high:
+        raise ValueError(f"{path}: the range low {low:g} - high {high:g} must contain the value {value:g}")
+    return {"low": low, "high": high}
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,15 @@ class PriceTable:
             for path, fig in self.figures.items()
             if path.startswith(start) and "." not in path[len(start) :]
         }
+
+    def at(self, end: str) -> PriceTable:
+        """This table with every figure at one end of its range ("low" or "high"), for the estimate's range."""
+        figures = {path: replace(fig, value=fig.bound(end)) for path, fig in self.figures.items()}
+        return replace(self, figures=figures)
+
+    @property
+    def has_ranges(self) -> bool:
+        return any(fig.low is not None for fig in self.figures.values())
 
     @property
     def viewer_regions(self) -> tuple[str, ...]:
@@ -129,11 +163,12 @@ def _resolve_region(data: Mapping[str, Any], region: str) -> tuple[str, dict[str
     base: dict[str, dict[str, Any]] = {}
     _flatten(data["base"], "", base)
     _flatten(data["assumptions"], "assumptions", base)
+    _flatten(data.get("alternatives", {}), "alternatives", base)  # other services' list prices: not uplifted
     regions: Mapping[str, Any] = data["regions"]
     base_region = str(data["baseRegion"])
     if region not in regions:
-        for raw in base.values():
-            if not raw["unit"].startswith("USD"):
+        for path, raw in base.items():
+            if not raw["unit"].startswith("USD") or path.startswith("alternatives."):
                 continue
             raw["source"] = f"{raw['source']} [{base_region} figure: {region} is not in the price table]"
             raw["estimate"] = True
@@ -159,12 +194,27 @@ def _resolve_region(data: Mapping[str, Any], region: str) -> tuple[str, dict[str
                 "value": raw["value"] * factor.value,
                 "source": f"{raw['source']} x {factor.value:g} for {region} ({factor.source})",
                 "estimate": bool(raw.get("estimate")) or factor.estimate,
+                **_uplifted_bounds(raw, factor),
             }
         elif service in uplifts and raw["unit"].startswith("USD") and uplifts[service].estimate:
-            resolved[path] = {**raw, "source": f"{raw['source']} (same in {region}: {uplifts[service].source})", "estimate": True}
+            resolved[path] = {
+                **raw,
+                "source": f"{raw['source']} (same in {region}: {uplifts[service].source})",
+                "estimate": True,
+                **_uplifted_bounds(raw, uplifts[service]),
+            }
         else:
             resolved[path] = raw
     return region, resolved
+
+
+def _uplifted_bounds(raw: Mapping[str, Any], factor: Figure) -> dict[str, float]:
+    """The range of a base figure times a guessed uplift: low end x low factor, high end x high factor."""
+    if raw.get("low") is None and factor.low is None:
+        return {}
+    low = raw.get("low", raw["value"]) * factor.bound("low")
+    high = raw.get("high", raw["value"]) * factor.bound("high")
+    return {"low": low, "high": high}
 
 
 def _apply_override(figures: dict[str, dict[str, Any]], override: Any, origin: str) -> list[str]:
@@ -207,6 +257,9 @@ def _apply_override(figures: dict[str, dict[str, Any]], override: Any, origin: s
                 merged["date"] = "undated"
             if "estimate" not in new:
                 merged["estimate"] = False
+            for end in BOUNDS:  # a value of the user's own is a point unless they give its range too
+                if end not in new:
+                    merged.pop(end, None)
         return merged
 
     walk(override, "")

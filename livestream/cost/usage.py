@@ -45,6 +45,7 @@ class ChannelUsage:
     input_resolution: str  # "SD" | "HD" | "UHD"
     renditions: tuple[tuple[int, int, int], ...]  # (width, height, video_bitrate_bps)
     hours_per_month: float
+    audio_bps: int = ladders.AUDIO_BITRATE_BPS  # per rendition, pushed with its video (0 to count video only)
 
     @property
     def pipelines(self) -> int:
@@ -53,13 +54,13 @@ class ChannelUsage:
     @property
     def total_bitrate_bps(self) -> int:
         """Video plus the ladder's per-rendition audio, as MediaLive pushes it to the packager."""
-        return sum(bps + ladders.AUDIO_BITRATE_BPS for _, _, bps in self.renditions)
+        return sum(bps + self.audio_bps for _, _, bps in self.renditions)
 
     @property
     def top_bitrate_bps(self) -> int:
         """The archived rendition (the ladder's top rung) with its audio."""
         _, _, bps = max(self.renditions, key=lambda r: (r[1], r[2]))
-        return bps + ladders.AUDIO_BITRATE_BPS
+        return bps + self.audio_bps
 
     @classmethod
     def from_channel(cls, channel: ChannelSettings, hours_per_month: float) -> ChannelUsage:

@@ -3,7 +3,9 @@
 Every renderer (text, JSON, Mermaid) takes this document and nothing else. The JSON keys, their
 order and their values are the contract (README "livestream plan --json"): `resources`,
 `violations`, `cost`, `latency` and `exports` for CI, plus the pack, the verdict table, notes and
-a summary. Resources also carry their inputs and outputs for the diagram; the JSON leaves them out.
+a summary. Resources carry their inputs (secrets already "[secret]") and options into the JSON too, so
+a later plan can be compared with this one (`livestream plan --against`, plan/diff.py); their
+outputs, for the diagram, stay out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from livestream.plan import tree
 
 if TYPE_CHECKING:
     from livestream.cost import Estimate
+    from livestream.cost.alternatives import AlternativeCost
     from livestream.model.latency import LatencyEstimate
     from livestream.plan.engine import Plan
 
@@ -34,6 +37,8 @@ class Resource:
     parent_type: str | None = None
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False)
     outputs: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False)  # PlannedResource.options()
+    dependencies: tuple[str, ...] = field(default=(), compare=False)  # URNs, sorted
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +48,9 @@ class Resource:
             "parentType": self.parent_type,
             "urn": self.urn,
             "custom": self.custom,
+            "inputs": dict(self.inputs),
+            "options": dict(self.options),
+            "dependencies": list(self.dependencies),
         }
 
 
@@ -63,6 +71,8 @@ def resources_of(plan: Plan) -> tuple[Resource, ...]:
                 parent_type=parent.type if parent else None,
                 inputs=r.inputs,
                 outputs=r.outputs,
+                options=r.options(),
+                dependencies=tuple(sorted(r.dependencies)),  # the SDK sends them in no stable order
             )
         )
     return tuple(tree.ordered(found))
@@ -141,11 +151,12 @@ class Cost:
     basis: str | None = None
     items: tuple[CostLine, ...] = ()
     assumptions: Mapping[str, Any] | None = None
+    alternatives: tuple[AlternativeCost, ...] = ()  # build or buy: the same usage on managed services
 
     @classmethod
-    def of(cls, estimate: Estimate, basis: str, note: str) -> Cost:
+    def of(cls, estimate: Estimate, basis: str, note: str, alternatives: Iterable[AlternativeCost] = ()) -> Cost:
         lines = tuple(CostLine(i.name, round(i.monthly_usd, 2), i.detail, i.source) for i in estimate.items)
-        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions))
+        return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions), tuple(alternatives))
 
     def to_json(self) -> dict[str, Any]:
         items = [i.to_json() for i in self.items]
@@ -157,6 +168,7 @@ class Cost:
             "assumptions": dict(self.assumptions),
             "basis": self.basis,
             "note": self.note,
+            "alternatives": [a.as_dict() for a in self.alternatives],
         }
 
 
@@ -203,6 +215,8 @@ class PlanDocument:
     violations: tuple[Violation, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    changes: Mapping[str, Any] | None = None  # with --against: plan/diff.py's changes, the file and --fail-on
+    failing_changes: int = 0  # changes whose action --fail-on lists: they fail the plan like a mandatory violation
 
     @property
     def summary(self) -> Summary:
@@ -212,7 +226,7 @@ class PlanDocument:
             components=sum(1 for r in self.resources if not r.custom),
             mandatory_violations=mandatory,
             advisory_violations=len(self.violations) - mandatory,
-            exit_code=EXIT_MANDATORY if mandatory else EXIT_OK,
+            exit_code=EXIT_MANDATORY if mandatory or self.failing_changes else EXIT_OK,
         )
 
     @property
@@ -228,7 +242,14 @@ class PlanDocument:
         return component_name(self.resources, resource)
 
     def to_json(self) -> dict[str, Any]:
-        """The `livestream plan --json` document."""
+        """The `livestream plan --json` document; `changes` (and `summary.failingChanges`) only with --against."""
+        document = self._contract()
+        if self.changes is not None:
+            document["changes"] = dict(self.changes)
+            document["summary"]["failingChanges"] = self.failing_changes
+        return document
+
+    def _contract(self) -> dict[str, Any]:
         return {
             "project": self.project,
             "stack": self.stack,

@@ -23,13 +23,31 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as _sdk_resource
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import source_pb2 as _source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from livestream.plan.fake_outputs import ACCOUNT_ID, fake_outputs
+
 SECRET = "[secret]"
-ACCOUNT_ID = "123456789012"
+
+
+def _skip_source_positions() -> None:
+    """Register resources without the caller's stack trace.
+
+    For every resource the SDK walks the whole Python stack, reads each frame's source line and
+    turns each file name into a URI, so the Pulumi CLI can point at the line that created it.
+    Nothing here reads them, and they cost about a sixth of a plan's CPU time. Only this module
+    does this, and only once it is imported: the offline runner, never a real deployment.
+    """
+    if callable(getattr(_sdk_resource, "_get_stack_trace", None)):  # private: left alone if the SDK changes
+        _sdk_resource._get_stack_trace = _source_pb2.StackTrace
+
+
+_skip_source_positions()
 
 
 class ProgramError(RuntimeError):
@@ -58,6 +76,21 @@ class PlannedResource:
     protect: bool = False
     dependencies: tuple[str, ...] = ()
     provider: str | None = None
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()  # the SDK's create-only properties (pulumi-aws-native passes them)
+    ignore_changes: tuple[str, ...] = ()
+    aliases: tuple[dict[str, Any], ...] = ()  # each {"urn"} or {"name", "type", "parentUrn" | "noParent", ...}
+
+    def options(self) -> dict[str, Any]:
+        """The resource options that decide what a change does to it, as the plan document spells them."""
+        return {
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "deleteBeforeReplace": self.delete_before_replace,
+            "replaceOnChanges": list(self.replace_on_changes),
+            "ignoreChanges": list(self.ignore_changes),
+            "aliases": [dict(a) for a in self.aliases],
+        }
 
 
 @dataclass
@@ -82,168 +115,6 @@ class Plan:
 
     def children(self, parent: PlannedResource) -> list[PlannedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
-
-
-# --- fake provider outputs ------------------------------------------------------------------
-
-
-def _fake_outputs(type_token: str, name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    """Computed outputs a real provider would return, so downstream wiring has values to work on."""
-    region = inputs.get("region") or region  # pulumi_aws 7: a resource may name its own region
-    rest = type_token.partition(":")[2]
-    module = rest.split("/")[0].split(":")[0]
-    service = module.replace("-", "")
-    arn = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{rest.split(':')[-1].lower()}/{name}"
-    outputs: dict[str, Any] = {"arn": arn, "id": f"{name}-id", "name": inputs.get("name") or f"{name}-0a1b2c3"}
-    specific = _SPECIFIC_OUTPUTS.get(type_token)
-    if specific:
-        outputs.update(specific(name, inputs, region))
-    return outputs
-
-
-def _native_medialive_input(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    """RTMP push URLs carry the stream name; SRT listeners get one srt:// URL per pipeline."""
-    if inputs.get("type") == "SRT_LISTENER":
-        urls = [f"srt://198.51.100.{i + 20}:5000" for i in range(2)]
-    else:
-        urls = [
-            f"rtmp://198.51.100.{i + 10}:1935/{d.get('streamName', 'live')}"
-            for i, d in enumerate(inputs.get("destinations") or [])
-        ]
-    return {"arn": f"arn:aws:medialive:{region}:{ACCOUNT_ID}:input:{name}-id", "awsId": f"{name}-id", "destinationUrls": urls}
-
-
-def _mediapackagev2_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    group = inputs.get("channelGroupName", name)
-    return {
-        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}",
-        "egressDomain": f"{group}.egress.mediapackagev2.{region}.amazonaws.com",
-        "channelGroupName": group,
-    }
-
-
-def _mediapackagev2_channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", name)
-    urls = [f"https://{group}-{i}.ingest.mediapackagev2.{region}.amazonaws.com/in/v1/{group}/{i}/{channel}/index" for i in (1, 2)]
-    return {
-        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}",
-        "ingestEndpoints": [{"id": str(i), "url": url} for i, url in enumerate(urls, 1)],
-        "ingestEndpointUrls": urls,
-    }
-
-
-def _mediapackagev2_endpoint(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    group, channel = inputs.get("channelGroupName", "group"), inputs.get("channelName", "channel")
-    endpoint = inputs.get("originEndpointName", name)
-    base = f"https://{group}.egress.mediapackagev2.{region}.amazonaws.com/out/v1/{group}/{channel}/{endpoint}"
-    return {
-        "arn": f"arn:aws:mediapackagev2:{region}:{ACCOUNT_ID}:channelGroup/{group}/channel/{channel}/originEndpoint/{endpoint}",
-        "hlsManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("hlsManifests") or []],
-        "lowLatencyHlsManifestUrls": [
-            f"{base}/{m.get('manifestName', 'index')}.m3u8" for m in inputs.get("lowLatencyHlsManifests") or []
-        ],
-        "dashManifestUrls": [f"{base}/{m.get('manifestName', 'index')}.mpd" for m in inputs.get("dashManifests") or []],
-    }
-
-
-def _distribution(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    distribution_id = f"E{name.upper().replace('-', '')[:12]}"
-    return {
-        "arn": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{distribution_id}",
-        "id": distribution_id,
-        "domainName": "d111111abcdef8.cloudfront.net",
-        "hostedZoneId": "Z2FDTNDATAQYW2",
-    }
-
-
-def _bucket(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    bucket = inputs.get("bucket") or f"{name}-0a1b2c3"
-    return {
-        "arn": f"arn:aws:s3:::{bucket}",
-        "bucket": bucket,
-        "id": bucket,
-        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
-        "bucketDomainName": f"{bucket}.s3.amazonaws.com",
-    }
-
-
-def _random_password(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    length = int(inputs.get("length", 32))
-    return {"result": ("x" * length)}
-
-
-def _random_id(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"hex": "0f1e2d3c4b5a6978", "b64Url": "Dx4tPEtaaXg", "dec": "1089751030596348280"}
-
-
-def _sns_topic(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:sns:{region}:{ACCOUNT_ID}:{name}"}
-
-
-def _kms_key(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{name}-id", "keyId": f"{name}-id"}
-
-
-def _metric_alarm(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{name}"}
-
-
-def _lambda(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{name}", "name": name}
-
-
-def _channel(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:medialive:{region}:{ACCOUNT_ID}:channel:{name}-id", "channelId": f"{name}-id"}
-
-
-def _role(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{name}", "name": name}
-
-
-def _secret(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    return {"arn": f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-AbCdEf"}
-
-
-def _log_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    log_name = inputs.get("name", name)
-    return {"arn": f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{log_name}", "name": log_name}
-
-
-def _schedule_group(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-    group = inputs.get("name", name)
-    return {"arn": f"arn:aws:scheduler:{region}:{ACCOUNT_ID}:schedule-group/{group}", "name": group}
-
-
-def _global_arn(service: str, kind: str) -> Any:
-    def outputs(name: str, inputs: dict[str, Any], region: str) -> dict[str, Any]:
-        return {"arn": f"arn:aws:{service}::{ACCOUNT_ID}:{kind}/{name}-id", "id": f"{name}-id"}
-
-    return outputs
-
-
-_SPECIFIC_OUTPUTS = {
-    "aws-native:medialive:Input": _native_medialive_input,
-    "aws:medialive/channel:Channel": _channel,
-    "aws-native:mediapackagev2:ChannelGroup": _mediapackagev2_group,
-    "aws:mediapackage/channelGroup:ChannelGroup": _mediapackagev2_group,
-    "aws-native:mediapackagev2:Channel": _mediapackagev2_channel,
-    "aws-native:mediapackagev2:OriginEndpoint": _mediapackagev2_endpoint,
-    "aws:cloudfront/distribution:Distribution": _distribution,
-    "aws:cloudfront/originAccessControl:OriginAccessControl": _global_arn("cloudfront", "origin-access-control"),
-    "aws:cloudfront/keyGroup:KeyGroup": _global_arn("cloudfront", "key-group"),
-    "aws:s3/bucket:Bucket": _bucket,
-    "aws:s3/bucketV2:BucketV2": _bucket,
-    "random:index/randomPassword:RandomPassword": _random_password,
-    "random:index/randomId:RandomId": _random_id,
-    "aws:sns/topic:Topic": _sns_topic,
-    "aws:kms/key:Key": _kms_key,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
-    "aws:lambda/function:Function": _lambda,
-    "aws:iam/role:Role": _role,
-    "aws:secretsmanager/secret:Secret": _secret,
-    "aws:cloudwatch/logGroup:LogGroup": _log_group,
-    "aws:scheduler/scheduleGroup:ScheduleGroup": _schedule_group,
-}
 
 
 # --- engine ---------------------------------------------------------------------------------
@@ -294,7 +165,7 @@ class _Mocks(pulumi_mocks.Mocks):
         inputs = _strip_secrets(dict(args.inputs))
         if not args.custom:
             return None, {}
-        outputs = _fake_outputs(args.typ, args.name, inputs, self.region)
+        outputs = fake_outputs(args.typ, args.name, inputs, self.region)
         state = {**args.inputs, **outputs}  # the SDK gets real values back (assets stay assets)
         for key in getattr(self.registration, "secret_outputs", ()):  # as the engine does with additionalSecretOutputs
             if key in state:
@@ -310,6 +181,28 @@ class _Mocks(pulumi_mocks.Mocks):
         if token.endswith("getPartition"):
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         return {}
+
+
+def _aliases(request: Any) -> tuple[dict[str, Any], ...]:
+    """A registration's aliases as plain data: URNs, or specs naming what changed (name, type, parent, stack, project).
+
+    The SDK sends specs when the monitor supports them (the mock does) and leaves inheriting a parent's
+    aliases to the engine, so only the aliases given to this resource appear here.
+    """
+    found: list[dict[str, Any]] = [{"urn": urn} for urn in request.aliasURNs]
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            found.append({"urn": alias.urn})
+            continue
+        spec = alias.spec
+        fields = {"name": spec.name, "type": spec.type, "stack": spec.stack, "project": spec.project}
+        entry: dict[str, Any] = {k: v for k, v in fields.items() if v}
+        if spec.WhichOneof("parent") == "parentUrn" and spec.parentUrn:  # "" means "the current parent"
+            entry["parentUrn"] = spec.parentUrn
+        elif spec.WhichOneof("parent") == "noParent":
+            entry["noParent"] = spec.noParent
+        found.append(entry)
+    return tuple(found)
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -341,6 +234,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                 protect=bool(request.protect),
                 dependencies=tuple(request.dependencies),
                 provider=request.provider or None,
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=tuple(request.replaceOnChanges),
+                ignore_changes=tuple(request.ignoreChanges),
+                aliases=_aliases(request),
             )
         )
         return response

@@ -10,7 +10,7 @@ class PlanError(Exception):
 
     def __init__(self, kind: str, message: str, *, key: str | None = None, where: str | None = None) -> None:
         super().__init__(message)
-        self.kind = kind  # "config" | "program" | "project" | "policy" | "prices"
+        self.kind = kind  # "config" | "program" | "project" | "policy" | "prices" | "against" | "usage"
         self.message = message
         self.key = key
         self.where = where

@@ -96,12 +96,15 @@ def _from_settings(settings: Settings, resources: list[WireResource]) -> Usage:
 
 def _priced(usage: Usage, basis: str, note: str, prices_path: Path | None) -> Cost:
     from livestream import cost
+    from livestream.cost import alternatives
 
     try:
-        estimate = cost.estimate(usage, cost.load_prices(usage.region, prices_path))
+        table = cost.load_prices(usage.region, prices_path)
+        estimate = cost.estimate(usage, table)
+        options = alternatives.compare(usage, table)
     except (ValueError, KeyError, OSError) as error:
         raise PlanError("prices", f"cannot price the plan: {error}") from None
-    return Cost.of(estimate, basis, note)
+    return Cost.of(estimate, basis, note, options)
 
 
 def _settings_basis(

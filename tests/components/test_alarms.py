@@ -209,7 +209,7 @@ def test_thresholds_and_periods_come_from_config(dev_plan: Plan) -> None:
 # --- topic, key, subscriptions --------------------------------------------------------------
 
 
-def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(dev_plan: Plan) -> None:
+def test_topic_is_encrypted_with_a_key_cloudwatch_budgets_and_eventbridge_may_use(dev_plan: Plan) -> None:
     main = topic(dev_plan, dev_plan.exports["alarmTopicArn"])
     key = next(k for k in dev_plan.of_type("aws:kms/key:Key") if k.outputs["arn"] == main.inputs["kmsMasterKeyId"])
     assert not main.inputs["kmsMasterKeyId"].startswith("alias/aws/")
@@ -217,15 +217,15 @@ def test_topic_is_encrypted_with_a_key_cloudwatch_and_budgets_may_use(dev_plan: 
     statements = {s["Sid"]: s for s in policy(key)["Statement"]}
     assert statements["AccountAdministers"]["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
     services = statements["ServicesEncryptNotifications"]
-    assert set(services["Principal"]["Service"]) == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com"}
+    assert set(services["Principal"]["Service"]) == {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"}
     assert set(services["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
 
 
-def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -> None:
+def test_topic_policy_lets_only_our_alarms_budgets_and_state_rule_publish(dev_plan: Plan) -> None:
     arn = dev_plan.exports["alarmTopicArn"]
     document = policy(next(p for p in dev_plan.of_type("aws:sns/topicPolicy:TopicPolicy") if p.inputs["arn"] == arn))
     statements = {s["Sid"]: s for s in document["Statement"]}
-    assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish"}
+    assert set(statements) == {"CloudWatchAlarmsPublish", "BudgetsPublish", "ChannelStateEventsPublish"}
     for sid, service, source in (
         (
             "CloudWatchAlarmsPublish",
@@ -233,6 +233,11 @@ def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -
             "arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:live-dev-alarms-*",
         ),
         ("BudgetsPublish", "budgets.amazonaws.com", "arn:aws:budgets::123456789012:*"),
+        (
+            "ChannelStateEventsPublish",
+            "events.amazonaws.com",
+            "arn:aws:events:ap-northeast-2:123456789012:rule/live-dev-alarms-*",
+        ),
     ):
         statement = statements[sid]
         assert statement["Principal"] == {"Service": service}
@@ -244,6 +249,8 @@ def test_topic_policy_lets_only_our_alarms_and_budgets_publish(dev_plan: Plan) -
         }
     for alarm in dev_plan.of_type(ALARM):
         assert alarm.name.startswith("live-dev-alarms-")  # auto-named from this prefix, so the ArnLike matches
+    rule = dev_plan.one("aws:cloudwatch/eventRule:EventRule", "live-dev-alarms-channel-state")
+    assert "name" not in rule.inputs and rule.outputs["name"].startswith("live-dev-alarms-")  # auto-named too
 
 
 def test_every_address_subscribes_once_to_each_topic(prod_plan: Plan) -> None:

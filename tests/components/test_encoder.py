@@ -67,8 +67,10 @@ def test_input_specification_derived_from_the_ladder(dev_plan: Plan, prod_plan: 
     assert channel_inputs(prod_plan)["inputSpecification"]["inputResolution"] == "HD"
 
 
-def test_one_destination_per_pipeline(dev_plan: Plan, prod_plan: Plan) -> None:
-    assert len(dev_plan.one(INPUT).inputs["destinations"]) == 1
+def test_inputs_are_standard_class_and_outputs_follow_the_pipelines(dev_plan: Plan, prod_plan: Plan) -> None:
+    # Two destinations (a standard-class input) on both: a single-pipeline channel uses the first, and an
+    # upgrade to STANDARD keeps the input, its addresses and its key.
+    assert len(dev_plan.one(INPUT).inputs["destinations"]) == 2
     assert len(prod_plan.one(INPUT).inputs["destinations"]) == 2
     for plan, pipelines in ((dev_plan, 1), (prod_plan, 2)):
         archive = next(d for d in channel_inputs(plan)["destinations"] if d["id"] == "archive")

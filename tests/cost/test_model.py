@@ -89,7 +89,7 @@ def test_cloudfront_free_tier_edge() -> None:
 
 def test_cloudfront_tiers_count_from_the_first_gb() -> None:
     item = cost.estimate(usage(viewer_hours_per_month=viewer_hours(20480))).item("CloudFront egress")
-    first, second = PRICES.children("cloudfront.perGb.korea").values()
+    first, second, *_ = PRICES.children("cloudfront.perGb.korea").values()
     assert first.up_to_gb is not None
     expected = (first.up_to_gb - v("cloudfront.freeGbPerMonth")) * first.value + (20480 - first.up_to_gb) * second.value
     assert item.monthly_usd == pytest.approx(expected)
@@ -198,9 +198,12 @@ def test_the_platforms_own_scheduling_stays_in_the_free_tier() -> None:
 def test_every_item_has_a_source_and_as_dict_is_json() -> None:
     got = cost.estimate(usage(viewer_hours_per_month=viewer_hours(600), alarms=6, dashboards=1))
     data = json.loads(json.dumps(got.as_dict()))
-    assert set(data) == {"monthlyUsd", "items", "assumptions"}
+    assert set(data) == {"monthlyUsd", "lowUsd", "highUsd", "items", "assumptions"}
+    assert [data["lowUsd"], data["highUsd"]] == list(got.range())
     assert data["monthlyUsd"] == got.monthly_usd == round(sum(i.monthly_usd for i in got.items), 2)
-    assert all(set(i) == {"name", "monthlyUsd", "detail", "source"} and i["source"] for i in data["items"])
+    fields = {"name", "monthlyUsd", "lowUsd", "highUsd", "estimate", "detail", "source"}
+    assert all(set(i) == fields and i["source"] for i in data["items"])
+    assert all(i["lowUsd"] <= i["monthlyUsd"] <= i["highUsd"] for i in data["items"])
     assert "medialive.inputPerHour.SD" in data["assumptions"]["estimatedFigures"]
     assert data["assumptions"]["channelHours"] == {"main": 120.0}
 

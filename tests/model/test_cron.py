@@ -314,7 +314,7 @@ def test_a_daily_cron_fires_at_the_wall_clock_time_once_a_day_or_not_when_skippe
 
 
 @given(zone=DST_ZONES, year=YEARS, season=SEASONS, minute=st.integers(0, 59))
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 def test_an_hourly_cron_fires_once_per_existing_wall_clock_hour(
     zone: str, year: int, season: tuple[int, int], minute: int
 ) -> None:
@@ -334,7 +334,7 @@ def test_a_rate_counts_absolute_time_across_dst(zone: str, year: int, season: tu
 
 
 @given(zone=DST_ZONES, year=YEARS, season=SEASONS, first=st.integers(0, 22), length=st.integers(1, 23))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 def test_running_hours_are_the_elapsed_time_between_existing_start_and_stop(
     zone: str, year: int, season: tuple[int, int], first: int, length: int
 ) -> None:

@@ -48,8 +48,12 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "parentType": "livestream:index:LiveStreamPlatform",
         "urn": doc.resources[1].urn,
         "custom": True,
-    }  # inputs and outputs stay out of the JSON
-    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note"]
+        "inputs": {},
+        "options": {},
+        "dependencies": [],
+    }  # inputs, options and dependencies for `--against`; outputs stay out of the JSON
+    assert "changes" not in out  # only with --against
+    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note", "alternatives"]
     assert list(out["latency"]["main"]) == ["seconds", "low", "high", "breakdown", "lowLatencyHls", "segmentSeconds"]
     assert out["policies"][0] == {
         "policy": "https-only",

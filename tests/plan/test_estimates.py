@@ -72,3 +72,19 @@ def test_settings_basis_and_its_errors(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="cannot price the plan: unknown key 'nosuch'") as error:
         estimate_plan(config, [], "dev", prices)
     assert error.value.kind == "prices"
+
+
+def test_the_estimate_carries_build_or_buy_for_the_same_usage() -> None:
+    from livestream import cost
+    from livestream.cost import alternatives
+
+    got = estimate_plan(stack_config("dev"), [ENCODER, CHANNEL], "dev")
+    options = got.cost.alternatives
+    assert [o.name for o in options] == [name for name, _ in alternatives.ALTERNATIVES]
+    assert all(o.platform_monthly_usd == pytest.approx(got.cost.monthly_usd, abs=0.01) for o in options)
+    cloudflare = next(o for o in options if o.name == "Cloudflare Stream")
+    viewer_hours = (got.cost.assumptions or {})["viewerHoursPerMonth"]
+    table = cost.load_prices("us-east-1")
+    assert cloudflare.monthly_usd >= viewer_hours * 60 / 1000 * table.value("alternatives.cloudflare.deliveryPer1000Minutes")
+    json_options = got.cost.to_json()["alternatives"]
+    assert [o["name"] for o in json_options] == [o.name for o in options] and all(o["sources"] for o in json_options)

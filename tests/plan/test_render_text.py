@@ -65,3 +65,21 @@ def test_without_a_pack_cost_or_latency_it_says_why() -> None:
     assert "Latency  (glass to glass, estimate)\n  not applicable: no live channels in this plan" in text
     assert "Exports\n  none\n" in text and "warning: careful\nnote: none here\n" in text
     assert text.endswith("PASS – no policy pack was run (exit 0)\n")
+
+
+def test_build_or_buy_lines_follow_the_cost() -> None:
+    import dataclasses
+
+    from livestream.cost.alternatives import AlternativeCost
+
+    doc = document(*RESOURCES)
+    options = (
+        AlternativeCost("Svc A", 20.0, 1234.0, ("https://a",), 15.0, 30.0, True, 12.5, "", platform_cheaper_below=True),
+        AlternativeCost("Svc B", 5.0, None, ("https://b",), 5.0, 5.0, False, 12.5, ""),
+    )
+    text = render_text(dataclasses.replace(doc, cost=dataclasses.replace(doc.cost, alternatives=options)))
+    assert text.index("Build or buy") > text.index("Monthly cost") and text.index("Build or buy") < text.index("Latency")
+    assert "  Svc A      $20.00* ($15.00-$30.00)" in text
+    assert "break-even 1,234 viewer-h/month (this platform cheaper below)" in text
+    assert "this platform is dearer at any viewing" in text
+    assert "Build or buy" not in render_text(doc)

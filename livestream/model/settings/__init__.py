@@ -67,7 +67,9 @@ __all__ = [
     "PRICE_CLASSES",
     "PROTOCOLS",
     "SECTIONS",
+    "STRING_SECTIONS",
     "VIEWER_PROTOCOLS",
+    "WHILE_LIVE",
     "AlarmSettings",
     "AlarmThreshold",
     "ArchiveSettings",
@@ -84,9 +86,13 @@ __all__ = [
     "UsageSettings",
     "camel",
     "load",
+    "platform_name",
     "schedule_expression",
     "snake",
 ]
+
+
+WHILE_LIVE = ("refuse", "allow")  # what a deployment does when a channel it would change is live
 
 
 @section(kw_only=True)
@@ -106,12 +112,26 @@ class Settings:
     tags: Mapping[str, str] = setting(read=read_tags, why="only the platform's own tags", factory=dict)
     environment: str = setting(read=r.string, why="the stack name, given to `load`")
     region: str  # where the platform is deployed: from the provider, not a livestream setting
+    name: str | None = setting(
+        default=None, read=r.platform_name, why="the resource name (stack: what earlier releases derived, platform_name)"
+    )
+    protect: bool = setting(default=False, read=r.boolean, why="dev stacks are rebuilt freely; prod turns it on")
+    while_live: str = setting(
+        default="refuse", read=r.choice(WHILE_LIVE), why="a deployment must not end a broadcast silently (components/live.py)"
+    )
 
     def channel(self, name: str) -> ChannelSettings:
         return next(c for c in self.channels if c.name == name)
 
 
 SECTIONS = keys(Settings)
+# Settings whose value is a plain string: a stack file may write them unquoted (environment: staging).
+STRING_SECTIONS = ("environment", "name", "while_live")
+
+
+def platform_name(settings_name: str | None, *, environment: str | None, stack: str) -> str:
+    """The platform's name: set once with `name`; unset, the name earlier releases derived (live-<environment or stack>)."""
+    return settings_name or f"live-{environment or stack}"
 
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:

@@ -30,6 +30,9 @@ class IngestSettings:
         default=(), read=r.list_of(r.cidr), why="no default: the encoder's networks must be listed"
     )
     allow_public: bool = setting(default=False, read=r.boolean, why="an open ingest is refused unless asked for")
+    stream_key: str | None = setting(
+        default=None, read=r.stream_key, why="generated once and kept in the stack; supply one to keep it across rebuilds"
+    )
 
 
 def read_ingest(key: str, raw: Any) -> IngestSettings:

@@ -18,6 +18,9 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-
 _ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ORIGIN = re.compile(r"^https?://[^/\s]+$")
+# Resource names, the packager channel group and the dashboard are derived from the platform name.
+_PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+_STREAM_KEY = re.compile(r"^[^\s/?#]{8,128}$")  # one URL path segment
 
 
 def choice(choices: tuple[Any, ...]) -> Callable[[str, Any], Any]:
@@ -143,4 +146,17 @@ def cors_origin(key: str, value: Any) -> str:
 def public_key(key: str, value: Any) -> str:
     if not isinstance(value, str) or "BEGIN PUBLIC KEY" not in value:
         raise ConfigError(key, "<key>" if isinstance(value, str) else value, "expected a PEM-encoded RSA public key")
+    return value
+
+
+def platform_name(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _PLATFORM_NAME.match(value):
+        raise ConfigError(key, value, "a platform name is 2-40 lowercase letters, digits or '-', starting with a letter")
+    return value
+
+
+def stream_key(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _STREAM_KEY.match(value):
+        shown = "<8-128 characters>" if isinstance(value, str) else value  # never echo a key
+        raise ConfigError(key, shown, "expected 8-128 characters without spaces, '/', '?' or '#' (set it as a secret)")
     return value

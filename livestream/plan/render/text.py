@@ -181,7 +181,28 @@ def _cost_lines(cost: Cost) -> list[str]:
     lines += _assumption_lines(cost)
     if cost.note:
         lines += _wrap(f"note: {cost.note}", 2)
+    lines += _alternative_lines(cost)
     lines.append("")
+    return lines
+
+
+def _alternative_lines(cost: Cost) -> list[str]:
+    """Build or buy: each managed service's cost for the same usage and where this platform crosses it."""
+    if not cost.alternatives:
+        return []
+    lines = ["", "  Build or buy  (the same streamed hours and viewer-hours; list prices, * = from estimated figures)"]
+    width = max(len(a.name) for a in cost.alternatives)
+    for option in cost.alternatives:
+        mark = "*" if option.estimate else " "
+        span = f"({_money(option.low_usd)}-{_money(option.high_usd)})" if option.low_usd != option.high_usd else ""
+        if option.break_even_viewer_hours is None:
+            side = "cheaper" if option.platform_is_cheaper else "dearer"
+            crossing = f"this platform is {side} at any viewing"
+        else:
+            below = "cheaper" if option.platform_cheaper_below else "dearer"
+            crossing = f"break-even {option.break_even_viewer_hours:,.0f} viewer-h/month (this platform {below} below)"
+        lines.append(f"  {option.name:<{width}}  {_money(option.monthly_usd):>10}{mark} {span}".rstrip())
+        lines.append(f"  {'':<{width}}  {crossing}")
     return lines
 
 

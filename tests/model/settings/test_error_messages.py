@@ -2,7 +2,7 @@
 """Every refusal, word for word: the exact text a user reads for each kind of bad setting.
 
 The texts were recorded from the settings module before it became a package of declarations;
-they must not drift. Each config has one problem; keys are spelt as in a stack file.
+they must not drift (the allowed-key lists grow with new settings: name, protect, whileLive, streamKey). Each config has one problem; keys are spelt as in a stack file.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "chanels": {}},
-        "livestream:chanels: {} is not valid; unknown key; allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment",
+        "livestream:chanels: {} is not valid; unknown key; allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladr": "sd"}}},
@@ -288,11 +288,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"allowedCidrs": ["203.0.113.0/24"], "port": 1}}}},
-        "livestream:channels.main.ingest.port: 1 is not valid; unknown key; allowed keys are protocol, allowedCidrs, allowPublic",
+        "livestream:channels.main.ingest.port: 1 is not valid; unknown key; allowed keys are protocol, allowedCidrs, allowPublic, streamKey",
     ),
     (
         {"channels": {"main": {"ingest": ["x"]}}},
-        "livestream:channels.main.ingest: ['x'] is not valid; expected a mapping with keys protocol, allowedCidrs, allowPublic",
+        "livestream:channels.main.ingest: ['x'] is not valid; expected a mapping with keys protocol, allowedCidrs, allowPublic, streamKey",
     ),
     (
         {
