@@ -7,7 +7,7 @@ import pulumi
 from livestream import LiveStreamPlatform, LiveStreamPlatformArgs
 from livestream.components.platform import args_from_stack_config, stack_platform_name
 
-args = args_from_stack_config("livestream")
+args = args_from_stack_config("livestream")  # every livestream:* key: a misspelt one is refused, not ignored
 # The name is set once (livestream:name); unset, it is the name earlier releases derived, so no resource moves.
 # Errors name the keys as the stack file spells them (livestream:channels.main...).
 platform = LiveStreamPlatform(stack_platform_name(args), cast(LiveStreamPlatformArgs, args), config_prefix="livestream:")

@@ -44,6 +44,7 @@ _EXPORTS = {
     "Settings": "livestream.model.settings",
     "ChannelSettings": "livestream.model.settings",
     "load_settings": "livestream.model.settings",
+    "args_from_stack_config": "livestream.components.platform",
 }
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "Settings",
     "UsageArgs",
     "__version__",
+    "args_from_stack_config",
     "load_settings",
 ]
 
@@ -98,7 +100,7 @@ if TYPE_CHECKING:
     from livestream.components.cdn import Cdn, S3Origin
     from livestream.components.encoder import ArchiveTarget, Encoder
     from livestream.components.packager import Packager
-    from livestream.components.platform import LiveStreamPlatform
+    from livestream.components.platform import LiveStreamPlatform, args_from_stack_config
     from livestream.components.scheduler import Scheduler
     from livestream.components.site import PlayerSite
     from livestream.model.settings import ChannelSettings, ConfigError, Settings

@@ -114,7 +114,7 @@ def test_ops_loads_no_pulumi_at_run_time() -> None:
 
 def test_policy_rules_import_only_the_pure_packages() -> None:
     """The pack judges any program's resources in wire format: never the component code, never the tooling."""
-    pack = PACKAGE.parent / "policies"
+    pack = PACKAGE / "policypack"
     for path in sorted(pack.rglob("*.py")):
         ours = {m for m in imported_modules(path) if m.startswith("livestream.")}  # `from livestream import cost` too
         allowed = {m for m in ours if m.split(".")[1:2] and m.split(".")[1] in PURE_PACKAGES}

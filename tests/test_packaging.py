@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -61,3 +63,23 @@ def test_plugin_manifest_points_at_a_provider_hosting_the_component() -> None:
     assert manifest["runtime"] == "python"
     entry = (ROOT / manifest["main"] / "__main__.py").read_text()
     assert "component_provider_host" in entry and "LiveStreamPlatform" in entry
+
+
+def test_the_policy_pack_lives_in_the_package_and_the_repository_folder_links_to_it() -> None:
+    """`pulumi preview --policy-pack policies` from the repository runs the same pack the wheel carries."""
+    pack = Path(livestream.__file__).resolve().parent / "policypack"
+    assert (ROOT / "policies").resolve() == pack
+    for needed in ("PulumiPolicy.yaml", "__main__.py", "config/dev.json", "config/prod.json", "livestream_policies/__init__.py"):
+        assert (pack / needed).is_file(), needed
+
+
+def test_every_file_of_the_policy_pack_is_packaged() -> None:
+    """Each file of the pack is either Python in a package setuptools finds, or matched by the pack's package data."""
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        patterns = tomllib.load(file)["tool"]["setuptools"]["package-data"]["livestream.policypack"]
+    pack = ROOT / "livestream" / "policypack"
+    files = [p.relative_to(pack) for p in pack.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert files
+    for path in files:
+        in_package = path.suffix == ".py" and (pack / path.parent / "__init__.py").is_file()
+        assert in_package or any(fnmatch.fnmatch(str(path), pattern) for pattern in patterns), path

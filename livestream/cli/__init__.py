@@ -20,7 +20,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_ERROR = 2
 
-SUBCOMMANDS = ("plan", "player", "ops")  # modules livestream.cli.<name>, in the order `--help` lists them
+SUBCOMMANDS = ("plan", "pack", "player", "ops")  # modules livestream.cli.<name>, in the order `--help` lists them
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,10 +32,17 @@ def parser() -> argparse.ArgumentParser:
             "credentials); status, start, stop, go-live, verify and smoke operate a deployed stack with AWS credentials."
         ),
     )
+    root.add_argument("--version", action="version", version=f"livestream {_version()}")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMANDS:
         importlib.import_module(f"livestream.cli.{name}").register(commands)
     return root
+
+
+def _version() -> str:
+    from livestream import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """`livestream plan [STACK] [--project DIR] [--policy-pack DIR] [--policy-config FILE] [--prices FILE]
-[--json | --format text|json|mermaid] [--full-tree] [--against PREVIOUS.json [--fail-on ACTION]... [--verbose]]`:
+[--json | --format text|json|markdown|mermaid] [--full-tree] [--against PREVIOUS.json [--fail-on ACTION]... [--verbose]]`:
 any Pulumi Python project, planned offline.
 
 What a plan does is `livestream.plan.run` (program under the mock engine, policy verdicts, cost and
@@ -7,12 +7,15 @@ latency, the plan document); how it is shown, `livestream.plan.render`. This mod
 belongs to the command: its arguments and their defaults, the exit status, and the last guard
 against secrets.
 
-- Pack: `--policy-pack`, else `DIR/policies`, else the `policies/` folder of the repository this
-  package is installed from, else none (the report says so). Config: `--policy-config`, else
-  `<pack>/config/<STACK>.json` when the pack has one, else the pack's defaults.
-- Exit status: 0 no mandatory policy violated, 1 at least one (or, with `--fail-on`, a change of a
-  listed action against `--against`), 2 a config, program, policy-pack, price-file or previous-plan
-  error (the error text is printed; a config error names its key; no traceback).
+- Pack: `--policy-pack`, else `DIR/policies`, else the pack this package carries
+  (`livestream/policypack`, printed by `livestream policy-pack-path`); `--no-policies` runs none.
+  Config: `--policy-config`, else `<pack>/config/<STACK>.json` when the pack has one, else the
+  pack's defaults.
+- Exit status: 0 the plan passes, 1 it fails (a mandatory violation; no pack ran without
+  `--no-policies`; an advisory one with `--fail-on-advisory`; the estimate above `--max-monthly-usd`;
+  with `--fail-on`, a change of a listed action against `--against`), 2 a config, program,
+  policy-pack, price-file or previous-plan error (the error text is printed; a config error names
+  its key; no traceback).
 - `--against PREVIOUS.json`: the changes since an earlier `--json` plan (`livestream.plan.diff`), after
   the text report, or as `changes` in the JSON.
 - Secrets: the stack file's `secure:` values are replaced by a placeholder before the program sees
@@ -36,11 +39,11 @@ from livestream.cli import EXIT_ERROR
 from livestream.plan.errors import PlanError
 
 if TYPE_CHECKING:
-    from livestream.plan.document import PlanDocument
+    from livestream.plan.document import Gates, PlanDocument
     from livestream.plan.run import PackChoice
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the repository root for an editable / source install
-FORMATS = ("text", "json", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
+PACKED_PACK = Path(__file__).resolve().parents[1] / "policypack"  # the CrossGuard pack the package carries
+FORMATS = ("text", "json", "markdown", "mermaid")  # livestream.plan.render.FORMATS, without importing it for --help
 PLAN_EXTRA = ("yaml", "pulumi_policy", "jsonschema")  # what `pip install 'livestream[plan]'` adds
 
 
@@ -73,8 +76,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     plan.add_argument(
         "--policy-pack",
         metavar="DIR",
-        help="a Python CrossGuard policy pack (default: DIR/policies, else this repository's policies/)",
+        help="a Python CrossGuard policy pack (default: DIR/policies, else the pack livestream carries)",
     )
+    plan.add_argument("--no-policies", action="store_true", help="run no policy pack (the verdict says NOT CHECKED)")
+    plan.add_argument("--fail-on-advisory", action="store_true", help="exit 1 on advisory violations too")
+    plan.add_argument("--max-monthly-usd", metavar="N", type=float, help="exit 1 when the monthly estimate is above N US dollars")
     plan.add_argument(
         "--policy-config",
         metavar="FILE",
@@ -120,21 +126,25 @@ def _project(project: str | Path, stack: str) -> Path:
 def _default_pack(project_dir: Path) -> tuple[Path | None, str]:
     candidates = [
         (project_dir / "policies", "the project's policies/"),
-        (PACKAGE_ROOT / "policies", "the livestream repository's policies/"),
+        (PACKED_PACK, "the pack livestream carries"),
     ]
     for candidate, origin in candidates:
         if (candidate / "__main__.py").is_file() or (candidate / "PulumiPolicy.yaml").is_file():
             return candidate, origin
     return None, (
-        f"no policy pack: {project_dir / 'policies'} does not exist and this livestream install has no policies/ "
-        "folder; pass --policy-pack DIR"
+        f"no policy pack: {project_dir / 'policies'} does not exist and this livestream install lacks its pack "
+        f"({PACKED_PACK}); pass --policy-pack DIR, or --no-policies"
     )
 
 
-def _pack(project_dir: Path, policy_pack: str | Path | None, policy_config: str | Path | None) -> PackChoice:
+def _pack(project_dir: Path, policy_pack: str | Path | None, policy_config: str | Path | None, skip: bool = False) -> PackChoice:
     from livestream.plan.run import PackChoice
 
     directory: Path | None
+    if skip:
+        if policy_pack is not None:
+            raise PlanError("policy", "--no-policies and --policy-pack contradict each other")
+        return PackChoice(None, "--no-policies: no policy pack was run")
     if policy_pack is not None:
         directory = Path(policy_pack).resolve()
         if not directory.is_dir():
@@ -204,13 +214,16 @@ def build(
     policy_pack: str | Path | None = None,
     policy_config: str | Path | None = None,
     prices: str | Path | None = None,
+    gates: Gates | None = None,
 ) -> PlanReport:
     """Check the arguments, run the whole plan and return its document with the secrets to redact. Raises PlanError."""
+    from livestream.plan.document import Gates
     from livestream.plan.run import plan_stack
 
+    gates = gates or Gates()
     project_dir = _project(project, stack)
-    pack = _pack(project_dir, policy_pack, policy_config)
-    document = plan_stack(project_dir, stack, pack, _prices(prices))
+    pack = _pack(project_dir, policy_pack, policy_config, gates.policies_skipped)
+    document = replace(plan_stack(project_dir, stack, pack, _prices(prices)), gates=gates)
     return PlanReport(document, _stack_secrets(project_dir, stack))
 
 
@@ -288,8 +301,16 @@ def run(args: argparse.Namespace) -> int:
         _report_error(PlanError("usage", "--fail-on needs --against PREVIOUS.json"), args.format, args.stack)
         return EXIT_ERROR
     try:
+        from livestream.plan.document import Gates
+
+        gates = Gates(args.no_policies, args.fail_on_advisory, args.max_monthly_usd)
         result = build(
-            args.project, args.stack, policy_pack=args.policy_pack, policy_config=args.policy_config, prices=args.prices
+            args.project,
+            args.stack,
+            policy_pack=args.policy_pack,
+            policy_config=args.policy_config,
+            prices=args.prices,
+            gates=gates,
         )
         changes = ""
         if args.against:

@@ -27,6 +27,8 @@ from livestream.model import ttl
 from livestream.model.settings import Settings
 
 TYPE = "livestream:index:LiveStreamPlatform"
+SETTINGS = "settings"  # the input property holding the platform's validated settings as JSON (`settings.as_args`)
+UNCHECKED = "unchecked"  # the input property listing settings whose values the plan could not know (secrets offline)
 
 
 def settings_from_args(args: Mapping[str, Any], *, prefix: str = "") -> Settings:
@@ -45,15 +47,21 @@ def args_from_stack_config(namespace: str = "livestream") -> dict[str, Any]:
     Pulumi hands every config value over as a string: objects and lists as JSON, a plain
     `environment: staging` as the bare word. String settings are taken as written; the others are
     JSON-decoded, and a value that is not JSON stays a string for the settings model to judge.
+
+    Every `<namespace>:*` key, not only the known ones: the settings model then refuses a misspelt key
+    ("did you mean livestream:archive?") instead of the program silently leaving it out.
     """
+    from pulumi.runtime import config as runtime  # the SDK keeps the stack's keys here; Config reads single keys
+
+    prefix = f"{namespace}:"
+    keys = sorted({key[len(prefix) :] for key in (*runtime.CONFIG.get(), *runtime.get_config_env()) if key.startswith(prefix)})
     stack_config = pulumi.Config(namespace)
     args: dict[str, Any] = {}
-    for section in config.SECTIONS:
-        key = config.camel(section)
+    for key in keys:
         raw = stack_config.get(key)
         if raw is None:
             continue
-        args[key] = raw if section in config.STRING_SECTIONS else _decoded(raw)
+        args[key] = raw if config.snake(key) in config.STRING_SECTIONS else _decoded(raw)
     return args
 
 
@@ -139,7 +147,14 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         platform = settings.name or name
         # A deployment that would stop a live channel is refused here, before anything is registered.
         live.guard(platform, settings, key=f"{config_prefix}whileLive" if config_prefix else "while_live")
-        super().__init__(TYPE, name, None, pulumi.ResourceOptions.merge(opts, _own_options(platform, settings)))
+        # The validated settings, defaults filled in, are the component's recorded input: what `livestream plan`
+        # (or any tool reading the plan or the state) estimates from, however the program passed them. As JSON
+        # text, because the wire format's numbers are doubles and it drops nulls (an explicit "off").
+        recorded = {
+            SETTINGS: pulumi.Output.json_dumps(config.as_args(settings), sort_keys=False),
+            UNCHECKED: list(settings.unchecked),
+        }
+        super().__init__(TYPE, name, recorded, pulumi.ResourceOptions.merge(opts, _own_options(platform, settings)))
         self.settings = settings
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
 

@@ -74,7 +74,7 @@ of the start/stop crons, else 730) and H = `usage.streamed_hours_per_month`:
 - no idle auto-stop, no fixed window, H given: H (channels started and stopped by hand).
 """
 
-from livestream.cost.from_wire import COUNTED, UNREAD_LADDER, resource_counts, usage_from_wire
+from livestream.cost.from_wire import COUNTED, UNREAD_LADDER, resource_counts, usage_from_recorded, usage_from_wire
 from livestream.cost.model import CostItem, Estimate, estimate, output_class
 from livestream.cost.prices import BOUNDS, FIGURE_FIELDS, Figure, PriceTable, load_prices
 from livestream.cost.usage import (
@@ -140,6 +140,7 @@ __all__ = [
     "recording_usage",
     "resource_counts",
     "scheduler_invocations",
+    "usage_from_recorded",
     "usage_from_settings",
     "usage_from_wire",
     "viewer_region_for",

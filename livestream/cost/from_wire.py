@@ -143,3 +143,21 @@ def usage_from_wire(
     )
     found, expire_days, glacier_days = _archive_lifecycle(resources)
     return replace(usage, archive_retention_days=expire_days, glacier_after_days=glacier_days) if found else usage
+
+
+def usage_from_recorded(recorded: Mapping[str, Any], resources: Iterable[WireResource]) -> Usage:
+    """A `LiveStreamPlatform`'s usage from the settings it recorded (its `settings` input, `settings.as_args`), with
+    the alarm, dashboard, budget, secret and key counts of its resources: what `livestream plan` and the policy
+    pack's monthly-cost rule both price. Raises `ConfigError` for settings it cannot read back."""
+    from livestream.cost.usage import usage_from_settings
+    from livestream.model.settings import load_recorded
+
+    counts = resource_counts(resources)
+    usage = usage_from_settings(
+        load_recorded(recorded),
+        alarms=counts["alarms"],
+        dashboards=counts["dashboards"],
+        budgets=counts["budgets"],
+        kms_keys=counts["kms_keys"],
+    )
+    return replace(usage, secrets=counts["secrets"]) if counts["secrets"] else usage

@@ -286,8 +286,8 @@ def _s3(usage: Usage, prices: PriceTable) -> CostItem:
         f"expire after {usage.archive_retention_days} d" if usage.archive_retention_days is not None else "no expiry (month 12)"
     )
     detail = (
-        f"{monthly_gb:,.1f} GB recorded/month (top rendition x hours x pipelines); {expiry}, Glacier after "
-        f"{usage.glacier_after_days if usage.glacier_after_days is not None else 'never'}: "
+        f"{monthly_gb:,.1f} GB recorded/month (top rendition x hours x pipelines); {expiry}, "
+        f"{f'Glacier after {usage.glacier_after_days} d' if usage.glacier_after_days is not None else 'no Glacier transition'}: "
         f"{standard_gb:,.1f} GB Standard x ${standard_rate:.4f} + {glacier_gb:,.1f} GB Glacier Flexible x ${glacier_rate:.4f}"
     )
     paths = ["s3.standardPerGbMonth", "s3.glacierFlexiblePerGbMonth"]
@@ -352,7 +352,7 @@ class _PerUnit:
 
     name: str
     rate: str  # price figure path: USD per unit (per `scale` units)
-    unit: str  # the detail's unit text; `{rate}` is the rate figure's value
+    unit: str  # the detail's unit text; `{rate}` is the rate figure's value, `{s}` the plural ending
     count: Callable[[Usage, PriceTable], float]
     free: str | None = None  # price figure path of the free allowance
     free_tier: bool = True  # the allowance is a free tier that `applyFreeTiers` 0 turns off
@@ -363,30 +363,30 @@ class _PerUnit:
 
 _PER_UNIT = (
     _PerUnit(
-        "CloudWatch alarms", "cloudwatch.alarmPerMonth", "alarms x ${rate:.2f}", lambda u, p: u.alarms, "cloudwatch.freeAlarms"
+        "CloudWatch alarms", "cloudwatch.alarmPerMonth", "alarm{s} x ${rate:.2f}", lambda u, p: u.alarms, "cloudwatch.freeAlarms"
     ),
     _PerUnit(
         "CloudWatch dashboards",
         "cloudwatch.dashboardPerMonth",
-        "dashboards x ${rate:.2f}",
+        "dashboard{s} x ${rate:.2f}",
         lambda u, p: u.dashboards,
         "cloudwatch.freeDashboards",
     ),
     _PerUnit(  # the first two budgets are free whatever `applyFreeTiers` says: AWS Budgets' pricing, not a free tier
         "AWS Budgets",
         "budgets.perBudgetDay",
-        "budgets x ${rate:.2f}/day",
+        "budget{s} x ${rate:.2f}/day",
         lambda u, p: u.budgets,
         "budgets.freeBudgets",
         free_tier=False,
         per_day=True,
     ),
-    _PerUnit("Secrets Manager", "secretsmanager.secretPerMonth", "secrets x ${rate:.2f}", lambda u, p: u.secrets),
-    _PerUnit("KMS keys", "kms.keyPerMonth", "customer managed keys x ${rate:.2f}", lambda u, p: u.kms_keys),
+    _PerUnit("Secrets Manager", "secretsmanager.secretPerMonth", "secret{s} x ${rate:.2f}", lambda u, p: u.secrets),
+    _PerUnit("KMS keys", "kms.keyPerMonth", "customer managed key{s} x ${rate:.2f}", lambda u, p: u.kms_keys),
     _PerUnit(
         "EventBridge Scheduler",
         "scheduler.perMillionInvocations",
-        "invocations",
+        "invocation{s}",
         lambda u, p: u.scheduler_invocations_per_month,
         "scheduler.freeInvocations",
         scale=1e-6,
@@ -395,7 +395,7 @@ _PER_UNIT = (
 _SNS = _PerUnit(
     "SNS",
     "sns.emailPer100k",
-    "e-mail notifications",
+    "e-mail notification{s}",
     lambda u, p: p.value("assumptions.snsEmailsPerMonth"),
     "sns.freeEmails",
     scale=1e-5,
@@ -418,8 +418,9 @@ def _per_unit(spec: _PerUnit, usage: Usage, prices: PriceTable) -> CostItem:
         free = _free(prices, spec.free) if spec.free_tier else prices.value(spec.free)
     paths = [spec.rate, *([spec.free] if spec.free else []), *spec.extra_paths]
     per_unit = rate * DAYS_PER_MONTH if spec.per_day else rate
-    unit = spec.unit.format(rate=rate)
-    return _counted(spec.name, spec.count(usage, prices), free, per_unit, unit, prices, paths, spec.scale)
+    count = spec.count(usage, prices)
+    unit = spec.unit.format(rate=rate, s="" if count == 1 else "s")  # "1 dashboard", "2 dashboards"
+    return _counted(spec.name, count, free, per_unit, unit, prices, paths, spec.scale)
 
 
 def _lambda(usage: Usage, prices: PriceTable) -> CostItem:

@@ -5,7 +5,7 @@ order and their values are the contract (README "livestream plan --json"): `reso
 `violations`, `cost`, `latency` and `exports` for CI, plus the pack, the verdict table, notes and
 a summary. Resources carry their inputs (secrets already "[secret]") and options into the JSON too, so
 a later plan can be compared with this one (`livestream plan --against`, plan/diff.py); their
-outputs, for the diagram, stay out.
+outputs, for the diagram, stay out. `schemaVersion` numbers the contract.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from livestream.plan import tree
 
 if TYPE_CHECKING:
-    from livestream.cost import Estimate
+    from livestream.cost import CostItem, Estimate
     from livestream.cost.alternatives import AlternativeCost
     from livestream.model.latency import LatencyEstimate
     from livestream.plan.engine import Plan
 
 EXIT_OK = 0
 EXIT_MANDATORY = 1
+SCHEMA_VERSION = 1  # of the `--json` document: raised when a key changes meaning or goes away
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,43 @@ class CostLine:
     monthly_usd: float  # rounded to cents
     detail: str
     source: str
+    estimate: bool = False  # built from at least one price figure that is an estimate, not a published price
+    low_usd: float | None = None  # the item at the low / high end of its figures' ranges (None: the value itself)
+    high_usd: float | None = None
+
+    @property
+    def low(self) -> float:
+        return self.monthly_usd if self.low_usd is None else self.low_usd
+
+    @property
+    def high(self) -> float:
+        return self.monthly_usd if self.high_usd is None else self.high_usd
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "monthlyUsd": self.monthly_usd, "detail": self.detail, "source": self.source}
+        return {
+            "name": self.name,
+            "monthlyUsd": self.monthly_usd,
+            "lowUsd": self.low,
+            "highUsd": self.high,
+            "estimate": self.estimate,
+            "detail": self.detail,
+            "source": self.source,
+        }
+
+
+def _cost_line(item: CostItem, estimated: set[str]) -> CostLine:
+    """A cost item as a line: flagged when any figure it used is an estimate; its range where the model gives one
+    (`low_usd`/`high_usd`, from the price table's figure ranges), else low = high = the value."""
+    low, high = item.low_usd, item.high_usd
+    return CostLine(
+        item.name,
+        round(item.monthly_usd, 2),
+        item.detail,
+        item.source,
+        estimate=bool(estimated & set(item.figures)),
+        low_usd=None if low is None else round(low, 2),
+        high_usd=None if high is None else round(high, 2),
+    )
 
 
 @dataclass(frozen=True)
@@ -155,8 +190,17 @@ class Cost:
 
     @classmethod
     def of(cls, estimate: Estimate, basis: str, note: str, alternatives: Iterable[AlternativeCost] = ()) -> Cost:
-        lines = tuple(CostLine(i.name, round(i.monthly_usd, 2), i.detail, i.source) for i in estimate.items)
+        estimated = set(estimate.assumptions.get("estimatedFigures") or ())
+        lines = tuple(_cost_line(i, estimated) for i in estimate.items)
         return cls(estimate.monthly_usd, note, basis, lines, dict(estimate.assumptions), tuple(alternatives))
+
+    @property
+    def low_usd(self) -> float | None:
+        return None if self.monthly_usd is None else round(self.monthly_usd + sum(i.low - i.monthly_usd for i in self.items), 2)
+
+    @property
+    def high_usd(self) -> float | None:
+        return None if self.monthly_usd is None else round(self.monthly_usd + sum(i.high - i.monthly_usd for i in self.items), 2)
 
     def to_json(self) -> dict[str, Any]:
         items = [i.to_json() for i in self.items]
@@ -164,6 +208,9 @@ class Cost:
             return {"monthlyUsd": self.monthly_usd, "items": items, "basis": self.basis, "note": self.note}
         return {
             "monthlyUsd": self.monthly_usd,
+            "lowUsd": self.low_usd,
+            "highUsd": self.high_usd,
+            "estimate": any(i.estimate for i in self.items),
             "items": items,
             "assumptions": dict(self.assumptions),
             "basis": self.basis,
@@ -182,12 +229,33 @@ class Latency:
 
 
 @dataclass(frozen=True)
+class Gates:
+    """What fails a plan besides a mandatory violation (CI's choices on the command line).
+
+    A plan that ran no policy pack fails unless the policies were skipped on purpose: a green build
+    must have checked something.
+    """
+
+    policies_skipped: bool = False  # --no-policies
+    fail_on_advisory: bool = False  # --fail-on-advisory
+    max_monthly_usd: float | None = None  # --max-monthly-usd N
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "policiesSkipped": self.policies_skipped,
+            "failOnAdvisory": self.fail_on_advisory,
+            "maxMonthlyUsd": self.max_monthly_usd,
+        }
+
+
+@dataclass(frozen=True)
 class Summary:
     resources: int
     components: int
     mandatory_violations: int
     advisory_violations: int
     exit_code: int
+    failures: tuple[str, ...] = ()  # why the plan fails, one reason each (empty: it passes)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -195,6 +263,7 @@ class Summary:
             "components": self.components,
             "mandatoryViolations": self.mandatory_violations,
             "advisoryViolations": self.advisory_violations,
+            "failures": list(self.failures),
             "exitCode": self.exit_code,
         }
 
@@ -217,16 +286,36 @@ class PlanDocument:
     notes: tuple[str, ...] = ()
     changes: Mapping[str, Any] | None = None  # with --against: plan/diff.py's changes, the file and --fail-on
     failing_changes: int = 0  # changes whose action --fail-on lists: they fail the plan like a mandatory violation
+    unchecked: tuple[str, ...] = ()  # settings holding secrets the offline plan cannot know: reported, never refused
+    gates: Gates = Gates()
+
+    def failures(self, mandatory: int, advisory: int) -> tuple[str, ...]:
+        found = []
+        if mandatory:
+            found.append(f"{mandatory} mandatory policy violation(s)")
+        if self.failing_changes:
+            found.append(f"{self.failing_changes} change(s) of an action --fail-on lists")
+        if self.policy_pack is None and not self.gates.policies_skipped:
+            found.append("no policy pack was run (pass --no-policies to plan without one)")
+        if advisory and self.gates.fail_on_advisory:
+            found.append(f"{advisory} advisory policy violation(s) with --fail-on-advisory")
+        limit, total = self.gates.max_monthly_usd, self.cost.monthly_usd
+        if limit is not None and total is not None and total > limit:
+            found.append(f"the estimate ${total:,.2f}/month is above --max-monthly-usd {limit:,.2f}")
+        return tuple(found)
 
     @property
     def summary(self) -> Summary:
         mandatory = sum(1 for v in self.violations if v.enforcement_level == "mandatory")
+        advisory = len(self.violations) - mandatory
+        failures = self.failures(mandatory, advisory)
         return Summary(
             resources=len(self.resources),
             components=sum(1 for r in self.resources if not r.custom),
             mandatory_violations=mandatory,
-            advisory_violations=len(self.violations) - mandatory,
-            exit_code=EXIT_MANDATORY if mandatory or self.failing_changes else EXIT_OK,
+            advisory_violations=advisory,
+            exit_code=EXIT_MANDATORY if failures else EXIT_OK,
+            failures=failures,
         )
 
     @property
@@ -251,6 +340,7 @@ class PlanDocument:
 
     def _contract(self) -> dict[str, Any]:
         return {
+            "schemaVersion": SCHEMA_VERSION,
             "project": self.project,
             "stack": self.stack,
             "projectDir": self.project_dir,
@@ -266,6 +356,8 @@ class PlanDocument:
             "latencyNote": self.latency.note,
             "exports": self.exports,
             "warnings": list(self.warnings),
+            "unchecked": list(self.unchecked),
+            "gates": self.gates.to_json(),
             "notes": list(self.notes),
             "summary": self.summary.to_json(),
         }

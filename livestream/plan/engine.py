@@ -25,11 +25,12 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as _sdk_resource
 from pulumi.runtime import rpc, settings
-from pulumi.runtime.config import set_all_config
+from pulumi.runtime.config import CONFIG, set_all_config
 from pulumi.runtime.proto import source_pb2 as _source_pb2
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from livestream.model.settings import placeholders
 from livestream.plan.fake_outputs import ACCOUNT_ID, fake_outputs
 
 SECRET = "[secret]"
@@ -100,6 +101,7 @@ class Plan:
     config: dict[str, Any]
     resources: list[PlannedResource] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
+    config_read: set[str] = field(default_factory=set)  # the config keys the program looked up
 
     def of_type(self, type_token: str) -> list[PlannedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -371,6 +373,22 @@ def _mask_secure(value: Any) -> Any:
     return value
 
 
+class _ReadTracking(dict[str, Any]):
+    """The SDK's config map, remembering which keys the program looked up (`pulumi.Config.get` and friends)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
 @contextmanager
 def _program_context(project_dir: Path) -> Iterator[None]:
     saved_cwd, saved_path = os.getcwd(), list(sys.path)
@@ -406,10 +424,12 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     asyncio.set_event_loop(loop)
     settings.ROOT.set(None)
     set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}, sorted(secret_keys))
+    read = _ReadTracking(CONFIG.get())
+    CONFIG.set(read)
     monitor = _RecordingMonitor(_Mocks(region))
     pulumi_mocks.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=False, monitor=monitor)
-    plan = Plan(project=project.name, stack=stack, config=values, resources=monitor.planned)
-    with _program_context(project_dir):
+    plan = Plan(project=project.name, stack=stack, config=values, resources=monitor.planned, config_read=read.read)
+    with _program_context(project_dir), placeholders({SECRET}):  # a secret is unknown here, not invalid
         try:
             _sync_await(run_pulumi_func(lambda: _run_main(project.main)))
         except Exception as error:

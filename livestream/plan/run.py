@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from livestream.plan import document as doc
 from livestream.plan.errors import PlanError
-from livestream.plan.estimates import estimate_plan
+from livestream.plan.estimates import estimate_plan, unread_keys
 
 if TYPE_CHECKING:
     from livestream.plan.engine import Plan
@@ -148,6 +148,15 @@ def _verdicts(evaluation: Evaluation | None) -> tuple[tuple[doc.PolicyRow, ...],
     return rows, tuple(doc.Violation(v.policy, v.enforcement_level, v.resource, v.message) for v in ranked)
 
 
+def _unread_warnings(plan: Plan, stack: str) -> list[str]:
+    """`livestream:*` keys of the stack file that the program never read: they neither build nor cost anything."""
+    return [
+        f"{key} is set in Pulumi.{stack}.yaml but nothing in the program read it: it is neither deployed nor priced "
+        "(a program that passes the platform's args in code does not read livestream:* keys)"
+        for key in unread_keys(plan.config, plan.config_read)
+    ]
+
+
 def plan_stack(project_dir: Path, stack: str, pack: PackChoice, prices_path: Path | None = None) -> doc.PlanDocument:
     """Run the whole plan of `stack` in `project_dir` and document it. Raises PlanError."""
     collect = _Collect()
@@ -173,6 +182,7 @@ def plan_stack(project_dir: Path, stack: str, pack: PackChoice, prices_path: Pat
         policy_pack_note=None if loaded is not None else pack.origin,
         policies=policies,
         violations=violations,
-        warnings=tuple(collect.messages),
+        warnings=(*collect.messages, *_unread_warnings(plan, stack)),
+        unchecked=estimates.unchecked,
         notes=() if loaded is not None else (pack.origin,),
     )

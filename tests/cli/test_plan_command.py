@@ -16,12 +16,14 @@ from typing import Any
 
 import pytest
 
+import livestream
 from livestream import cli
 from livestream.cli import plan
 from livestream.plan.render import node_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+CONSUMER = ROOT / "examples" / "consumer"
 BAD_PROGRAM = FIXTURES / "bad_program"
 BAD_CONFIG = FIXTURES / "bad_config"
 SECRET_CONFIG = FIXTURES / "secret_config"
@@ -105,7 +107,7 @@ def test_violations_have_the_contract_shape(dev_json: dict[str, Any]) -> None:
 
 def test_cost_is_itemised_from_the_settings_with_counts_from_the_plan(dev_json: dict[str, Any]) -> None:
     cost = dev_json["cost"]
-    assert cost["basis"] == "settings"
+    assert cost["basis"] == "platform"
     items = {i["name"]: i for i in cost["items"]}
     assert {"MediaLive channels", "CloudFront egress", "S3 archive", "CloudWatch alarms"} <= set(items)
     assert cost["monthlyUsd"] == pytest.approx(sum(i["monthlyUsd"] for i in cost["items"]), abs=0.05)
@@ -174,7 +176,7 @@ def test_mermaid_is_drawn_from_the_plan(dev: plan.PlanReport) -> None:
         "pkg1 -->|origin fetch| cdn1",
         "cdn1 -->|HTTPS| viewers",
         "enc1 -->|recording| arc1",
-        "scheduler -.->|start / stop| enc1",
+        "scheduler -.->|start / stop / idle stop| enc1",  # dev: an evening schedule and an idle stop
     ):
         assert edge in diagram
 
@@ -273,25 +275,28 @@ def test_runs_on_a_second_project_directory(two_channels: plan.PlanReport, capsy
     encoders = [r["name"] for r in document["resources"] if r["type"] == "livestream:index:Encoder"]
     assert sorted(encoders) == ["studio-studio-a", "studio-studio-b"]
     assert two_channels.exit_code in (0, 1) and document["summary"]["exitCode"] == two_channels.exit_code
-    # No livestream:channels in this stack (the program passes Python args): cost and latency come from the plan.
-    assert document["cost"]["basis"] == "resources" and document["cost"]["monthlyUsd"] > 0
-    assert "730 h" in document["cost"]["note"]
+    # The program passes Python args: cost and latency come from the settings the component recorded.
+    assert document["cost"]["basis"] == "platform" and document["cost"]["monthlyUsd"] > 0
+    assert document["latency"]["studio-a"]["segmentSeconds"] == 4
     assert set(document["latency"]) == {"studio-a", "studio-b"}
     assert document["latency"]["studio-b"]["segmentSeconds"] == 2
     assert document["exports"]["ingestUrls"] == "[secret]"
 
 
-def test_resources_basis_reads_the_plan_as_the_policy_pack_does(two_channels: plan.PlanReport) -> None:
+def test_a_library_platform_is_priced_from_the_settings_it_recorded(two_channels: plan.PlanReport) -> None:
     cost = two_channels.document.to_json()["cost"]
-    assert cost["assumptions"]["channelHours"] == {"studio-studio-a": 730.0, "studio-studio-b": 730.0}  # Encoder names
-    assert cost["assumptions"]["pipelines"] == {"studio-studio-a": "STANDARD", "studio-studio-b": "SINGLE_PIPELINE"}
+    assert cost["assumptions"]["channelHours"] == {"studio-a": 730.0, "studio-b": 730.0}  # no schedule: all month
+    assert cost["assumptions"]["pipelines"] == {"studio-a": "STANDARD", "studio-b": "SINGLE_PIPELINE"}
     assert (cost["assumptions"]["archiveRetentionDays"], cost["assumptions"]["glacierAfterDays"]) == (90, 30)
     items = {i["name"]: i["detail"] for i in cost["items"]}
     # One schedule, the daily "still running" notice cron(0 3 * * ? *), invoking the control function.
     daily = round(365 / 12)
     assert items["EventBridge Scheduler"].startswith(f"{daily} invocations")
-    assert items["Lambda"].startswith(f"{daily} invocations")
-    assert items["Secrets Manager"].startswith("1 secrets") and items["KMS keys"].startswith("2 customer managed keys")
+    # The recordings indexer too: an hourly sweep, and per daily broadcast a start and a stop per pipeline
+    # plus two harvest notices (studio-a is STANDARD: 6 events, studio-b single: 4).
+    recordings = 730 + 30 * (6 + 4)
+    assert items["Lambda"].startswith(f"{daily + recordings:,} invocations")
+    assert items["Secrets Manager"].startswith("1 secret x") and items["KMS keys"].startswith("2 customer managed keys")
 
 
 def test_cost_is_not_applicable_without_live_channels(secret_outputs: dict[str, str]) -> None:
@@ -315,12 +320,43 @@ def test_prices_override(capsys: pytest.CaptureFixture[str], dev_json: dict[str,
     assert code == 2 and "noSuchFigure" in err
 
 
-def test_without_a_policy_pack_the_report_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(plan, "PACKAGE_ROOT", tmp_path)  # an install without the repository's policies/
+def test_the_pack_livestream_carries_runs_by_default() -> None:
+    result = plan.build(SECRET_CONFIG, "dev")  # a project without policies/
+    pack = result.document.policy_pack
+    assert pack is not None and pack.origin == "the pack livestream carries" and Path(pack.directory) == plan.PACKED_PACK
+
+
+def test_a_plan_that_ran_no_pack_never_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(plan, "PACKED_PACK", tmp_path)  # an install that lost its pack
     result = plan.build(SECRET_CONFIG, "dev")
-    assert result.exit_code == 0 and result.document.policy_pack is None and result.document.violations == ()
+    assert result.exit_code == 1 and result.document.policy_pack is None and result.document.violations == ()
     text = plan.render(result, "text")
-    assert "no policy pack" in text and "no policy pack was run (exit 0)" in text
+    assert "no policy pack" in text and "PASS" not in text and text.endswith("(exit 1)\n")
+
+
+def test_no_policies_says_not_checked_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_main(capsys, "plan", "dev", "--project", str(SECRET_CONFIG), "--no-policies")
+    assert code == 0 and "NOT CHECKED" in out and "PASS" not in out
+
+
+def test_ci_gates_advisories_and_a_monthly_ceiling(capsys: pytest.CaptureFixture[str]) -> None:
+    prod = ("plan", "prod", "--project", str(ROOT), "--json")
+    assert run_main(capsys, *prod)[0] == 0  # prod has one advisory (the default certificate's TLS 1.0)
+    code, out, _ = run_main(capsys, *prod, "--fail-on-advisory")
+    assert code == 1 and json.loads(out)["summary"]["failures"] == ["1 advisory policy violation(s) with --fail-on-advisory"]
+    code, out, _ = run_main(capsys, *prod, "--max-monthly-usd", "100")
+    assert code == 1 and "above --max-monthly-usd 100.00" in json.loads(out)["summary"]["failures"][0]
+    assert run_main(capsys, *prod, "--max-monthly-usd", "100000")[0] == 0
+
+
+def test_version_and_policy_pack_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"livestream {livestream.__version__}"
+    code, out, _ = run_main(capsys, "policy-pack-path")
+    assert (
+        code == 0 and (Path(out.strip()) / "PulumiPolicy.yaml").is_file() and (Path(out.strip()) / "config/prod.json").is_file()
+    )
 
 
 # --- secrets -------------------------------------------------------------------------------------------
@@ -348,6 +384,66 @@ def test_secret_outputs_never_reach_the_output(dev: plan.PlanReport, dev_json: d
 def test_the_last_guard_redacts_a_leaked_secure_value(dev: plan.PlanReport) -> None:
     leaky = plan.PlanReport(replace(dev.document, exports={"oops": "v1:abc:LEAKED"}), secrets=("v1:abc:LEAKED",))
     assert "LEAKED" not in plan.render(leaky, "json")
+
+
+CONSUMER_AS_STACK_FILE = """config:
+  aws:region: ap-northeast-2
+  livestream:channels:
+    lobby: {ingest: {protocol: rtmp, allowedCidrs: ["203.0.113.0/24"]}, ladder: sd}
+    keynote:
+      ingest: {protocol: srt, allowedCidrs: ["198.51.100.0/24"]}
+      ladder: hd
+      segmentSeconds: 2
+      lowLatencyHls: true
+  livestream:archive: {expireAfterDays: 90}
+  livestream:cdn: {priceClass: PriceClass_200, corsOrigins: ["https://studio.example.com"]}
+  livestream:alarms: {emails: [studio-ops@example.com]}
+  livestream:budget: {monthlyUsd: 600}
+  livestream:schedule: {timezone: Asia/Seoul, idleStopMinutes: 15}
+  livestream:usage: {streamedHoursPerMonth: 40, viewerHoursPerMonth: 800, watchedKbps: 2000}
+  livestream:tags: {team: studio}
+"""
+
+
+def test_args_in_code_get_the_same_estimate_as_the_same_values_in_a_stack_file(tmp_path: Path) -> None:
+    """Issue 13: the consumer's schedule and usage args were ignored ($3,275 at 730 h against its $600 budget)."""
+    (tmp_path / "Pulumi.yaml").write_text(f"name: livestream\nruntime: python\nmain: {ROOT}\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(CONSUMER_AS_STACK_FILE)
+    from_code = plan.build(CONSUMER, "dev", policy_config=CONSUMER / "policy-config.json").document.to_json()["cost"]
+    from_stack_file = plan.build(tmp_path, "dev").document.to_json()["cost"]
+    assert from_code["basis"] == from_stack_file["basis"] == "platform"
+    assert from_code["items"] == from_stack_file["items"]
+    assert from_code["monthlyUsd"] == from_stack_file["monthlyUsd"] < 600
+    assert from_code["assumptions"]["channelHours"]["keynote"] < 730
+
+
+def test_stack_keys_nothing_read_are_warned_about_and_not_priced(tmp_path: Path) -> None:
+    """A consumer that follows the old hint and puts livestream:channels in its stack file: the program never reads it."""
+    for name in ("Pulumi.yaml", "__main__.py", "policy-config.json"):
+        (tmp_path / name).write_text((CONSUMER / name).read_text())
+    stack = (
+        CONSUMER / "Pulumi.dev.yaml"
+    ).read_text() + "  livestream:channels: {extra: {ingest: {allowedCidrs: [10.0.0.0/8]}}}\n"
+    (tmp_path / "Pulumi.dev.yaml").write_text(stack)
+    document = plan.build(tmp_path, "dev", policy_config=tmp_path / "policy-config.json").document.to_json()
+    assert any(
+        w.startswith("livestream:channels is set in Pulumi.dev.yaml but nothing in the program read it")
+        for w in document["warnings"]
+    )
+    assert "extra" not in document["cost"]["assumptions"]["channelHours"]
+
+
+def test_json_has_a_schema_version_resource_inputs_without_secrets_and_cost_ranges(dev_json: dict[str, Any]) -> None:
+    assert dev_json["schemaVersion"] == 1
+    passwords = [r for r in dev_json["resources"] if r["type"] == "random:index/randomPassword:RandomPassword"]
+    channel = next(r for r in dev_json["resources"] if r["type"] == "aws:medialive/channel:Channel")
+    assert channel["inputs"]["channelClass"] == "SINGLE_PIPELINE"
+    assert STREAM_KEY_PLAINTEXT not in json.dumps(dev_json["resources"]) and passwords
+    cost = dev_json["cost"]
+    for item in cost["items"]:
+        assert isinstance(item["estimate"], bool) and item["lowUsd"] <= item["monthlyUsd"] <= item["highUsd"]
+    assert {i["name"]: i["estimate"] for i in cost["items"]}["MediaLive idle"] is True  # idle charges are guesses
+    assert cost["lowUsd"] <= cost["monthlyUsd"] <= cost["highUsd"]
 
 
 # --- provider configuration, as `pulumi up` checks it -------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from livestream.model import settings as settings_model
 from livestream.plan import engine as offline
 from livestream.plan.engine import SECRET, Plan
 
@@ -54,6 +56,67 @@ def test_every_resource_is_inside_the_platform(two_channels: Plan) -> None:
         while ancestor.parent and ancestor is not platform:
             ancestor = two_channels.by_urn(ancestor.parent) if ancestor.parent != platform.urn else platform
         assert ancestor is platform, resource.urn
+
+
+CONSUMER = Path(__file__).resolve().parents[2] / "examples" / "consumer"
+ROOT = CONSUMER.parents[1]
+
+
+def recorded_settings(plan: Plan) -> settings_model.Settings:
+    platform = plan.one("livestream:index:LiveStreamPlatform")
+    return settings_model.load_recorded(json.loads(platform.inputs["settings"]))
+
+
+def test_the_platform_records_its_validated_settings_with_defaults_for_the_plan(dev_plan: Plan) -> None:
+    recorded = recorded_settings(dev_plan)
+    assert recorded.schedule.idle_stop_minutes == 20 and recorded.usage.viewer_hours_per_month == 500
+    assert recorded.archive.glacier_after_days is None  # an explicit null survives the wire format
+    assert recorded.channel("main").gop_seconds == 2  # a default the stack file never states
+    assert recorded.region == "ap-northeast-2" and recorded.environment == "dev"
+
+
+def test_args_in_code_and_the_same_values_in_a_stack_file_record_the_same_settings() -> None:
+    """The consumer passes `schedule` and `usage` as args; the repository's program reads them from its stack file."""
+    from_code = recorded_settings(offline.run(CONSUMER, "dev"))
+    ingest = {"lobby": ("rtmp", "203.0.113.0/24"), "keynote": ("srt", "198.51.100.0/24")}
+    stack_file = {
+        "aws:region": "ap-northeast-2",
+        "livestream:channels": {
+            "lobby": {"ingest": {"protocol": ingest["lobby"][0], "allowedCidrs": [ingest["lobby"][1]]}, "ladder": "sd"},
+            "keynote": {
+                "ingest": {"protocol": ingest["keynote"][0], "allowedCidrs": [ingest["keynote"][1]]},
+                "ladder": "hd",
+                "segmentSeconds": 2,
+                "lowLatencyHls": True,
+            },
+        },
+        "livestream:archive": {"expireAfterDays": 90},
+        "livestream:cdn": {"priceClass": "PriceClass_200", "corsOrigins": ["https://studio.example.com"]},
+        "livestream:alarms": {"emails": ["studio-ops@example.com"]},
+        "livestream:budget": {"monthlyUsd": 600},
+        "livestream:schedule": {"timezone": "Asia/Seoul", "idleStopMinutes": 15},
+        "livestream:usage": {"streamedHoursPerMonth": 40, "viewerHoursPerMonth": 800, "watchedKbps": 2000},
+        "livestream:tags": {"team": "studio"},
+    }
+    from_stack_file = recorded_settings(offline.run(ROOT, "dev", config=stack_file))
+    assert from_code == from_stack_file
+    assert from_code.usage.streamed_hours_per_month == 40 and from_code.schedule.idle_stop_minutes == 15
+
+
+def test_a_secret_the_plan_cannot_know_is_reported_unchecked_not_refused(tmp_path: Path) -> None:
+    """Issue 13: an alarm e-mail kept as a `secure:` value failed the offline plan as an invalid address."""
+    (tmp_path / "Pulumi.yaml").write_text(f"name: livestream\nruntime: python\nmain: {ROOT}\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        (ROOT / "Pulumi.dev.yaml")
+        .read_text()
+        .replace('emails: ["dev-alerts@example.com"]', 'emails: [{secure: "v1:bm9uY2U=:AAAAY2lwaGVydGV4dA=="}]')
+    )
+    plan = offline.run(tmp_path, "dev")
+    platform = plan.one("livestream:index:LiveStreamPlatform")
+    assert platform.inputs["unchecked"] == ["livestream:alarms.emails[0]"]
+    with settings_model.placeholders({SECRET}):
+        assert recorded_settings(plan).alarms.emails == (SECRET,)
+    assert "v1:bm9uY2U" not in json.dumps([r.inputs for r in plan.resources])
 
 
 def test_the_program_exports_what_the_ops_commands_read(dev_plan: Plan) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 
 from livestream.plan.document import Cost, Latency, PlanDocument, Violation, resources_of
 from livestream.plan.engine import Plan, PlannedResource
@@ -11,6 +12,7 @@ from livestream.plan.estimates import NOT_APPLICABLE
 from tests.plan.builders import document, resource
 
 CONTRACT = [
+    "schemaVersion",
     "project",
     "stack",
     "projectDir",
@@ -26,6 +28,8 @@ CONTRACT = [
     "latencyNote",
     "exports",
     "warnings",
+    "unchecked",
+    "gates",
     "notes",
     "summary",
 ]
@@ -53,7 +57,18 @@ def test_to_json_has_the_contract_keys_in_order_and_is_json() -> None:
         "dependencies": [],
     }  # inputs, options and dependencies for `--against`; outputs stay out of the JSON
     assert "changes" not in out  # only with --against
-    assert list(out["cost"]) == ["monthlyUsd", "items", "assumptions", "basis", "note", "alternatives"]
+    assert out["schemaVersion"] == 1
+    assert list(out["cost"]) == [
+        "monthlyUsd",
+        "lowUsd",
+        "highUsd",
+        "estimate",
+        "items",
+        "assumptions",
+        "basis",
+        "note",
+        "alternatives",
+    ]
     assert list(out["latency"]["main"]) == ["seconds", "low", "high", "breakdown", "lowLatencyHls", "segmentSeconds"]
     assert out["policies"][0] == {
         "policy": "https-only",
@@ -75,6 +90,7 @@ def test_summary_counts_and_the_exit_code_follow_the_violations() -> None:
         "components": 1,
         "mandatoryViolations": 1,
         "advisoryViolations": 0,
+        "failures": ["1 mandatory policy violation(s)"],
         "exitCode": 1,
     }
     advisory = document(violations=(Violation("p", "advisory", None, "m"),))
@@ -109,3 +125,18 @@ def test_resources_come_in_tree_order_whatever_the_registration_order() -> None:
     # components first, the media path in data-flow order (Encoder before Scheduler), then resources by (type, name)
     assert orders == [orders[0]] * 5
     assert orders[0] == [("live", None), ("e", "live"), ("a", "e"), ("b", "e"), ("s", "live"), ("t", None)]
+
+
+def test_cost_lines_are_flagged_estimate_from_their_figures_and_carry_a_range() -> None:
+    from livestream.cost import CostItem, Estimate
+
+    published = CostItem("S3 archive", 3.0, "d", "s", figures=("s3.standardPerGbMonth",))
+    guessed = CostItem("MediaLive idle", 10.0, "d", "s", figures=("medialive.idleChannelPerHour",))
+    ranged = replace(guessed, name="ranged", low_usd=8.0, high_usd=14.0)  # from the price table's figure ranges
+    estimate = Estimate((published, guessed, ranged), {"estimatedFigures": ["medialive.idleChannelPerHour"]})
+    cost = Cost.of(estimate, "platform", "n").to_json()
+    lines = {i["name"]: i for i in cost["items"]}
+    assert lines["S3 archive"]["estimate"] is False and lines["MediaLive idle"]["estimate"] is True
+    assert (lines["S3 archive"]["lowUsd"], lines["S3 archive"]["highUsd"]) == (3.0, 3.0)  # no range: low = high
+    assert (lines["ranged"]["lowUsd"], lines["ranged"]["highUsd"]) == (8.0, 14.0)
+    assert (cost["lowUsd"], cost["monthlyUsd"], cost["highUsd"]) == (21.0, 23.0, 27.0) and cost["estimate"] is True

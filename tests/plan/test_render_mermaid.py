@@ -61,3 +61,16 @@ def test_json_renders_the_document_contract() -> None:
     doc = document(PLATFORM, CHANNEL)
     assert json.loads(render_json(doc)) == doc.to_json()
     assert render(doc, "json").endswith("}\n")
+
+
+def test_the_scheduler_edge_says_what_the_schedules_do() -> None:
+    """Issue 13: "start / stop" was drawn for a stack whose only schedule is the idle stop."""
+    channel = resource("aws:medialive/channel:Channel", "main")
+    idle = resource("aws:scheduler/schedule:Schedule", "idle", inputs={"target": {"input": '{"action": "stop-if-idle"}'}})
+    notice = resource(
+        "aws:scheduler/schedule:Schedule", "notice", inputs={"target": {"input": '{"action": "notify-if-running"}'}}
+    )
+    assert "scheduler -.->|idle stop| enc1" in render_mermaid(document(channel, idle, notice))
+    start = resource("aws:scheduler/schedule:Schedule", "start", inputs={"target": {"input": '{"action": "start"}'}})
+    stop = resource("aws:scheduler/schedule:Schedule", "stop", inputs={"target": {"input": '{"action": "stop"}'}})
+    assert "scheduler -.->|start / stop| enc1" in render_mermaid(document(channel, start, stop))

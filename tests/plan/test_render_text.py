@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from livestream.plan.document import Latency, Violation
+from dataclasses import replace
+
+from livestream.plan.document import Gates, Latency, Violation
 from livestream.plan.estimates import NOT_APPLICABLE
 from livestream.plan.render import render, render_text
 from livestream.plan.render.text import GROUP_AT
@@ -61,10 +63,33 @@ def test_without_a_pack_cost_or_latency_it_says_why() -> None:
     )
     text = render_text(doc)
     assert "Policies\n  no policy pack: none here\n" in text
-    assert "Monthly cost\n  not applicable: the stack config has no livestream:channels" in text
+    assert "Monthly cost\n  not applicable: the plan has neither a LiveStreamPlatform component nor a MediaLive" in text
     assert "Latency  (glass to glass, estimate)\n  not applicable: no live channels in this plan" in text
     assert "Exports\n  none\n" in text and "warning: careful\nnote: none here\n" in text
-    assert text.endswith("PASS – no policy pack was run (exit 0)\n")
+    assert text.endswith("FAIL – no policy pack was run (pass --no-policies to plan without one), 1 advisory (exit 1)\n")
+    skipped = render_text(replace(doc, gates=Gates(policies_skipped=True)))
+    assert skipped.endswith("NOT CHECKED – policies skipped with --no-policies (exit 0)\n") and "PASS" not in skipped
+
+
+def test_markdown_for_a_pull_request_leads_with_the_verdict_and_tables_the_cost() -> None:
+    from livestream.cost import CostItem, Estimate
+    from livestream.plan.document import Cost
+    from livestream.plan.render import render
+
+    estimate = Estimate(
+        (CostItem("MediaLive | idle", 10.0, "d", "s", figures=("x",)), CostItem("S3", 2.5, "d", "s")),
+        {"estimatedFigures": ["x"]},
+    )
+    doc = document(
+        resource("aws:s3/bucket:Bucket", "b"),
+        cost=Cost.of(estimate, "platform", "n"),
+        violations=(Violation("https-only", "mandatory", "urn:pulumi:dev::p::aws:s3/bucket:Bucket::b", "plain | http"),),
+    )
+    text = render(doc, "markdown")
+    assert text.splitlines()[2].startswith("**FAIL** (exit 1): 1 mandatory policy violation(s)")
+    assert "| mandatory | `https-only` | b | plain \\| http |" in text
+    assert "| MediaLive \\| idle | $10.00 |  | yes |" in text and "| S3 | $2.50 |  |  |" in text
+    assert "| **total** | **$12.50** | $12.50–$12.50 | |" in text
 
 
 def test_build_or_buy_lines_follow_the_cost() -> None:

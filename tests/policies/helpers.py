@@ -26,7 +26,7 @@ from livestream.plan import engine as offline
 from livestream.plan import verdicts
 
 ROOT = Path(__file__).resolve().parents[2]
-PACK_DIR = ROOT / "policies"
+PACK_DIR = ROOT / "livestream" / "policypack"  # the pack the wheel carries; `policies` links here
 BAD_PROGRAM = ROOT / "tests" / "fixtures" / "bad_program"
 CARELESS_PROGRAM = ROOT / "tests" / "fixtures" / "careless_program"
 CONSUMER = ROOT / "examples" / "consumer"

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from livestream.model import ladder
 from livestream.plan import engine as offline
 from livestream.plan import verdicts
+from tests.conftest import stack_config
 from tests.policies.helpers import BAD_PROGRAM, CARELESS_PROGRAM, CONSUMER, PACK_DIR, POLICIES, ROOT
 
 EXPECTED_BAD = {
@@ -109,3 +111,40 @@ def test_own_stacks_and_the_consumer_pass_every_mandatory_rule(
     evaluation = verdicts.evaluate(pack, offline.run(root, stack), verdicts.load_config(config))
     assert [v.as_dict() for v in evaluation.mandatory] == []
     assert {v.policy for v in evaluation} == advisories
+
+
+LADDER_RULES = ("medialive-ladder-ceiling", "medialive-input-spec-ceiling", "medialive-channel-class")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("preset", sorted(ladder.PRESETS))
+def test_every_ladder_preset_passes_the_shipped_policy_configs(pack: verdicts.LoadedPack, stack: str, preset: str) -> None:
+    """The built-in ladders and the shipped configs agree: a stack may pick any preset (issue 13: hd failed dev).
+
+    The ceilings that judge a ladder pass for every preset. What the whole stack costs is another rule: the
+    dev stack's $300 ceiling at 122 channel-hours admits sd only (hd is estimated near $360), as it should.
+    """
+    config = stack_config(stack)
+    for channel in config["livestream:channels"].values():
+        channel["ladder"] = preset
+    plan = offline.run(ROOT, stack, config=config)
+    evaluation = verdicts.evaluate(pack, plan, verdicts.load_config(PACK_DIR / "config" / f"{stack}.json"))
+    assert [v.as_dict() for v in evaluation if v.policy in LADDER_RULES] == []
+    assert {v.policy for v in evaluation.mandatory} <= {"monthly-cost-limit"}
+
+
+@pytest.mark.parametrize(("root", "stack"), [(ROOT, "dev"), (ROOT, "prod"), (CONSUMER, "dev")])
+def test_the_monthly_cost_rule_and_the_plan_give_one_total(pack: verdicts.LoadedPack, root: Path, stack: str) -> None:
+    """Issue 13: one run showed $844 from the policy (its own usage assumptions) and $4,729 from the report."""
+    from livestream.cli import plan as plan_command
+
+    total = plan_command.build(root, stack, policy_config=None).document.cost.monthly_usd
+    assert total
+    evaluation = verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total - 0.01}})
+    [violation] = [v for v in evaluation if v.policy == "monthly-cost-limit"]
+    assert f"estimated at ${total:,.2f}/month" in violation.message
+    assert not [
+        v
+        for v in verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total}})
+        if v.policy == "monthly-cost-limit"
+    ]

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from livestream.model.settings import readers as r
+from livestream.model.settings import unknowable
 from livestream.model.settings.archive import ArchiveSettings, read_archive
 from livestream.model.settings.channels import (
     FRAMERATES,
@@ -54,7 +55,9 @@ from livestream.model.settings.operations import (
     read_usage,
 )
 from livestream.model.settings.readers import schedule_expression
+from livestream.model.settings.record import REGION, as_args
 from livestream.model.settings.recordings import MAX_RECORDING_HOURS, RecordingSettings, read_recordings
+from livestream.model.settings.unknowable import placeholders
 
 __all__ = [
     "ALARM_DEFAULTS",
@@ -84,8 +87,11 @@ __all__ = [
     "ScheduleSettings",
     "Settings",
     "UsageSettings",
+    "as_args",
     "camel",
     "load",
+    "load_recorded",
+    "placeholders",
     "platform_name",
     "schedule_expression",
     "snake",
@@ -119,6 +125,7 @@ class Settings:
     while_live: str = setting(
         default="refuse", read=r.choice(WHILE_LIVE), why="a deployment must not end a broadcast silently (components/live.py)"
     )
+    unchecked: tuple[str, ...] = ()  # keys whose values a plan could not know (secrets offline): not validated
 
     def channel(self, name: str) -> ChannelSettings:
         return next(c for c in self.channels if c.name == name)
@@ -136,6 +143,18 @@ def platform_name(settings_name: str | None, *, environment: str | None, stack: 
 
 def load(raw: Mapping[str, Any], *, environment: str, region: str, prefix: str = "") -> Settings:
     """Validate a whole platform's settings; `prefix` is how error keys are spelt (e.g. 'livestream:')."""
-    top = section_of(Settings, prefix, raw)
-    environment = top.get("environment", r.string, environment)
-    return Settings(**read_declared(Settings, top, {"environment": environment}), region=region)
+    start = unknowable.mark()
+    try:
+        top = section_of(Settings, prefix, raw)
+        environment = top.get("environment", r.string, environment)
+        values = read_declared(Settings, top, {"environment": environment})
+    finally:
+        unchecked = unknowable.since(start)
+    return Settings(**values, region=region, unchecked=unchecked)
+
+
+def load_recorded(recorded: Mapping[str, Any]) -> Settings:
+    """A platform's settings back from what it recorded (`as_args`: every setting, its region and environment)."""
+    raw = dict(recorded)
+    region = raw.pop(REGION, None)
+    return load(raw, environment=str(raw.get("environment") or ""), region=str(region or ""))

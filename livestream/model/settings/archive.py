@@ -42,7 +42,9 @@ def check_lifecycle(section: Section, values: Mapping[str, Any]) -> None:
     glacier, expire = values["glacier_after_days"], values["expire_after_days"]
     if glacier is not None and expire is not None and glacier >= expire:
         raise ConfigError(
-            section.key("glacier_after_days"), glacier, f"must be fewer days than expireAfterDays ({expire}), or null"
+            section.key("glacier_after_days"),
+            glacier,
+            f"must be fewer days than {section.name('expire_after_days')} ({expire}), or null",
         )
 
 

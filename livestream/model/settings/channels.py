@@ -10,6 +10,7 @@ from typing import Any
 from livestream.model import ladder as ladders
 from livestream.model.ladder import Ladder, Rendition
 from livestream.model.settings import readers as r
+from livestream.model.settings import unknowable
 from livestream.model.settings.errors import ConfigError
 from livestream.model.settings.fields import Section, read_declared, section, section_of, setting
 
@@ -31,7 +32,10 @@ class IngestSettings:
     )
     allow_public: bool = setting(default=False, read=r.boolean, why="an open ingest is refused unless asked for")
     stream_key: str | None = setting(
-        default=None, read=r.stream_key, why="generated once and kept in the stack; supply one to keep it across rebuilds"
+        default=None,
+        read=r.stream_key,
+        why="generated once and kept in the stack; supply one to keep it across rebuilds",
+        secret=True,
     )
 
 
@@ -41,6 +45,8 @@ def read_ingest(key: str, raw: Any) -> IngestSettings:
     if not values["allowed_cidrs"]:
         raise ConfigError(section.key("allowed_cidrs"), [], "list at least one CIDR the encoder sends from")
     for i, cidr in enumerate(values["allowed_cidrs"]):
+        if unknowable.is_placeholder(cidr):
+            continue
         if ipaddress.ip_network(cidr).prefixlen == 0 and not values["allow_public"]:
             raise ConfigError(
                 f"{section.key('allowed_cidrs')}[{i}]",
@@ -88,7 +94,9 @@ def _rendition(key: str, raw: Any) -> Rendition:
     section = Section(raw, key, _RENDITION_KEYS)
     for name in _RENDITION_KEYS:
         if not section.has(name):
-            raise ConfigError(section.key(name), None, "required: each rendition needs width, height and videoKbps")
+            raise ConfigError(
+                section.key(name), None, f"required: each rendition needs width, height and {section.name('video_kbps')}"
+            )
     width = section.get("width", r.whole(64, 1920), 0)
     height = section.get("height", r.whole(64, 1080), 0)
     for name, value in (("width", width), ("height", height)):
@@ -123,10 +131,16 @@ def _check_channel(section: Section, values: Mapping[str, Any]) -> None:
         raise ConfigError(
             section.key("segment_seconds"),
             segment,
-            f"must be a whole multiple of gopSeconds ({gop}) so every segment starts on a keyframe",
+            f"must be a whole multiple of {section.name('gop_seconds')} ({gop}) so every segment starts on a keyframe",
         )
-    if values["low_latency_hls"] and segment > 2:
-        raise ConfigError(section.key("segment_seconds"), segment, "low-latency HLS needs segments of 1 or 2 seconds")
+    if values["low_latency_hls"] and segment > 2:  # blame the switch that was turned on, and name the length it met
+        given = "" if section.has("segment_seconds") else ", the default"
+        raise ConfigError(
+            section.key("low_latency_hls"),
+            True,
+            f"low-latency HLS needs segments of 1 or 2 seconds, but {section.key('segment_seconds')} is {segment}{given}; "
+            f"set {section.name('segment_seconds')} to 1 or 2, or turn {section.name('low_latency_hls')} off",
+        )
     derived = ladders.input_resolution(values["ladder"])
     resolution = values["input_resolution"]
     if ladders.INPUT_RESOLUTIONS.index(resolution) < ladders.INPUT_RESOLUTIONS.index(derived):

@@ -17,11 +17,13 @@ function adds the checks that involve several settings.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, dataclass_transform
 
+from livestream.model.settings import unknowable
 from livestream.model.settings.errors import ConfigError
 
 T = TypeVar("T")
@@ -40,6 +42,7 @@ class Setting:
     derive: Callable[[Mapping[str, Any]], Any] | None = None
     required: str | None = None  # the message when the key is missing
     also: tuple[str, ...] = ()  # further keys the section accepts right after this one
+    secret: bool = False  # never written back (`record.as_args`): a stream key, a passphrase
 
 
 def setting(
@@ -53,9 +56,10 @@ def setting(
     required: str | None = None,
     also: tuple[str, ...] = (),
     factory: Callable[[], Any] | None = None,
+    secret: bool = False,
 ) -> Any:
     """A dataclass field declaring one setting (see the module docstring)."""
-    metadata = {_SETTING: Setting(read, why, key, nullable, derive, required, also)}
+    metadata = {_SETTING: Setting(read, why, key, nullable, derive, required, also, secret)}
     if factory is not None:
         return dataclasses.field(default_factory=factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -98,24 +102,46 @@ def camel(key: str) -> str:
 
 
 class Section:
-    """A mapping of known keys at a config path; unknown keys are refused on creation."""
+    """A mapping of known keys at a config path; unknown keys are refused on creation.
+
+    Keys are spelt the way the user writes them: camelCase under a stack file's `livestream:`
+    namespace (the path holds a `:`), snake_case in component args.
+    """
 
     def __init__(self, raw: Any, path: str, fields: tuple[str, ...]) -> None:
+        self.path = path
+        self.spell: Callable[[str], str] = camel if ":" in path else (lambda name: name)
         if raw is None:
             raw = {}
         if not isinstance(raw, Mapping):
-            raise ConfigError(path, raw, "expected a mapping with keys " + _keys(fields))
-        self.path = path
+            raise ConfigError(path, raw, "expected a mapping with keys " + self._keys(fields))
         self.values: dict[str, tuple[str, Any]] = {}
         for key, value in raw.items():
             name = snake(str(key))
             if name not in fields:
-                raise ConfigError(join(path, key), value, "unknown key; allowed keys are " + _keys(fields))
+                raise ConfigError(join(path, key), value, self._unknown(name, fields))
             self.values[name] = (join(path, key), value)
 
+    def _keys(self, fields: tuple[str, ...]) -> str:
+        return ", ".join(self.spell(f) for f in fields)
+
+    def _unknown(self, name: str, fields: tuple[str, ...]) -> str:
+        """'unknown key; did you mean livestream:archive? allowed keys are ...' (the nearest key, if any is near)."""
+        near = nearest(name, fields)
+        hint = f"did you mean {join(self.path, self.spell(near))}? " if near else ""
+        return f"unknown key; {hint}allowed keys are {self._keys(fields)}"
+
     def key(self, name: str) -> str:
-        """The key as the user spelt it, or in camelCase when absent."""
-        return self.values.get(name, (join(self.path, camel(name)), None))[0]
+        """The key as the user spelt it, or in the user's style when absent."""
+        return self.values.get(name, (join(self.path, self.spell(name)), None))[0]
+
+    def words(self, text: str) -> str:
+        """A message's camelCase key names, spelt snake_case for component args."""
+        return text if ":" in self.path else re.sub(r"\b[a-z]+(?:[A-Z][a-z0-9]*)+\b", lambda m: snake(m.group()), text)
+
+    def name(self, name: str) -> str:
+        """The bare key (no path) in the user's style, for messages about a neighbouring setting."""
+        return self.key(name).rsplit(".", 1)[-1].rsplit(":", 1)[-1]
 
     def has(self, name: str) -> bool:
         return name in self.values and self.values[name][1] is not None
@@ -124,7 +150,7 @@ class Section:
         if not self.has(name):
             return default
         key, value = self.values[name]
-        return read(key, value)
+        return unknowable.read(read, key, value, default)
 
     def get_nullable(self, name: str, read: Callable[[str, Any], T], default: T) -> T | None:
         """Like `get`, but an explicit null switches the feature off."""
@@ -133,22 +159,27 @@ class Section:
         return self.get(name, read, default)
 
 
+def nearest(name: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The choice a typo most likely meant, if one is close enough (difflib's ratio of at least 0.6)."""
+    found = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def join(path: str, key: Any) -> str:
     if not path:
         return str(key)
     return f"{path}{key}" if path.endswith(":") else f"{path}.{key}"
 
 
-def _keys(fields: tuple[str, ...]) -> str:
-    return ", ".join(camel(f) for f in fields)
-
-
 def section_of(cls: type, key: str, raw: Any) -> Section:
     """The section at `key` for a settings class; its required keys must be there."""
+    if unknowable.is_placeholder(raw):  # a whole section kept secret: its defaults, reported unchecked
+        unknowable.note(key)
+        raw = None
     section = Section(raw, key, keys(cls))
     for field, spec in declared(cls):
         if spec.required is not None and not section.has(key_of(field, spec)):
-            raise ConfigError(section.key(key_of(field, spec)), None, "required: " + spec.required)
+            raise ConfigError(section.key(key_of(field, spec)), None, "required: " + section.words(spec.required))
     return section
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from livestream.model.settings import readers as r
 from livestream.model.settings.errors import ConfigError
-from livestream.model.settings.fields import read_declared, section, section_of, setting
+from livestream.model.settings.fields import nearest, read_declared, section, section_of, setting
 
 MAX_BUDGET_EMAILS = 10  # e-mail subscribers per AWS Budgets notification
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$")
@@ -52,7 +52,9 @@ def read_thresholds(key: str, raw: Any) -> dict[str, AlarmThreshold]:
     thresholds = default_thresholds()
     for name, value in raw.items():
         if name not in thresholds:
-            raise ConfigError(f"{key}.{name}", value, "unknown alarm; allowed alarms are " + ", ".join(thresholds))
+            near = nearest(str(name), list(thresholds))
+            hint = f"did you mean {key}.{near}? " if near else ""
+            raise ConfigError(f"{key}.{name}", value, f"unknown alarm; {hint}allowed alarms are " + ", ".join(thresholds))
         thresholds[name] = read_threshold(f"{key}.{name}", value, thresholds[name])
     return thresholds
 
@@ -118,7 +120,9 @@ def read_schedule(key: str, raw: Any) -> ScheduleSettings:
         raise ConfigError(section.key("stop"), stop, "the stop expression must differ from start")
     if start is not None and stop is None and idle is None:
         raise ConfigError(
-            section.key("stop"), None, "a start schedule needs a stop expression or idleStopMinutes, or channels run forever"
+            section.key("stop"),
+            None,
+            f"a start schedule needs a stop expression or {section.name('idle_stop_minutes')}, or channels run forever",
         )
     for name in ("broadcaster_wait_minutes", "max_run_hours"):
         if values[name] is not None and idle is None:  # the idle check enforces both; it runs only with idleStopMinutes

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from livestream.model import cron
+from livestream.model.settings import unknowable
 from livestream.model.settings.errors import ConfigError
 
 T = TypeVar("T")
@@ -78,7 +79,7 @@ def list_of(read_item: Callable[[str, Any], T]) -> Callable[[str, Any], tuple[T,
     def read(key: str, value: Any) -> tuple[T, ...]:
         if isinstance(value, str) or not isinstance(value, list | tuple):
             raise ConfigError(key, value, "expected a list")
-        return tuple(read_item(f"{key}[{i}]", item) for i, item in enumerate(value))
+        return tuple(unknowable.read(read_item, f"{key}[{i}]", item, item) for i, item in enumerate(value))
 
     return read
 

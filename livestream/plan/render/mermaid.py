@@ -8,6 +8,7 @@ numbered in name order, so the same plan always draws the same diagram (the READ
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -148,7 +149,26 @@ def _scheduler(d: _Diagram) -> None:
     functions = d.document.of_type(tokens.FUNCTIONS)
     detail = _n(len(schedules), "EventBridge schedule") + (f"<br/>{_n(len(functions), 'control function')}" if functions else "")
     d.lines.append(f"  scheduler{{{{{_quote('Scheduler<br/>' + detail)}}}}}")
-    d.edges += [f"  scheduler -.->|start / stop| {node}" for node in d.encoders.values()]
+    label = _schedule_label(schedules)
+    d.edges += [f"  scheduler -.->|{label}| {node}" for node in d.encoders.values()]
+
+
+# The control function's actions (livestream/functions/channel_control.py) as the diagram names them.
+_ACTIONS = (("start", "start"), ("stop", "stop"), ("stop-if-idle", "idle stop"))
+
+
+def _schedule_label(schedules: list[Resource]) -> str:
+    """What the schedules do to the channels: "start / stop", "idle stop", ...; "control" when no action is known."""
+    actions = set()
+    for schedule in schedules:
+        try:
+            payload = json.loads(str(get(schedule.inputs, "target", "input") or "{}"))
+        except ValueError:
+            continue
+        if isinstance(payload, dict):
+            actions.add(payload.get("action"))
+    named = [label for action, label in _ACTIONS if action in actions]
+    return " / ".join(named) or "control"
 
 
 def _alarms(d: _Diagram) -> None:

@@ -173,11 +173,12 @@ def _cost_lines(cost: Cost) -> list[str]:
     lines = [f"Monthly cost  (estimate, USD, {region} prices; basis: {cost.basis})"]
     width = max([len(i.name) for i in cost.items] + [5])
     for item in cost.items:
-        head = f"  {item.name:<{width}}  {_money(item.monthly_usd):>10}  "
+        head = f"  {item.name:<{width}}  {_money(item.monthly_usd):>10}{'*' if item.estimate else ' '} "
         body = textwrap.wrap(item.detail, width=WIDTH - len(head)) or [""]
         lines.append(head + body[0])
         lines += [" " * len(head) + line for line in body[1:]]
-    lines.append(f"  {'total':<{width}}  {_money(cost.monthly_usd):>10}  per month")
+    span = f" (range {_money(cost.low_usd or 0)}-{_money(cost.high_usd or 0)})" if cost.low_usd != cost.high_usd else ""
+    lines.append(f"  {'total':<{width}}  {_money(cost.monthly_usd):>10}  per month{span}; * built from estimated figures")
     lines += _assumption_lines(cost)
     if cost.note:
         lines += _wrap(f"note: {cost.note}", 2)
@@ -228,7 +229,7 @@ def _export_lines(document: PlanDocument) -> list[str]:
     if not exports:
         return ["Exports", "  none", ""]
     width = max(len(k) for k in exports)
-    lines = ["Exports"]
+    lines = ["Exports  (placeholders: the ids, names, domains and URLs below were made up offline by the mock engine)"]
     for key, value in exports.items():
         text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
         lines.append(f"  {key:<{width}}  {text}")
@@ -238,12 +239,12 @@ def _export_lines(document: PlanDocument) -> list[str]:
 
 def _verdict(document: PlanDocument, g: Glyphs) -> str:
     summary = document.summary
-    mandatory, advisory = summary.mandatory_violations, summary.advisory_violations
-    if mandatory:
-        return f"FAIL {g.dash} {mandatory} mandatory policy violation(s), {advisory} advisory (exit 1)"
+    advisory = summary.advisory_violations
+    if summary.failures:
+        return f"FAIL {g.dash} {'; '.join(summary.failures)}, {advisory} advisory (exit 1)"
     if document.policy_pack:
         return f"PASS {g.dash} no mandatory policy violated, {advisory} advisory (exit 0)"
-    return f"PASS {g.dash} no policy pack was run (exit 0)"
+    return f"NOT CHECKED {g.dash} policies skipped with --no-policies (exit 0)"
 
 
 def render_text(document: PlanDocument, *, encoding: str | None = "utf-8", full_tree: bool = False) -> str:
@@ -264,6 +265,8 @@ def render_text(document: PlanDocument, *, encoding: str | None = "utf-8", full_
     ]
     for warning in document.warnings:
         lines += _wrap(f"warning: {warning}", 0)
+    for key in document.unchecked:
+        lines += _wrap(f"unchecked: {key} holds a secret the offline plan cannot know; it was not validated", 0)
     for note in document.notes:
         lines += _wrap(f"note: {note}", 0)
     lines.append(_verdict(document, g))

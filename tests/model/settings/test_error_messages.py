@@ -2,11 +2,14 @@
 """Every refusal, word for word: the exact text a user reads for each kind of bad setting.
 
 The texts were recorded from the settings module before it became a package of declarations;
-they must not drift (the allowed-key lists grow with new settings: name, protect, whileLive, streamKey). Each config has one problem; keys are spelt as in a stack file.
+they must not drift (the allowed-key lists grow with new settings: name, protect, whileLive, streamKey; issue 13 added the
+nearest key to unknown-key errors and blames LL-HLS, not the segment length it met). Each config has one problem; keys are
+spelt as in a stack file.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -26,11 +29,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "chanels": {}},
-        "livestream:chanels: {} is not valid; unknown key; allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
+        "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladr": "sd"}}},
-        "livestream:channels.main.ladr: 'sd' is not valid; unknown key; allowed keys are ingest, ladder, renditions, pipeline, segmentSeconds, gopSeconds, framerate, lowLatencyHls, dvrWindowMinutes, inputResolution",
+        "livestream:channels.main.ladr: 'sd' is not valid; unknown key; did you mean livestream:channels.main.ladder? allowed keys are ingest, ladder, renditions, pipeline, segmentSeconds, gopSeconds, framerate, lowLatencyHls, dvrWindowMinutes, inputResolution",
     ),
     (
         {"channels": {"Main Stage": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}},
@@ -220,7 +223,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
                 }
             }
         },
-        "livestream:channels.main.segmentSeconds: 6 is not valid; low-latency HLS needs segments of 1 or 2 seconds",
+        "livestream:channels.main.lowLatencyHls: True is not valid; low-latency HLS needs segments of 1 or 2 seconds, but livestream:channels.main.segmentSeconds is 6; set segmentSeconds to 1 or 2, or turn lowLatencyHls off",
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "lowLatencyHls": "yes"}}},
@@ -500,7 +503,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
             "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
             "alarms": {"thresholds": {"inputLos": {"threshold": 1}}},
         },
-        "livestream:alarms.thresholds.inputLos: {'threshold': 1} is not valid; unknown alarm; allowed alarms are activeAlerts, inputLoss, droppedFrames, outputErrors, cdn5xxRate, cdn4xxRate",
+        "livestream:alarms.thresholds.inputLos: {'threshold': 1} is not valid; unknown alarm; did you mean livestream:alarms.thresholds.inputLoss? allowed alarms are activeAlerts, inputLoss, droppedFrames, outputErrors, cdn5xxRate, cdn4xxRate",
     ),
     (
         {
@@ -535,7 +538,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
             "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
             "alarms": {"thresholds": {"inputLoss": {"evaluation": 1}}},
         },
-        "livestream:alarms.thresholds.inputLoss.evaluation: 1 is not valid; unknown key; allowed keys are threshold, periodSeconds, evaluationPeriods",
+        "livestream:alarms.thresholds.inputLoss.evaluation: 1 is not valid; unknown key; did you mean livestream:alarms.thresholds.inputLoss.evaluationPeriods? allowed keys are threshold, periodSeconds, evaluationPeriods",
     ),
     (
         {
@@ -708,8 +711,57 @@ def test_error_text_is_exactly_as_before(raw: dict[str, Any], message: str) -> N
     assert message.startswith(f"{failure.value.key}: ")
 
 
+def snake_keys(raw: Any) -> Any:
+    """A stack-file config as a library user writes the same args: snake_case keys (channel names kept)."""
+    if isinstance(raw, dict):
+        return {settings.snake(k) if k[:1].islower() and k not in ("main", "MAIN") else k: snake_keys(v) for k, v in raw.items()}
+    return [snake_keys(v) for v in raw] if isinstance(raw, list) else raw
+
+
+def snake_text(message: str) -> str:
+    """The same message with every camelCase key spelt snake_case, as component args spell them."""
+    return re.sub(r"\b[a-z]+(?:[A-Z][a-z0-9]+)+\b", lambda m: settings.snake(m.group()), message)
+
+
 @pytest.mark.parametrize(("raw", "message"), CASES[:12], ids=[str(i) for i in range(12)])
-def test_library_args_get_the_same_text_without_the_namespace(raw: dict[str, Any], message: str) -> None:
+def test_library_args_get_the_same_text_in_snake_case_without_the_namespace(raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as failure:
+        settings.load(snake_keys(raw), environment="dev", region="ap-northeast-2")
+    assert str(failure.value) == snake_text(message.removeprefix("livestream:").replace("livestream:", ""))
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (
+            {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}, "low_latency_hls": True}}},
+            "channels.main.low_latency_hls: True is not valid; low-latency HLS needs segments of 1 or 2 seconds, but "
+            "channels.main.segment_seconds is 4, the default; set segment_seconds to 1 or 2, or turn low_latency_hls off",
+        ),
+        (
+            {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "archiv": {"expire_after_days": 7}},
+            "archiv: {'expire_after_days': 7} is not valid; unknown key; did you mean archive? allowed keys are channels, "
+            "archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
+        ),
+        (
+            {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}, "segment_second": 2}}},
+            "channels.main.segment_second: 2 is not valid; unknown key; did you mean channels.main.segment_seconds? allowed "
+            "keys are ingest, ladder, renditions, pipeline, segment_seconds, gop_seconds, framerate, low_latency_hls, "
+            "dvr_window_minutes, input_resolution",
+        ),
+        (
+            {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "budgets": {"monthly_usd": 5}},
+            "budgets: {'monthly_usd': 5} is not valid; unknown key; did you mean budget? allowed keys are channels, "
+            "archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
+        ),
+        (
+            {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "xyz": 1},
+            "xyz: 1 is not valid; unknown key; allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, "
+            "usage, tags, environment, name, protect, while_live",
+        ),
+    ],
+)
+def test_component_args_errors_name_keys_as_written_and_suggest_the_nearest(raw: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as failure:
         settings.load(raw, environment="dev", region="ap-northeast-2")
-    assert str(failure.value) == message.removeprefix("livestream:")
+    assert str(failure.value) == message

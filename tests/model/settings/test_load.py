@@ -30,7 +30,7 @@ BAD_CONFIGS = [
     ("channels", channel(pipeline="DOUBLE"), "livestream:channels.main.pipeline"),
     ("channels", channel(segmentSeconds=5, gopSeconds=2), "livestream:channels.main.segmentSeconds"),
     ("channels", channel(segmentSeconds=0), "livestream:channels.main.segmentSeconds"),
-    ("channels", channel(lowLatencyHls=True, segmentSeconds=6), "livestream:channels.main.segmentSeconds"),
+    ("channels", channel(lowLatencyHls=True, segmentSeconds=6), "livestream:channels.main.lowLatencyHls"),
     ("channels", channel(dvrWindowMinutes=30000), "livestream:channels.main.dvrWindowMinutes"),
     ("channels", channel(inputResolution="SD", ladder="hd"), "livestream:channels.main.inputResolution"),
     ("channels", {"main": {"ingest": {"allowedCidrs": ["203.0.113.0/33"]}}}, "livestream:channels.main.ingest.allowedCidrs[0]"),
@@ -183,3 +183,18 @@ def test_recordings_default_on_with_the_archive_lifecycle_and_a_24_hour_ceiling(
     assert (short.recordings.glacier_after_days, short.recordings.expire_after_days) == (None, 14)
     off = config.load({"channels": channel(), "recordings": {"enabled": False}}, environment="dev", region="us-east-1")
     assert off.recordings.enabled is False
+
+
+@pytest.mark.parametrize(
+    ("section", "suggested"),
+    [("archiv", "livestream:archive"), ("budgets", "livestream:budget"), ("shedule", "livestream:schedule")],
+)
+def test_the_repository_program_refuses_a_misspelt_top_level_key_before_any_resource(section: str, suggested: str) -> None:
+    """Issue 13: `livestream:archiv` was silently ignored (the archive fell back to defaults, the budget vanished)."""
+    with pytest.raises(ProgramError) as failure:
+        run_stack("dev", **{section: {"expireAfterDays": 7}})
+    error = failure.value.error
+    assert isinstance(error, ConfigError), failure.value
+    assert error.key == f"livestream:{section}"
+    assert f"did you mean {suggested}?" in error.allowed
+    assert failure.value.plan is not None and failure.value.plan.resources == []

@@ -9,6 +9,7 @@ resources as `livestream plan` does; it is imported when that rule runs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -546,6 +547,41 @@ def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, A
     )
 
 
+PLATFORM = "livestream:index:LiveStreamPlatform"  # the component records its validated settings as its `settings` input
+
+
+def _under(resource: PolicyResource, root: PolicyResource) -> bool:
+    parent = resource.parent
+    while parent is not None:
+        if parent.urn == root.urn:
+            return True
+        parent = parent.parent
+    return False
+
+
+def recorded_usages(resources: list[PolicyResource]) -> list[tuple[str, Usage]]:
+    """Per LiveStreamPlatform, the usage its recorded settings imply (schedule and usage assumptions included), as
+    `livestream plan` prices it; none when there is no platform or its settings cannot be read (then the config's
+    assumptions apply)."""
+    from livestream import cost
+
+    found = []
+    for platform in (r for r in resources if r.resource_type == PLATFORM):
+        recorded = _known_copy(platform.props).get("settings") if platform.props else None
+        if not isinstance(recorded, str):
+            return []
+        records = [
+            cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS))
+            for r in resources
+            if _under(r, platform)
+        ]
+        try:
+            found.append((platform.name, cost.usage_from_recorded(json.loads(recorded), records)))
+        except ValueError:  # ConfigError is a ValueError: a secret's placeholder offline, or an older record
+            return []
+    return found
+
+
 def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
     try:
         from livestream.cost import estimate
@@ -555,13 +591,17 @@ def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any],
             "livestream package from the repository root (pip install -r policies/requirements.txt, run there)."
         )
         return
+    limit = float(config["maxMonthlyUsd"])
+    platforms = recorded_usages(resources)
+    if platforms:
+        _check_platforms(platforms, limit, report)
+        return
     try:
         usage = usage_from_resources(resources, config)
         result = estimate(usage)
     except (ValueError, KeyError) as error:
         report(f"cannot estimate the monthly cost: {error}. Adjust this policy's usage assumptions.")
         return
-    limit = float(config["maxMonthlyUsd"])
     if result.monthly_usd > limit:
         biggest = sorted(result.items, key=lambda i: -i.monthly_usd)[:3]
         report(
@@ -573,11 +613,28 @@ def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any],
         )
 
 
+def _check_platforms(platforms: list[tuple[str, Usage]], limit: float, report: ReportViolation) -> None:
+    """The platforms' own settings priced, as `livestream plan` prices them: one total, whoever computes it."""
+    from livestream.cost import estimate
+
+    results = [(name, estimate(usage)) for name, usage in platforms]
+    total = round(sum(result.monthly_usd for _, result in results), 2)
+    if total > limit:
+        biggest = sorted((i for _, r in results for i in r.items), key=lambda i: -i.monthly_usd)[:3]
+        report(
+            f"the stack is estimated at ${total:,.2f}/month, above this stack's ceiling of ${limit:,.2f} (from the settings "
+            f"{', '.join(name for name, _ in results)} was built with: its schedule and usage assumptions). Largest items: "
+            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
+            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+        )
+
+
 monthly_cost = w.stack_policy(
     name="monthly-cost-limit",
     description=(
         "The stack's estimated monthly cost (livestream.cost model: MediaLive, MediaPackage, CloudFront, S3, monitoring) "
-        "stays within maxMonthlyUsd under the configured usage assumptions. "
+        "stays within maxMonthlyUsd: a LiveStreamPlatform is priced from the settings it recorded (its schedule and usage, "
+        "the same total `livestream plan` shows), other stacks under the configured usage assumptions. "
         "Equivalents: none (our addition). "
         "Fix: smaller ladder, fewer hours, "
         "cheaper price class — or a deliberate, higher limit."
