@@ -82,6 +82,21 @@ class ArchiveArgs(TypedDict):
     """Length of each recorded file, 60-86400 s (default 300)."""
 
 
+class RecordingArgs(TypedDict):
+    """Each broadcast becomes a video-on-demand recording (README "Recordings")."""
+
+    enabled: NotRequired[pulumi.Input[bool]]
+    """Record every broadcast (default true)."""
+    glacier_after_days: NotRequired[pulumi.Input[int]]
+    """Move recordings to Glacier Instant Retrieval (still playable) after this many days (default 30; none for 30 or less)."""
+    expire_after_days: NotRequired[pulumi.Input[int]]
+    """Delete recordings after this many days (default 365)."""
+    retain_on_delete: NotRequired[pulumi.Input[bool]]
+    """Keep the recordings bucket when the stack is destroyed (default true)."""
+    max_hours: NotRequired[pulumi.Input[int]]
+    """Longest part of a broadcast that is recorded, 1-24 h (default 24): a longer one keeps its last hours."""
+
+
 class GeoRestrictionArgs(TypedDict):
     """Who may watch, by country."""
 
@@ -188,6 +203,8 @@ class LiveStreamPlatformArgs(TypedDict):
     """Channels by name (lowercase letters, digits, '-')."""
     archive: NotRequired[pulumi.Input[ArchiveArgs]]
     """Recording bucket settings."""
+    recordings: NotRequired[pulumi.Input[RecordingArgs]]
+    """VOD recordings of every broadcast."""
     cdn: NotRequired[pulumi.Input[CdnArgs]]
     """CloudFront settings."""
     alarms: NotRequired[pulumi.Input[AlarmArgs]]

@@ -42,6 +42,8 @@ class Lifecycle:
     glacier_after_days: int | None
     expire_after_days: int | None
     noncurrent_expire_days: int = 30
+    # GLACIER (Flexible Retrieval) for files nobody plays; GLACIER_IR keeps objects readable at once (recordings).
+    storage_class: str = "GLACIER"
 
 
 def private_bucket(
@@ -138,7 +140,11 @@ def cloudfront_read(bucket_arn: pulumi.Input[str], prefix: str, distribution_arn
 def _lifecycle_rule(lifecycle: Lifecycle, versioned: bool) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
     rules = aws.s3
     transitions = (
-        [rules.BucketLifecycleConfigurationRuleTransitionArgs(days=lifecycle.glacier_after_days, storage_class="GLACIER")]
+        [
+            rules.BucketLifecycleConfigurationRuleTransitionArgs(
+                days=lifecycle.glacier_after_days, storage_class=lifecycle.storage_class
+            )
+        ]
         if lifecycle.glacier_after_days is not None
         else None
     )

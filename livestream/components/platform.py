@@ -18,6 +18,8 @@ from livestream.components.args import LiveStreamPlatformArgs
 from livestream.components.cdn import Cdn, PackagerOrigin, S3Origin
 from livestream.components.encoder import HLS_GROUP, ArchiveTarget, Encoder
 from livestream.components.packager import LL_HLS, Packager
+from livestream.components.recordings import PREFIX as RECORDINGS_PREFIX
+from livestream.components.recordings import Publication, RecordedChannel, Recordings
 from livestream.components.scheduler import Scheduler
 from livestream.components.site import PlayerSite
 from livestream.model import settings as config
@@ -163,7 +165,7 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         # Packager channels first: each Encoder pushes HLS to its v2 channel's ingest endpoints.
         self.packager = Packager(f"{name}-packager", settings.channels, group_name=platform, opts=native)
         self.encoders = self._build_encoders(name, settings, account_id, native)
-        self._build_delivery(name, settings)
+        self._build_delivery(name, settings, account_id, native)
         self._build_operations(name, platform, settings, account_id)
         self._build_scheduler(name, settings, account_id)
 
@@ -258,13 +260,19 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             self.packager.authorize_encoder(channel_name, encoder.role_arn)
         return encoders
 
-    def _build_delivery(self, name: str, settings: Settings) -> None:
-        """Cdn (CloudFront) in front of the packager and the player site; then only this distribution may read them."""
+    def _build_delivery(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> None:
+        """Cdn (CloudFront) in front of the packager, the player site and the recordings; then only this
+        distribution may read them."""
         packager = self.packager
         self.site = PlayerSite(f"{name}-site", opts=pulumi.ResourceOptions(parent=self))
+        self.recordings = self._build_recordings(name, settings, account_id, native)
         s3_origins = [
             S3Origin("player-site", self.site.bucket_regional_domain_name),  # the default behaviour: `/`
         ]
+        if self.recordings is not None:
+            s3_origins.append(S3Origin("recordings", self.recordings.bucket_domain, f"{RECORDINGS_PREFIX}*"))
         low_latency = any(c.low_latency_hls for c in settings.channels)
         self.cdn = Cdn(
             f"{name}-cdn",
@@ -286,9 +294,39 @@ class LiveStreamPlatform(pulumi.ComponentResource):
         }
         self.playback_urls = pulumi.Output.all(**urls).apply(dict)
         self.site.publish_channels(self.playback_urls)
+        if self.recordings is not None:
+            self.recordings.publish(
+                Publication(
+                    distribution_arn=self.cdn.distribution_arn,
+                    playback_base=self.cdn.url(""),
+                    index_bucket_name=self.site.bucket_name,  # recordings.json next to channels.json
+                    index_bucket_arn=self.site.bucket_arn,
+                )
+            )
         self.player_url = self.cdn.url("/")
         self.distribution_domain = self.cdn.domain_name
         self.distribution_id = self.cdn.distribution_id
+
+    def _build_recordings(
+        self, name: str, settings: Settings, account_id: pulumi.Output[str], native: pulumi.ResourceOptions
+    ) -> Recordings | None:
+        """Each broadcast becomes a VOD, harvested from a recording endpoint of its packager channel."""
+        if not settings.recordings.enabled:
+            return None
+        channels = [
+            RecordedChannel(
+                name=channel.name,
+                channel_id=self.encoders[channel.name].channel_id,
+                channel_arn=self.encoders[channel.name].channel_arn,
+                channel_group=self.packager.channels[channel.name].channel_group_name,
+                packager_channel=self.packager.channels[channel.name].channel_name,
+                segment_seconds=channel.segment_seconds,
+                pipelines=channel.pipeline_count,
+            )
+            for channel in settings.channels
+        ]
+        # `native`: the recording endpoints are aws-native resources, in the platform's region like the packager's.
+        return Recordings(f"{name}-recordings", settings.recordings, channels=channels, account_id=account_id, opts=native)
 
     def _build_operations(self, name: str, platform: str, settings: Settings, account_id: pulumi.Output[str]) -> None:
         """Alarms per channel and pipeline, the dashboard, the notification topic and the monthly budget."""

@@ -19,7 +19,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "aws-native:medialive:Input": (),
     "random:index/randomPassword:RandomPassword": ("-stream-key", "-srt-passphrase"),
     "aws:secretsmanager/secret:Secret": ("-srt-passphrase",),
-    "aws:s3/bucket:Bucket": ("-archive-bucket",),
+    "aws:s3/bucket:Bucket": ("-archive-bucket", "-recordings-bucket"),  # shared recording URLs point into it
 }
 
 

@@ -47,6 +47,12 @@ The model, item by item (all per month):
   billed); stock in a class = monthly GB x days in the class / 30.42. With no expiry the bill
   of month `archiveHorizonMonths` (12) is shown. Request and transition charges are left out
   (cents for 300 s rollover files).
+- Recordings (when `livestream:recordings` is enabled): every running hour of every rung is harvested
+  once (a STANDARD channel's two pipelines make one recording), priced per GB at
+  `mediapackage.harvestPerGb` (no harvest price was found: the origination rate, an estimate); stored
+  like the archive but cold in Glacier Instant Retrieval (still playable; 90-day minimum); one PUT
+  per track per segment plus playlists, and one lifecycle transition per object when it goes cold.
+  An upper bound: the harvest starts at the first video, not at the channel start.
 - CloudWatch alarms and dashboards, AWS Budgets (first two free, then per budget-day), Secrets
   Manager (per secret-month), EventBridge Scheduler (per invocation above the free tier),
   Lambda arm64 (requests + GB-seconds above the free tier, memory and duration assumed), SNS
@@ -85,10 +91,13 @@ from livestream.cost.usage import (
     SCHEDULE_YEAR,
     VIEWER_REGION_ALIASES,
     ChannelUsage,
+    RecordingUsage,
     Usage,
     broadcasts_per_month,
     channel_hours,
     firings_per_month,
+    recording_invocations,
+    recording_usage,
     scheduler_invocations,
     usage_from_settings,
     viewer_region_for,
@@ -118,6 +127,7 @@ __all__ = [
     "Estimate",
     "Figure",
     "PriceTable",
+    "RecordingUsage",
     "Usage",
     "WireResource",
     "broadcasts_per_month",
@@ -126,6 +136,8 @@ __all__ = [
     "firings_per_month",
     "load_prices",
     "output_class",
+    "recording_invocations",
+    "recording_usage",
     "resource_counts",
     "scheduler_invocations",
     "usage_from_recorded",

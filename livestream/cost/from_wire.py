@@ -138,6 +138,7 @@ def usage_from_wire(
         viewer_region=viewer_region,
         scheduler_invocations_per_month=round(firings),
         lambda_invocations_per_month=round(lambda_firings),
+        recordings=None,  # not read from wire resources: harvests depend on how channels are used
         **resource_counts(resources),
     )
     found, expire_days, glacier_days = _archive_lifecycle(resources)

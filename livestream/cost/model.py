@@ -258,17 +258,20 @@ def _cloudfront(usage: Usage, prices: PriceTable, viewer_region: str) -> CostIte
     return _item("CloudFront egress", cost, detail, prices, paths)
 
 
-def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
-    """Days each month's recording spends in Standard and in Glacier (billed, steady state)."""
-    expire = usage.archive_retention_days
+def _class_days(expire: int | None, glacier: int | None, minimum_path: str, prices: PriceTable) -> tuple[float, float]:
+    """Days each month's objects spend in Standard and in the colder class (billed, steady state)."""
     horizon = expire if expire is not None else prices.value("assumptions.archiveHorizonMonths") * DAYS_PER_MONTH
-    glacier = usage.glacier_after_days
     if glacier is None or glacier >= horizon:
         return float(horizon), 0.0
     in_glacier = horizon - glacier
     if expire is not None:
-        in_glacier = max(in_glacier, prices.value("s3.glacierMinimumDays"))
+        in_glacier = max(in_glacier, prices.value(minimum_path))
     return float(glacier), float(in_glacier)
+
+
+def _archive_days(usage: Usage, prices: PriceTable) -> tuple[float, float]:
+    """Days each month's recording spends in Standard and in Glacier (billed, steady state)."""
+    return _class_days(usage.archive_retention_days, usage.glacier_after_days, "s3.glacierMinimumDays", prices)
 
 
 def _s3(usage: Usage, prices: PriceTable) -> CostItem:
@@ -291,6 +294,47 @@ def _s3(usage: Usage, prices: PriceTable) -> CostItem:
     if glacier_days:
         paths.append("s3.glacierMinimumDays")
     return _item("S3 archive", cost, detail, prices, paths)
+
+
+def _recordings(usage: Usage, prices: PriceTable) -> list[CostItem]:
+    """Harvest, storage and requests of the broadcast recordings (nothing when recordings are off)."""
+    rec = usage.recordings
+    if rec is None:
+        return []
+    harvest_rate = prices.value("mediapackage.harvestPerGb")
+    standard_days, cold_days = _class_days(rec.expire_after_days, rec.glacier_after_days, "s3.glacierInstantMinimumDays", prices)
+    standard_gb, cold_gb = (rec.gb_per_month * days / DAYS_PER_MONTH for days in (standard_days, cold_days))
+    standard_rate, cold_rate = prices.value("s3.standardPerGbMonth"), prices.value("s3.glacierInstantPerGbMonth")
+    put_rate, transition_rate = prices.value("s3.putPer1000"), prices.value("s3.glacierInstantTransitionPer1000")
+    transitions = rec.objects_per_month if cold_days else 0.0
+    requests = rec.objects_per_month / 1000 * put_rate + transitions / 1000 * transition_rate
+    expiry = f"expire after {rec.expire_after_days} d" if rec.expire_after_days is not None else "no expiry (month 12)"
+    cold_after = rec.glacier_after_days if rec.glacier_after_days is not None else "never"
+    return [
+        _item(
+            "Recordings harvest",
+            rec.gb_per_month * harvest_rate,
+            f"{rec.gb_per_month:,.1f} GB harvested/month (every rung, one copy) x ${harvest_rate:.3f}/GB",
+            prices,
+            ["mediapackage.harvestPerGb"],
+        ),
+        _item(
+            "S3 recordings",
+            standard_gb * standard_rate + cold_gb * cold_rate,
+            f"{expiry}, Glacier Instant Retrieval after {cold_after}: "
+            f"{standard_gb:,.1f} GB Standard x ${standard_rate:.4f} + {cold_gb:,.1f} GB Glacier IR x ${cold_rate:.4f}",
+            prices,
+            ["s3.standardPerGbMonth", "s3.glacierInstantPerGbMonth"] + (["s3.glacierInstantMinimumDays"] if cold_days else []),
+        ),
+        _item(
+            "S3 recording requests",
+            requests,
+            f"{rec.objects_per_month:,.0f} harvested objects x ${put_rate:.3f}/1000 PUT"
+            + (f" + {transitions:,.0f} transitions x ${transition_rate:.3f}/1000" if transitions else ""),
+            prices,
+            ["s3.putPer1000"] + (["s3.glacierInstantTransitionPer1000"] if transitions else []),
+        ),
+    ]
 
 
 def _counted(
@@ -403,6 +447,7 @@ def _priced_items(usage: Usage, prices: PriceTable, viewer_region: str) -> list[
         *_mediapackage(usage, prices),
         _cloudfront(usage, prices, viewer_region),
         _s3(usage, prices),
+        *_recordings(usage, prices),
         *_operations(usage, prices),
     ]
 

@@ -28,6 +28,8 @@ BROADCASTS_PER_MONTH = 30  # channels started by hand: one broadcast a day (sche
 SCHEDULE_YEAR = 2026  # the year whose calendar months schedules are averaged over
 IDLE_CHECK_INTERVAL_MINUTES = 5
 PUSH_INPUTS_PER_CHANNEL = 1  # RTMP push or SRT listener: both are push inputs
+RECORDING_SWEEP_HOURS = 1  # livestream/components/recordings.py SWEEP: rate(1 hour)
+HARVEST_NOTICES_PER_BROADCAST = 2  # assumption: a harvest job reports its start and its end
 
 PIPELINES = ("SINGLE_PIPELINE", "STANDARD")
 RESOLUTIONS = ladders.INPUT_RESOLUTIONS  # MediaLive's price classes, of inputs and of outputs alike
@@ -72,6 +74,16 @@ class ChannelUsage:
 
 
 @dataclass(frozen=True)
+class RecordingUsage:
+    """Broadcast recordings (MediaPackage v2 harvests into S3): how much is written and how long it is kept."""
+
+    gb_per_month: float  # every rung of every broadcast, one copy whatever the pipelines
+    objects_per_month: float  # media segments (one per track per segment) and playlists the harvester writes
+    expire_after_days: int | None = 365
+    glacier_after_days: int | None = 30  # to Glacier Instant Retrieval (still playable)
+
+
+@dataclass(frozen=True)
 class Usage:
     region: str
     channels: tuple[ChannelUsage, ...]
@@ -87,6 +99,7 @@ class Usage:
     kms_keys: int = 0
     scheduler_invocations_per_month: int = 0
     lambda_invocations_per_month: int = 0
+    recordings: RecordingUsage | None = None
 
     @property
     def viewer_gb(self) -> float:
@@ -181,8 +194,32 @@ def usage_from_settings(
         secrets=sum(1 for c in settings.channels if c.ingest.protocol == "srt"),
         kms_keys=kms_keys,
         scheduler_invocations_per_month=invocations,
-        lambda_invocations_per_month=invocations,
+        lambda_invocations_per_month=invocations + recording_invocations(settings),
+        recordings=recording_usage(settings, hours),
     )
+
+
+def recording_usage(settings: Settings, hours_per_month: float) -> RecordingUsage | None:
+    """What the recordings write per month when every running hour is harvested (an upper bound: the harvest
+    starts at the first video): each rung with its audio once, one object per track per segment plus playlists."""
+    if not settings.recordings.enabled:
+        return None
+    gb = sum(sum(r.total_bitrate_bps for r in c.ladder) * hours_per_month * 3600 / 8 / GB for c in settings.channels)
+    objects = sum(hours_per_month * 3600 / c.segment_seconds * (len(c.ladder) + 1) + len(c.ladder) + 2 for c in settings.channels)
+    return RecordingUsage(
+        gb_per_month=gb,
+        objects_per_month=objects,
+        expire_after_days=settings.recordings.expire_after_days,
+        glacier_after_days=settings.recordings.glacier_after_days,
+    )
+
+
+def recording_invocations(settings: Settings) -> int:
+    """The indexer's runs: the hourly sweep, and per broadcast a start and a stop per pipeline plus harvest notices."""
+    if not settings.recordings.enabled:
+        return 0
+    events = sum(2 * c.pipeline_count + HARVEST_NOTICES_PER_BROADCAST for c in settings.channels)
+    return round(HOURS_PER_MONTH / RECORDING_SWEEP_HOURS + broadcasts_per_month(settings.schedule) * events)
 
 
 def firings_per_month(expression: Any, timezone: str = "UTC") -> float:

@@ -292,7 +292,10 @@ def test_a_library_platform_is_priced_from_the_settings_it_recorded(two_channels
     # One schedule, the daily "still running" notice cron(0 3 * * ? *), invoking the control function.
     daily = round(365 / 12)
     assert items["EventBridge Scheduler"].startswith(f"{daily} invocations")
-    assert items["Lambda"].startswith(f"{daily} invocations")
+    # The recordings indexer too: an hourly sweep, and per daily broadcast a start and a stop per pipeline
+    # plus two harvest notices (studio-a is STANDARD: 6 events, studio-b single: 4).
+    recordings = 730 + 30 * (6 + 4)
+    assert items["Lambda"].startswith(f"{daily + recordings:,} invocations")
     assert items["Secrets Manager"].startswith("1 secret x") and items["KMS keys"].startswith("2 customer managed keys")
 
 

@@ -52,8 +52,13 @@ def low_latency() -> offline.Plan:
     return run_stack("dev", channels={"main": channel_config(segmentSeconds=2, lowLatencyHls=True)})
 
 
+def viewer_endpoints(plan: offline.Plan, token: str = ENDPOINT) -> list[offline.PlannedResource]:
+    """The packager's endpoints (and their policies), not the recordings' harvest-only ones."""
+    return [r for r in plan.of_type(token) if "-packager-" in r.name]
+
+
 def endpoints_of(plan: offline.Plan, channel: str) -> dict[str, offline.PlannedResource]:
-    return {r.inputs["originEndpointName"]: r for r in plan.of_type(ENDPOINT) if r.inputs["channelName"] == channel}
+    return {r.inputs["originEndpointName"]: r for r in viewer_endpoints(plan) if r.inputs["channelName"] == channel}
 
 
 def role_arn(plan: offline.Plan, channel: str) -> str:
@@ -163,8 +168,8 @@ def test_only_the_channels_medialive_role_may_ingest(stack: str, request: pytest
 def test_every_endpoint_is_readable_only_by_the_distribution(stack: str, request: pytest.FixtureRequest) -> None:
     plan: offline.Plan = request.getfixturevalue(f"{stack}_plan")
     distribution_arn = plan.one(DISTRIBUTION).outputs["arn"]
-    policies = plan.of_type(ENDPOINT_POLICY)
-    endpoints = plan.of_type(ENDPOINT)
+    policies = viewer_endpoints(plan, ENDPOINT_POLICY)
+    endpoints = viewer_endpoints(plan)
     assert sorted(p.inputs["originEndpointName"] for p in policies) == sorted(e.inputs["originEndpointName"] for e in endpoints)
     for policy in policies:
         endpoint = plan.by_urn(policy.parent or "")
@@ -203,10 +208,10 @@ def test_three_channels_share_one_group_and_one_distribution(three_channels: off
     distribution = plan.one(DISTRIBUTION)
     assert sorted(c.inputs["channelName"] for c in plan.of_type(CHANNEL)) == ["music", "news", "sports"]
     assert {c.inputs["channelGroupName"] for c in plan.of_type(CHANNEL)} == {group.inputs["channelGroupName"]}
-    endpoint_arns = [e.outputs["arn"] for e in plan.of_type(ENDPOINT)]
+    endpoint_arns = [e.outputs["arn"] for e in viewer_endpoints(plan)]
     assert len(endpoint_arns) == len(set(endpoint_arns)) == 2 + 3 + 2  # sports adds low-latency HLS
-    assert {p.inputs["channelName"] for p in plan.of_type(ENDPOINT_POLICY)} == {"music", "news", "sports"}
-    for policy in plan.of_type(ENDPOINT_POLICY):
+    assert {p.inputs["channelName"] for p in viewer_endpoints(plan, ENDPOINT_POLICY)} == {"music", "news", "sports"}
+    for policy in viewer_endpoints(plan, ENDPOINT_POLICY):
         [statement] = statements(policy.inputs["policy"])
         assert statement["Condition"]["StringEquals"]["AWS:SourceArn"] == distribution.outputs["arn"]
 

@@ -26,10 +26,15 @@ def test_prod_protects_exactly_the_identity_bearing_resources(prod_plan: Plan) -
         ("aws-native:medialive:Input", "live-prod-main-rtmp"),
         ("random:index/randomPassword:RandomPassword", "live-prod-main-stream-key"),
         ("aws:s3/bucket:Bucket", "live-prod-archive-bucket"),
+        ("aws:s3/bucket:Bucket", "live-prod-recordings-bucket"),  # shared recording URLs point into it
     } == identity
-    # Children inherit protection from their parent (the archive bucket's guard rails), nothing else is protected.
-    archive_children = {(r.type, r.name) for r in prod_plan.resources if r.name.startswith("live-prod-archive-bucket-")}
-    assert protected == identity | archive_children
+    # Children inherit protection from their parent (the buckets' guard rails), nothing else is protected.
+    bucket_children = {
+        (r.type, r.name)
+        for r in prod_plan.resources
+        if r.name.startswith(("live-prod-archive-bucket-", "live-prod-recordings-bucket-"))
+    }
+    assert protected == identity | bucket_children
     assert not any(r.protect for r in prod_plan.resources if r.type == "aws:medialive/channel:Channel")
 
 

@@ -6,7 +6,7 @@ allowed. Everything is checked here, before the first resource exists.
 
 Each setting is declared once, as a field of its section's dataclass: key, default with its
 reason, and validator (`fields.setting`). To add one, add a field to the section's class in
-`channels`, `archive`, `delivery` or `operations` (and document it in components/args.py and
+`channels`, `archive`, `recordings`, `delivery` or `operations` (and document it in components/args.py and
 the README; tests/model/settings/test_declarations.py checks both agree with the declaration).
 
 Pure package: no Pulumi import.
@@ -56,6 +56,7 @@ from livestream.model.settings.operations import (
 )
 from livestream.model.settings.readers import schedule_expression
 from livestream.model.settings.record import REGION, as_args
+from livestream.model.settings.recordings import MAX_RECORDING_HOURS, RecordingSettings, read_recordings
 from livestream.model.settings.unknowable import placeholders
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "GEO_RESTRICTIONS",
     "MAX_BUDGET_EMAILS",
     "MAX_DVR_MINUTES",
+    "MAX_RECORDING_HOURS",
     "PIPELINES",
     "PRICE_CLASSES",
     "PROTOCOLS",
@@ -81,6 +83,7 @@ __all__ = [
     "CustomDomain",
     "GeoRestriction",
     "IngestSettings",
+    "RecordingSettings",
     "ScheduleSettings",
     "Settings",
     "UsageSettings",
@@ -106,6 +109,7 @@ class Settings:
         read=read_channels, required="a map of channel name to channel settings", why="no default: at least one channel"
     )
     archive: ArchiveSettings = setting(default=ArchiveSettings(), read=read_archive, why="see ArchiveSettings")
+    recordings: RecordingSettings = setting(default=RecordingSettings(), read=read_recordings, why="see RecordingSettings")
     cdn: CdnSettings = setting(default=CdnSettings(), read=read_cdn, why="see CdnSettings")
     alarms: AlarmSettings = setting(default=AlarmSettings(), read=read_alarms, why="see AlarmSettings")
     budget: BudgetSettings = setting(default=BudgetSettings(), read=read_budget, why="see BudgetSettings")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from livestream.model.settings import readers as r
 from livestream.model.settings.errors import ConfigError
-from livestream.model.settings.fields import read_declared, section, section_of, setting
+from livestream.model.settings.fields import Section, read_declared, section, section_of, setting
 
 GLACIER_AFTER_DAYS = 30
 
@@ -36,9 +37,8 @@ class ArchiveSettings:
     rollover_seconds: int = setting(default=300, read=r.whole(60, 86_400), why="5-minute files: small losses, few objects")
 
 
-def read_archive(key: str, raw: Any) -> ArchiveSettings:
-    section = section_of(ArchiveSettings, key, raw)
-    values = read_declared(ArchiveSettings, section)
+def check_lifecycle(section: Section, values: Mapping[str, Any]) -> None:
+    """Objects go cold before they expire (or one of the steps is off)."""
     glacier, expire = values["glacier_after_days"], values["expire_after_days"]
     if glacier is not None and expire is not None and glacier >= expire:
         raise ConfigError(
@@ -46,4 +46,10 @@ def read_archive(key: str, raw: Any) -> ArchiveSettings:
             glacier,
             f"must be fewer days than {section.name('expire_after_days')} ({expire}), or null",
         )
+
+
+def read_archive(key: str, raw: Any) -> ArchiveSettings:
+    section = section_of(ArchiveSettings, key, raw)
+    values = read_declared(ArchiveSettings, section)
+    check_lifecycle(section, values)
     return ArchiveSettings(**values)

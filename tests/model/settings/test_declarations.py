@@ -29,6 +29,7 @@ DOCUMENTED: dict[type, tuple[str, str | None]] = {
     settings.IngestSettings: ("IngestArgs", "ingest."),
     settings.ChannelSettings: ("ChannelArgs", ""),
     settings.ArchiveSettings: ("ArchiveArgs", ""),
+    settings.RecordingSettings: ("RecordingArgs", "recordings."),
     settings.GeoRestriction: ("GeoRestrictionArgs", None),
     settings.CustomDomain: ("CustomDomainArgs", None),
     settings.CdnSettings: ("CdnArgs", ""),

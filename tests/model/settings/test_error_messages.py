@@ -29,7 +29,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "chanels": {}},
-        "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
+        "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
     ),
     (
         {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladr": "sd"}}},
@@ -741,7 +741,7 @@ def test_library_args_get_the_same_text_in_snake_case_without_the_namespace(raw:
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "archiv": {"expire_after_days": 7}},
             "archiv: {'expire_after_days': 7} is not valid; unknown key; did you mean archive? allowed keys are channels, "
-            "archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
+            "archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
         ),
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}, "segment_second": 2}}},
@@ -752,12 +752,12 @@ def test_library_args_get_the_same_text_in_snake_case_without_the_namespace(raw:
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "budgets": {"monthly_usd": 5}},
             "budgets: {'monthly_usd': 5} is not valid; unknown key; did you mean budget? allowed keys are channels, "
-            "archive, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
+            "archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, while_live",
         ),
         (
             {"channels": {"main": {"ingest": {"allowed_cidrs": ["203.0.113.0/24"]}}}, "xyz": 1},
-            "xyz: 1 is not valid; unknown key; allowed keys are channels, archive, cdn, alarms, budget, schedule, usage, tags, "
-            "environment, name, protect, while_live",
+            "xyz: 1 is not valid; unknown key; allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, "
+            "usage, tags, environment, name, protect, while_live",
         ),
     ],
 )

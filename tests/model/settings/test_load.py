@@ -45,6 +45,10 @@ BAD_CONFIGS = [
     ("archive", {"glacierAfterDays": 400, "expireAfterDays": 365}, "livestream:archive.glacierAfterDays"),
     ("archive", {"retainOnDelete": "yes"}, "livestream:archive.retainOnDelete"),
     ("archive", {"kmsKeyArn": "my-key"}, "livestream:archive.kmsKeyArn"),
+    ("recordings", {"glacierAfterDays": 90, "expireAfterDays": 60}, "livestream:recordings.glacierAfterDays"),
+    ("recordings", {"maxHours": 25}, "livestream:recordings.maxHours"),
+    ("recordings", {"enabled": "yes"}, "livestream:recordings.enabled"),
+    ("recordings", {"keepForever": True}, "livestream:recordings.keepForever"),
     ("cdn", {"priceClass": "PriceClass_Cheap"}, "livestream:cdn.priceClass"),
     ("cdn", {"viewerProtocol": "allow-all"}, "livestream:cdn.viewerProtocol"),
     (
@@ -168,6 +172,17 @@ def test_prod_stack_file_never_opens_ingest() -> None:
     for settings in channels.values():
         assert "0.0.0.0/0" not in settings["ingest"]["allowedCidrs"]
         assert not settings["ingest"].get("allowPublic", False)
+
+
+def test_recordings_default_on_with_the_archive_lifecycle_and_a_24_hour_ceiling() -> None:
+    settings = config.load({"channels": channel()}, environment="dev", region="us-east-1")
+    assert settings.recordings == config.RecordingSettings(
+        enabled=True, glacier_after_days=30, expire_after_days=365, retain_on_delete=True, max_hours=24
+    )
+    short = config.load({"channels": channel(), "recordings": {"expireAfterDays": 14}}, environment="dev", region="us-east-1")
+    assert (short.recordings.glacier_after_days, short.recordings.expire_after_days) == (None, 14)
+    off = config.load({"channels": channel(), "recordings": {"enabled": False}}, environment="dev", region="us-east-1")
+    assert off.recordings.enabled is False
 
 
 @pytest.mark.parametrize(
