@@ -84,10 +84,16 @@ def test_nothing_outside_the_cli_imports_it() -> None:
         assert not {m for m in imported_modules(path) if m == "livestream.cli" or m.startswith("livestream.cli.")}, dotted(path)
 
 
-def test_functions_import_only_the_standard_library_and_boto3() -> None:
+def test_functions_import_only_the_standard_library_boto3_and_each_other() -> None:
+    """A handler may use a sibling module of livestream/functions (its component ships both in one
+    archive, where the sibling sits at the root), never the rest of the package."""
+    siblings = {p.stem for p in modules_in("functions")} - {"__init__"}
     for path in modules_in("functions"):
-        roots = {m.split(".")[0] for m in imported_modules(path)}
-        assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"}, dotted(path)
+        imported = imported_modules(path)
+        roots = {m.split(".")[0] for m in imported} - {"livestream"}
+        assert roots - set(sys.stdlib_module_names) <= {"boto3", "botocore"} | siblings, dotted(path)
+        package = {m for m in imported if m.startswith("livestream")}
+        assert package <= {"livestream.functions"} | {f"livestream.functions.{s}" for s in siblings}, dotted(path)
 
 
 def test_wire_imports_only_the_standard_library_and_itself() -> None:

@@ -175,27 +175,29 @@ class LiveStreamPlatform(pulumi.ComponentResource):
             pulumi.Output.all(**{c: e.ingest_urls for c, e in self.encoders.items()}).apply(dict)
         )
         self._ops_outputs(settings)
-        self.register_outputs(
-            {
-                "archiveBucketName": self.archive_bucket_name,
-                "channelIds": self.channel_ids,
-                "ingestUrls": self.ingest_urls,
-                "playbackUrls": self.playback_urls,
-                "playerUrl": self.player_url,
-                "distributionDomain": self.distribution_domain,
-                "distributionId": self.distribution_id,
-                "controlFunctionName": self.control_function_name,
-                "dashboardUrl": self.dashboard_url,
-                "alarmTopicArn": self.alarm_topic_arn,
-                "region": self.region,
-                "srtPassphraseArns": self.srt_passphrase_arns,
-                "originUrls": self.origin_urls,
-                "alarmNames": self.alarm_names,
-                "scheduleGroupName": self.schedule_group_name,
-                "scheduleTimezone": self.schedule_timezone,
-                **({"budgetName": self.budget_name} if self.budget_name is not None else {}),
-            }
-        )
+        self.register_outputs(self._outputs())
+
+    def _outputs(self) -> dict[str, Any]:
+        """The component's outputs by their wire (camelCase) names, as the program exports them."""
+        return {
+            "archiveBucketName": self.archive_bucket_name,
+            "channelIds": self.channel_ids,
+            "ingestUrls": self.ingest_urls,
+            "playbackUrls": self.playback_urls,
+            "playerUrl": self.player_url,
+            "distributionDomain": self.distribution_domain,
+            "distributionId": self.distribution_id,
+            "controlFunctionName": self.control_function_name,
+            "dashboardUrl": self.dashboard_url,
+            "alarmTopicArn": self.alarm_topic_arn,
+            "region": self.region,
+            "srtPassphraseArns": self.srt_passphrase_arns,
+            "originUrls": self.origin_urls,
+            "alarmNames": self.alarm_names,
+            "scheduleGroupName": self.schedule_group_name,
+            "scheduleTimezone": self.schedule_timezone,
+            **({"budgetName": self.budget_name} if self.budget_name is not None else {}),
+        }
 
     def _ops_outputs(self, settings: Settings) -> None:
         """What `livestream status | verify | go-live` need beyond the viewer-facing outputs."""

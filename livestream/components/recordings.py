@@ -35,6 +35,7 @@ mp = aws_native.mediapackagev2
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 FUNCTION_MODULE = "recordings_indexer"
+HELPER_MODULES = ("hls_playlists", "medialive_metrics")  # shipped at the archive root next to the handler
 RUNTIME = aws.lambda_.Runtime.PYTHON3D14  # as the control function: the newest Python Lambda offers
 ARCHITECTURE = "arm64"
 MEMORY_MB = 256  # reads and writes a few hundred small S3 objects when it rebuilds the index
@@ -170,10 +171,11 @@ def indexer_channels(channels: Sequence[RecordedChannel], resolved: Sequence[Seq
 
 
 def function_code() -> pulumi.AssetArchive:
-    source = FUNCTIONS_DIR / f"{FUNCTION_MODULE}.py"
-    if not source.is_file():
-        raise FileNotFoundError(f"the recordings function's source is missing from the package: {source}")
-    return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source))})
+    sources = [FUNCTIONS_DIR / f"{module}.py" for module in (FUNCTION_MODULE, *HELPER_MODULES)]
+    for source in sources:
+        if not source.is_file():
+            raise FileNotFoundError(f"the recordings function's source is missing from the package: {source}")
+    return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source)) for source in sources})
 
 
 @dataclass(frozen=True)

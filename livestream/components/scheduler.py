@@ -73,7 +73,7 @@ class ScheduleSpec:
     @property
     def payload(self) -> dict[str, Any]:
         # The scheduled start says so: the control function tags the channel started-by=schedule,
-        # and its idle check then lets it wait for its broadcaster (DESIGN §6).
+        # and its idle check then lets it wait for its broadcaster (README: idle-stop rules).
         return {"action": self.key, "source": SCHEDULE_SOURCE} if self.key == "start" else {"action": self.key}
 
     @property

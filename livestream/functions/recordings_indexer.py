@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -34,6 +33,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+
+try:  # in Lambda the archive's root holds both files; in the package they are siblings
+    from livestream.functions import hls_playlists, medialive_metrics
+except ImportError:  # pragma: no cover - the Lambda runtime
+    import hls_playlists  # type: ignore[no-redef]
+    import medialive_metrics  # type: ignore[no-redef]
 
 PREFIX = "recordings/"  # served by the CDN at https://<domain>/recordings/...
 STATE_PREFIX = "state/"  # never served
@@ -52,7 +57,6 @@ LOST_STOP_MINUTES = 10
 METRIC_COVERAGE_MINUTES = 2
 RETRY = Config(retries={"mode": "adaptive", "max_attempts": 8})
 AWS_ERRORS = (ClientError, BotoCoreError)
-_EXTINF = re.compile(r"^#EXTINF:([0-9.]+)", re.MULTILINE)
 # A conditional write lost a race (412), collided with a concurrent one (409), or its object went away.
 _CONFLICTS = ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey")
 
@@ -195,8 +199,8 @@ def _advance(channel: Channel, key: str, state: dict[str, Any]) -> str | None:
 
 def recover_lost_stop(channel: Channel, key: str, state: dict[str, Any]) -> dict[str, Any] | None:
     """Close a run whose stop event was lost (EventBridge delivers service events best effort): the channel
-    is idle, and its last ActiveAlerts datapoint, published whenever a channel runs (DESIGN §4), marks the stop.
-    Returns the run's new state, or None while it may still be running."""
+    is idle, and its last ActiveAlerts datapoint (published whenever a channel runs: MediaLive UG, global
+    metrics) marks the stop. Returns the run's new state, or None while it may still be running."""
     started = _time(state["startedAt"])
     if _now() - started < timedelta(minutes=LOST_STOP_MINUTES):
         return None
@@ -283,8 +287,8 @@ def finish_recording(channel: Channel, key: str, state: dict[str, Any]) -> str:
         for stale in objects:
             _s3().delete_object(Bucket=_bucket(), Key=stale)
         return _finish(key, state, "empty", "no video arrived while the channel ran (the harvest held only filler)")
-    manifest = _multivariant(prefix, objects, channel.manifest)
-    duration = _duration(prefix, manifest) if manifest else 0.0
+    manifest = hls_playlists.multivariant(prefix, objects, channel.manifest, _text)
+    duration = hls_playlists.duration(manifest, _text) if manifest else 0.0
     if not duration:
         return _finish(key, state, "empty", "the harvested recording has no segment")
     entry = {
@@ -315,7 +319,7 @@ class Video:
 
 
 def _video(channel: Channel, started: datetime, ended: datetime) -> Video:
-    """No AWS page says what InputVideoFrameRate publishes without input (DESIGN §4), so 0 and absent are
+    """No AWS page says what InputVideoFrameRate publishes without input, so 0 and absent are
     both handled: "no video" needs zeros up to the stop (CloudWatch publishes a minute late, so a fresh stop
     may not be covered yet); no datapoints at all prove nothing and the harvest's content decides."""
     points = sorted(_frame_rates(channel, started, ended))
@@ -329,32 +333,7 @@ def _frame_rates(channel: Channel, started: datetime, ended: datetime) -> list[t
 
 
 def _metric(channel: Channel, name: str, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
-    """(minute, maximum) datapoints of an AWS/MediaLive metric over every pipeline (ChannelId + Pipeline)."""
-    queries = [
-        {
-            "Id": f"p{pipeline}",
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/MediaLive",
-                    "MetricName": name,
-                    "Dimensions": [
-                        {"Name": "ChannelId", "Value": channel.channel_id},
-                        {"Name": "Pipeline", "Value": str(pipeline)},
-                    ],
-                },
-                "Period": 60,
-                "Stat": "Maximum",
-            },
-        }
-        for pipeline in range(channel.pipelines)
-    ]
-    try:
-        results = _client("cloudwatch").get_metric_data(MetricDataQueries=queries, StartTime=start, EndTime=end)
-    except AWS_ERRORS:
-        return []
-    return [
-        (t, v) for r in results["MetricDataResults"] for t, v in zip(r.get("Timestamps", []), r.get("Values", []), strict=False)
-    ]
+    return medialive_metrics.pipeline_maxima(_client("cloudwatch"), channel.channel_id, channel.pipelines, name, start, end)
 
 
 # --- the harvested VOD ------------------------------------------------------------------------------
@@ -366,38 +345,6 @@ def _objects(prefix: str) -> dict[str, int]:
     for page in _s3().get_paginator("list_objects_v2").paginate(Bucket=_bucket(), Prefix=prefix):
         found.update({o["Key"]: o["Size"] for o in page.get("Contents", [])})
     return found
-
-
-def _multivariant(prefix: str, objects: dict[str, int], manifest: str) -> str | None:
-    """The key of the recording's top playlist: `<manifest>.m3u8` under the prefix when the harvester wrote
-    it there, else the shallowest playlist that lists variants (no AWS page fixes the harvested layout)."""
-    playlists = sorted((k for k in objects if k.endswith(".m3u8")), key=lambda k: (k.count("/"), k))
-    preferred = f"{prefix}{manifest}.m3u8"
-    if preferred in objects:
-        return preferred
-    return next((k for k in playlists if "#EXT-X-STREAM-INF" in _text(k)), playlists[0] if playlists else None)
-
-
-def _duration(prefix: str, manifest: str) -> float:
-    """Seconds of media: the EXTINF sum of the first variant (or of the playlist itself if it has none)."""
-    text = _text(manifest)
-    variants = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if "#EXT-X-STREAM-INF" in text and variants:
-        base = manifest.rsplit("/", 1)[0] + "/"
-        text = _text(_resolve(base, variants[0]))
-    return sum(float(seconds) for seconds in _EXTINF.findall(text))
-
-
-def _resolve(base: str, uri: str) -> str:
-    """A playlist URI relative to its parent's folder, as an S3 key (`../` allowed, no scheme)."""
-    parts = (base + uri.split("?", 1)[0]).split("/")
-    resolved: list[str] = []
-    for part in parts:
-        if part == "..":
-            resolved = resolved[:-1]
-        elif part not in (".", ""):
-            resolved.append(part)
-    return "/".join(resolved)
 
 
 def _text(key: str) -> str:

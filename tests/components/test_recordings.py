@@ -150,9 +150,10 @@ def test_recordings_can_be_switched_off() -> None:
 
 def test_code_is_the_packaged_indexer() -> None:
     archive = recordings.function_code()
-    [(name, asset)] = archive.assets.items()
-    assert name == "recordings_indexer.py" and isinstance(asset, pulumi.FileAsset)
-    assert "def handler(" in Path(asset.path).read_text()
+    assert set(archive.assets) == {"recordings_indexer.py", "hls_playlists.py", "medialive_metrics.py"}
+    asset = archive.assets["recordings_indexer.py"]
+    assert isinstance(asset, pulumi.FileAsset) and "def handler(" in Path(asset.path).read_text()
+    assert all(Path(a.path).is_file() for a in archive.assets.values())
 
 
 def test_the_distribution_serves_recordings_from_the_bucket_and_the_index_sits_on_the_player_site(dev_plan: Plan) -> None:
