@@ -181,6 +181,17 @@ def test_mermaid_is_drawn_from_the_plan(dev: plan.PlanReport) -> None:
         assert edge in diagram
 
 
+def test_mermaid_shows_the_player_page_and_recordings_and_counts_only_scheduled_functions(dev: plan.PlanReport) -> None:
+    diagram = plan.render(dev, "mermaid")
+    labels = " | ".join(node_labels(diagram))
+    assert "Player page live-dev-site" in labels and "Recordings live-dev-recordings" in labels
+    for edge in ("site1 -->|page| cdn1", "pkg1 -.->|harvest on stop| rec1", "rec1 -->|past broadcasts| cdn1"):
+        assert edge in diagram
+    functions = [r for r in dev.document.resources if r.type == "aws:lambda/function:Function"]
+    assert len(functions) == 2  # the control function and the recordings indexer; only the first is scheduled
+    assert "1 control function" in labels
+
+
 def test_mermaid_has_only_the_nodes_the_plan_has(two_channels: plan.PlanReport, secret_outputs: dict[str, str]) -> None:
     diagram = plan.render(two_channels, "mermaid")
     assert "broadcaster -->|RTMP| enc1" in diagram and "broadcaster -->|SRT| enc2" in diagram

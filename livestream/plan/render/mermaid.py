@@ -146,7 +146,8 @@ def _scheduler(d: _Diagram) -> None:
     schedules = d.document.of_type(tokens.SCHEDULES)
     if not schedules:
         return
-    functions = d.document.of_type(tokens.FUNCTIONS)
+    targets = {str(get(s.inputs, "target", "arn")) for s in schedules}
+    functions = [f for f in d.document.of_type(tokens.FUNCTIONS) if str(f.outputs.get("arn")) in targets]  # what schedules call
     detail = _n(len(schedules), "EventBridge schedule") + (f"<br/>{_n(len(functions), 'control function')}" if functions else "")
     d.lines.append(f"  scheduler{{{{{_quote('Scheduler<br/>' + detail)}}}}}")
     label = _schedule_label(schedules)
@@ -187,10 +188,27 @@ def _alarms(d: _Diagram) -> None:
         d.edges.append("  alarms -.->|SNS| operators")
 
 
+PLAYER_SITE = "livestream:index:PlayerSite"
+RECORDINGS = "livestream:index:Recordings"
+
+
+def _viewer_extras(d: _Diagram) -> None:
+    """The player page and the recordings, served by the same distribution, when the plan has them."""
+    if not d.cdns:
+        return
+    for i, resource in enumerate(d.document.of_type([PLAYER_SITE]), start=1):
+        d.lines.append(f"  site{i}[({_quote(f'Player page {resource.name}<br/>S3 + OAC, at the distribution root')})]")
+        d.edges += [f"  site{i} -->|page| {cdn}" for cdn in d.cdns]
+    for i, resource in enumerate(d.document.of_type([RECORDINGS]), start=1):
+        d.lines.append(f"  rec{i}[({_quote(f'Recordings {resource.name}<br/>harvest per broadcast, S3 + OAC')})]")
+        d.edges += [f"  {pkg} -.->|harvest on stop| rec{i}" for pkg in d.packagers.values()]
+        d.edges += [f"  rec{i} -->|past broadcasts| {cdn}" for cdn in d.cdns]
+
+
 def render_mermaid(document: PlanDocument) -> str:
     """The diagram, one node or edge a line: nodes first, then edges."""
     d = _Diagram(document)
-    for section in (_encoders, _packagers, _cdns, _archives, _scheduler, _alarms):
+    for section in (_encoders, _packagers, _cdns, _viewer_extras, _archives, _scheduler, _alarms):
         section(d)
     return d.text()
 
