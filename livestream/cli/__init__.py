@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
 
 EXIT_OK = 0
@@ -56,4 +57,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "SUBCOMMANDS", "main", "parser"]
+def lacks_extra(command: str, extra: str, modules: Sequence[str]) -> bool:
+    """Say so (on stderr) when an optional extra a subcommand needs is not installed: the base install
+    deploys the component; planning and operating need `pip install 'livestream[<extra>]'`."""
+    missing = []
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        print(
+            f"livestream {command} needs the {extra} extra (missing: {', '.join(missing)}); "
+            f"install it with: pip install 'livestream[{extra}]'",
+            file=sys.stderr,
+        )
+    return bool(missing)
+
+
+__all__ = ["EXIT_ERROR", "EXIT_FAILED", "EXIT_OK", "SUBCOMMANDS", "lacks_extra", "main", "parser"]

@@ -13,12 +13,14 @@ boto3 and the ops package are imported when a command runs, so `livestream --hel
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from livestream.cli import EXIT_ERROR as EXIT_USAGE  # as livestream.ops.EXIT_USAGE, without importing it
+from livestream.cli import lacks_extra
 
 if TYPE_CHECKING:
     from livestream.ops.aws import Aws
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
 COMMANDS = ("status", "start", "stop", "go-live", "verify", "smoke")
 REDACTED = "[secret]"
 OPS_EXTRA = ("boto3", "qrcode", "PIL")  # what `pip install 'livestream[ops]'` adds
-EXIT_USAGE = 2  # as livestream.ops.EXIT_USAGE, for when that package cannot be imported
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -239,25 +240,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, _Printer], int]] = {
 }
 
 
-def missing_ops_extra() -> list[str]:
-    """The ops commands' modules that cannot be imported (the base install deploys, it does not operate)."""
-    missing = []
-    for module in OPS_EXTRA:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(module)
-    return missing
-
-
 def run(args: argparse.Namespace) -> int:
     """Run one ops command; expected failures print their message (and hint) and return 2 or 1."""
-    if missing := missing_ops_extra():
-        print(
-            f"livestream {args.command} needs the ops extra (missing: {', '.join(missing)}); "
-            "install it with: pip install 'livestream[ops]'",
-            file=sys.stderr,
-        )
+    if lacks_extra(args.command, "ops", OPS_EXTRA):
         return EXIT_USAGE
     from livestream.ops import OpsError
 

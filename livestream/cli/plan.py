@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import os
 import sys
@@ -35,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from livestream.cli import EXIT_ERROR
+from livestream.cli import EXIT_ERROR, lacks_extra
 from livestream.plan.errors import PlanError
 
 if TYPE_CHECKING:
@@ -278,24 +277,8 @@ def _report_error(error: PlanError, output_format: str, stack: str) -> None:
         print(json.dumps({"error": error.as_dict()}, indent=2))
 
 
-def missing_plan_extra() -> list[str]:
-    """The plan tooling's modules that cannot be imported: the base install deploys, it does not plan."""
-    missing = []
-    for module in PLAN_EXTRA:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(module)
-    return missing
-
-
 def run(args: argparse.Namespace) -> int:
-    if missing := missing_plan_extra():
-        print(
-            f"livestream plan needs the plan extra (missing: {', '.join(missing)}); "
-            "install it with: pip install 'livestream[plan]'",
-            file=sys.stderr,
-        )
+    if lacks_extra("plan", "plan", PLAN_EXTRA):
         return EXIT_ERROR
     if args.fail_on and not args.against:
         _report_error(PlanError("usage", "--fail-on needs --against PREVIOUS.json"), args.format, args.stack)
