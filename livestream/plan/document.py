@@ -124,12 +124,15 @@ class Violation:
     message: str
 
     def to_json(self) -> dict[str, Any]:
+        """The `livestream plan --json` shape."""
         return {
             "policy": self.policy,
             "enforcementLevel": self.enforcement_level,
             "resource": self.resource,
             "message": self.message,
         }
+
+    as_dict = to_json  # the evaluator's name for it (livestream.plan.verdicts)
 
 
 @dataclass(frozen=True)

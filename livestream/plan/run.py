@@ -145,7 +145,7 @@ def _verdicts(evaluation: Evaluation | None) -> tuple[tuple[doc.PolicyRow, ...],
     )
     rank = {p.policy: i for i, p in enumerate(evaluation.policies)}
     ranked = sorted(evaluation, key=lambda v: (rank.get(v.policy, len(rank)), v.resource or "", v.message))
-    return rows, tuple(doc.Violation(v.policy, v.enforcement_level, v.resource, v.message) for v in ranked)
+    return rows, tuple(ranked)  # the evaluator's violations are the document's records
 
 
 def _unread_warnings(plan: Plan, stack: str) -> list[str]:

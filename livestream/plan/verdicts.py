@@ -53,7 +53,10 @@ from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_proxy
 
 from livestream.plan import engine as offline
-from livestream.plan.document import resources_of
+from livestream.plan.document import (
+    Violation,  # one record for the evaluator and the plan document
+    resources_of,
+)
 from livestream.plan.pack_config import PolicyConfigError as PolicyConfigError  # re-exported: part of this module's API
 from livestream.plan.pack_config import ResolvedPolicyConfig as ResolvedPolicyConfig
 from livestream.plan.pack_config import load_config as load_config
@@ -77,23 +80,6 @@ class LoadedPack:
     initial_config: dict[str, Any] | None = None
     description: str | None = None
     directory: Path | None = None
-
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    enforcement_level: str
-    resource: str | None
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """The `livestream plan --json` shape."""
-        return {
-            "policy": self.policy,
-            "enforcementLevel": self.enforcement_level,
-            "resource": self.resource,
-            "message": self.message,
-        }
 
 
 @dataclass
