@@ -310,15 +310,19 @@ class Cdn(pulumi.ComponentResource):
             "trusted_key_groups": None if behaviour.headers == PAGE_HEADERS else self._key_group_ids,
         }
 
-    def _packager_origin(self, name: str, origin: PackagerOrigin) -> cf.DistributionOriginArgs:
-        access = cf.OriginAccessControl(
-            f"{name}-oac",
-            description="CloudFront signs every request to MediaPackage v2",
-            origin_access_control_origin_type="mediapackagev2",
+    def _access_control(self, resource_name: str, origin_type: str, description: str) -> cf.OriginAccessControl:
+        """An origin access control that always signs with sigv4; only the origin type differs."""
+        return cf.OriginAccessControl(
+            resource_name,
+            description=description,
+            origin_access_control_origin_type=origin_type,
             signing_behavior="always",
             signing_protocol="sigv4",
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _packager_origin(self, name: str, origin: PackagerOrigin) -> cf.DistributionOriginArgs:
+        access = self._access_control(f"{name}-oac", "mediapackagev2", "CloudFront signs every request to MediaPackage v2")
         return cf.DistributionOriginArgs(
             origin_id=ORIGIN_ID,
             domain_name=origin.domain_name,
@@ -342,13 +346,8 @@ class Cdn(pulumi.ComponentResource):
         """
         if not s3_origins:
             return []
-        access = cf.OriginAccessControl(
-            f"{name}-s3-oac",
-            description="CloudFront signs every request to the player site and recordings buckets",
-            origin_access_control_origin_type="s3",
-            signing_behavior="always",
-            signing_protocol="sigv4",
-            opts=pulumi.ResourceOptions(parent=self),
+        access = self._access_control(
+            f"{name}-s3-oac", "s3", "CloudFront signs every request to the player site and recordings buckets"
         )
         return [
             cf.DistributionOriginArgs(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -146,13 +146,17 @@ def _packaged_text() -> str:
     return resources.files("livestream.cost").joinpath("prices.json").read_text(encoding="utf-8")
 
 
+def _entries(tree: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
+    """Each child's dotted path and node; keys starting with `_` are comments."""
+    for key, node in tree.items():
+        if not str(key).startswith("_"):
+            yield (f"{prefix}.{key}" if prefix else str(key)), node
+
+
 def _flatten(tree: Any, prefix: str, out: dict[str, dict[str, Any]]) -> None:
     if not isinstance(tree, Mapping):
         raise ValueError(f"{prefix}: expected an object of figures")
-    for key, node in tree.items():
-        if str(key).startswith("_"):
-            continue
-        path = f"{prefix}.{key}" if prefix else str(key)
+    for path, node in _entries(tree, prefix):
         if isinstance(node, Mapping) and "value" in node:
             out[path] = dict(node)
         else:
@@ -224,10 +228,7 @@ def _apply_override(figures: dict[str, dict[str, Any]], override: Any, origin: s
     def walk(node: Any, prefix: str) -> None:
         if not isinstance(node, Mapping):
             raise ValueError(f"{prefix or 'price override'}: expected an object in {origin}")
-        for key, value in node.items():
-            if str(key).startswith("_"):
-                continue
-            path = f"{prefix}.{key}" if prefix else str(key)
+        for path, value in _entries(node, prefix):
             if path in figures:
                 figures[path] = merge(path, figures[path], value)
                 changed.append(path)
