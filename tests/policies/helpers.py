@@ -92,12 +92,8 @@ def res(
     return {"type": type_, "name": name, "props": props, "deps": deps, "prop_deps": prop_deps or {}}
 
 
-def check_stack(
-    name: str, specs: Sequence[Mapping[str, Any]], config: Mapping[str, Any] | None = None
-) -> list[tuple[str | None, str]]:
-    """(resource name or None, message) a stack policy reports for a set of resources (outputs in wire format)."""
-    policy = POLICIES[name]
-    assert isinstance(policy, StackValidationPolicy)
+def policy_resources(specs: Sequence[Mapping[str, Any]]) -> list[PolicyResource]:
+    """Resources as a stack policy receives them (outputs behind the analyzer's proxy, dependencies linked)."""
     by_name = {
         s["name"]: PolicyResource(
             s["type"],
@@ -116,12 +112,22 @@ def check_stack(
         resource = by_name[s["name"]]
         resource.dependencies = [by_name[d] for d in s["deps"]]
         resource.property_dependencies = {k: [by_name[d] for d in v] for k, v in s["prop_deps"].items()}
+    return list(by_name.values())
+
+
+def check_stack(
+    name: str, specs: Sequence[Mapping[str, Any]], config: Mapping[str, Any] | None = None
+) -> list[tuple[str | None, str]]:
+    """(resource name or None, message) a stack policy reports for a set of resources (outputs in wire format)."""
+    policy = POLICIES[name]
+    assert isinstance(policy, StackValidationPolicy)
+    resources = policy_resources(specs)
     found: list[tuple[str | None, str]] = []
 
     def report(message: str, reported: str | None = None) -> None:
         found.append((reported.rsplit("::", 1)[-1] if reported else None, message))
 
-    policy.validate(StackValidationArgs(list(by_name.values()), config_for(name, config), {}), report)
+    policy.validate(StackValidationArgs(resources, config_for(name, config), {}), report)
     return found
 
 

@@ -3,15 +3,13 @@ budgets, monthly cost."""
 
 from __future__ import annotations
 
-import copy
 import importlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
-from pulumi_policy import PolicyResource
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from livestream import cost as cost_model
 from tests.policies.helpers import (
@@ -27,9 +25,8 @@ from tests.policies.helpers import (
     config_for,
     distribution,
     on_bucket,
-    options,
+    policy_resources,
     res,
-    urn,
     versioning,
 )
 
@@ -269,27 +266,6 @@ def test_monthly_cost_above_the_limit_is_itemised() -> None:
         "monthly-cost-limit", cost_stack(channelClass="STANDARD"), {"maxMonthlyUsd": 50, "hoursPerMonth": 700}
     )
     assert where is None and "above this stack's ceiling of $50.00" in message and "MediaLive" in message
-
-
-def policy_resources(specs: Sequence[Mapping[str, Any]]) -> list[PolicyResource]:
-    """Resources as a stack policy receives them (outputs behind the analyzer's proxy, property dependencies linked)."""
-    by_name = {
-        s["name"]: PolicyResource(
-            s["type"],
-            unknown_checking_proxy(copy.deepcopy(dict(s["props"]))),
-            urn(s["type"], s["name"]),
-            s["name"],
-            options(),
-            None,
-            None,
-            [],
-            {},
-        )
-        for s in specs
-    }
-    for s in specs:
-        by_name[s["name"]].property_dependencies = {k: [by_name[d] for d in v] for k, v in s["prop_deps"].items()}
-    return list(by_name.values())
 
 
 def usage_of(specs: Sequence[Mapping[str, Any]], **config: Any) -> Any:

@@ -86,11 +86,16 @@ viewer_https = w.resource_policy(
 # --- cloudfront-tls-minimum -------------------------------------------------------------------
 
 
+def _viewer_certificate(props: Mapping[str, Any], args: ResourceValidationArgs) -> tuple[Any, bool]:
+    """The distribution's viewerCertificate, and whether it names a certificate of its own (ACM or IAM)."""
+    certificate = w.get(w.distribution_config(props, args.resource_type), "viewerCertificate", default={})
+    return certificate, bool(w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId"))
+
+
 def _check_tls(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    certificate = w.get(w.distribution_config(props, args.resource_type), "viewerCertificate", default={})
-    custom = w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId")
+    certificate, custom = _viewer_certificate(props, args)
     if not custom:
         # No certificate of its own: the *.cloudfront.net certificate, which CloudFront serves with TLSv1.
         if not config["allowDefaultCertificate"]:
@@ -163,8 +168,8 @@ tls_minimum = w.resource_policy(
 def _check_default_certificate(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    certificate = w.get(w.distribution_config(props, args.resource_type), "viewerCertificate", default={})
-    if not (w.get(certificate, "acmCertificateArn") or w.get(certificate, "iamCertificateId")):
+    _, custom = _viewer_certificate(props, args)
+    if not custom:
         # "If you use the default CloudFront domain name ... CloudFront automatically sets the security policy to
         # TLSv1":
         # https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html

@@ -14,26 +14,6 @@ from pulumi_policy import ResourceValidationArgs
 
 from livestream_policies import _wire as w
 
-# CloudFront security policies, oldest first (CloudFront API MinimumProtocolVersion enum).
-TLS_POLICIES = (
-    "SSLv3",
-    "TLSv1",
-    "TLSv1_2016",
-    "TLSv1.1_2016",
-    "TLSv1.2_2018",
-    "TLSv1.2_2019",
-    "TLSv1.2_2021",
-    "TLSv1.2_2025",
-    "TLSv1.3_2025",
-)
-SECURE_VIEWER_POLICIES = ("redirect-to-https", "https-only")
-ORIGIN_SSL_PROTOCOLS = ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2")
-CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com"
-HARVESTER_SERVICE = "mediapackagev2.amazonaws.com"
-HARVESTER_ACTIONS = ("mediapackagev2:HarvestObject", "mediapackagev2:GetObject")
-SOURCE_ARN_OPERATORS = ("StringEquals", "ArnEquals", "StringLike", "ArnLike")
-
-
 # --- medialive-ingest-not-open ----------------------------------------------------------------
 
 
