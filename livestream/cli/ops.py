@@ -32,6 +32,8 @@ OPS_EXTRA = ("boto3", "qrcode", "PIL")  # what `pip install 'livestream[ops]'` a
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    """What every ops subcommand takes, and that `run` runs it."""
+    parser.set_defaults(run=run)
     parser.add_argument("--stack", metavar="S", help="Pulumi stack to read outputs from (default: the selected stack)")
     parser.add_argument(
         "--outputs", metavar="FILE", help="JSON from `pulumi stack output --json --show-secrets` (no Pulumi CLI needed)"
@@ -49,14 +51,7 @@ def _waiting(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: Any) -> None:
-    """Register the ops subcommands on the `livestream` parser's subparsers (see livestream.cli)."""
-    add_parsers(commands)
-    for name in COMMANDS:
-        commands.choices[name].set_defaults(run=run)
-
-
-def add_parsers(commands: Any) -> None:
-    """The ops subcommands' parsers: status | start | stop | go-live | verify | smoke."""
+    """The ops subcommands' parsers (status | start | stop | go-live | verify | smoke), each run by `run`."""
     status = commands.add_parser("status", help="channel states, input, today's run time and cost, CDN requests, alarms")
     _common(status)
     status.add_argument("--prices", metavar="FILE", help="JSON price overrides (as `livestream plan --prices`)")
