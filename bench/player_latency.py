@@ -1,8 +1,9 @@
 """How fast does the player page start, and how far behind live does it play? Prints a table; asserts nothing.
 
-The local setup of the browser tests (tests/browser/harness.py): ffmpeg encodes the dev channel's
-ladder in real time, a local origin serves it laid out like the distribution with the CDN's
-headers, and the deployed page runs in headless Chromium (Playwright, system Chromium).
+The local setup of the browser tests (tests/browser/harness.py), except that here ffmpeg encodes
+the dev channel's ladder in real time (the tests replay a cached encode on the clock): a local
+origin serves it laid out like the distribution with the CDN's headers, and the deployed page runs
+in headless Chromium (Playwright, system Chromium).
 
 Scenarios:
 - dev: the dev stack's channel (SD ladder, 4 s segments, 2 s GOP), HLS through hls.js;
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from livestream.components.packager import HLS, LL_HLS
-from tests.browser import harness
+from tests.browser import harness, live, media
 
 SETTLE_SECONDS = 6
 FIRST_FRAME = """
@@ -75,13 +76,14 @@ def scenario(name: str, browser: Any, ffmpeg: str, runs: int, **overrides: Any) 
     with tempfile.TemporaryDirectory() as folder:
         layout = harness.Layout(Path(folder), group=f"live-{settings.environment}")
         directory = layout.endpoint_dir(channel.name, LL_HLS if low_latency else HLS)
-        part = harness.PART_SECONDS if low_latency else None
+        part = live.PART_SECONDS if low_latency else None
         with harness.serving(layout, settings) as origin:
             if low_latency:
-                origin.add_low_latency(channel.name, harness.LowLatencyOrigin(directory, channel.segment_seconds))
+                chunks = live.EncoderChunks(directory)
+                origin.add_endpoint(channel.name, LL_HLS, live.LowLatencyOrigin(chunks, channel.segment_seconds))
             harness.write_site(origin, {channel.name: harness.playback_urls(origin, channel)})
             (layout.root / "recordings.json").write_text('{"recordings": []}')
-            encoder = harness.LiveEncoder(ffmpeg, channel, directory, part_seconds=part).start()
+            encoder = media.LiveEncoder(ffmpeg, channel, directory, part_seconds=part).start()
             try:
                 encoder.wait_for_media(4 * channel.segment_seconds)
                 results = [one_run(browser, origin.url(f"/?channel={channel.name}")) for _ in range(runs)]
@@ -96,7 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    ffmpeg = harness.ffmpeg_exe()
+    ffmpeg = media.ffmpeg_exe()
     if not ffmpeg:
         print("no ffmpeg: run `make browser-deps`", file=sys.stderr)
         return 2

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import harness
+from tests.browser import harness, media
 
 INSTALL_HINT = "run `make browser-deps` (Chromium from apt as root or `playwright install chromium`; ffmpeg or imageio-ffmpeg)"
 
@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def ffmpeg() -> str:
-    found = harness.ffmpeg_exe()
+    found = media.ffmpeg_exe()
     if not found:
         pytest.skip(f"no ffmpeg: {INSTALL_HINT}")
     return found
@@ -96,7 +96,7 @@ def open_page(browser: Any) -> Iterator[Any]:
         page = context.new_page()
         viewer = Viewer(page)
         page.add_init_script(CSP_SPY)
-        page.on("console", lambda message: message.type == "error" and viewer.errors.append(message.text))
+        page.on("console", lambda message: viewer.errors.extend([message.text] if message.type == "error" else []))
         page.on("pageerror", lambda error: viewer.errors.append(str(error)))
         viewer.response = page.goto(url)
         return viewer

@@ -1,8 +1,10 @@
-"""The player page in headless Chromium against a live ffmpeg stream shaped like the dev stack's channel.
+"""The player page in headless Chromium against a live stream shaped like the dev stack's channel.
 
-The stream has the dev channel's ladder, GOP, frame rate, segment length and playlist window;
-the page, its assets and the response headers are the ones the platform deploys. The last test
-stops the stream, so the tests run in file order on one module-wide stream.
+The stream has the dev channel's ladder, GOP, frame rate, segment length and playlist window
+(ffmpeg's encode of them, published live on the clock by `tests/browser/live.py`); the page, its
+assets and the response headers are the ones the platform deploys. The stream is already on air
+for a whole window when the first test starts. The offline test stops and restarts a broadcast
+of its own and puts the module's back afterwards, so the tests run in any order.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from livestream.components.packager import HLS
+from livestream.components.packager import HLS, manifest_window_seconds
 from livestream.model.settings import ChannelSettings, Settings
 from livestream.player import headers
-from tests.browser import harness
+from tests.browser import harness, live, media
 from tests.browser.conftest import Viewer, csp_violations, unexpected, write_recordings
 
 SCREENSHOT = harness.ROOT / "docs" / "player.png"
@@ -34,7 +36,7 @@ class Platform:
     settings: Settings
     channel: ChannelSettings
     origin: harness.Origin
-    encoder: harness.LiveEncoder
+    replay: live.Replay
     recordings: list[dict[str, Any]]
 
     def url(self, path: str) -> str:
@@ -47,7 +49,7 @@ def platform(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     channel = settings.channels[0]
     layout = harness.Layout(tmp_path_factory.mktemp("cdn"), group=f"live-{settings.environment}")
     recording = layout.recording_dir(channel.name, "2026-11-30T19-00-00Z")
-    harness.make_recording(ffmpeg, channel, recording, RECORDING_SECONDS)
+    media.make_recording(ffmpeg, channel, recording, RECORDING_SECONDS)
     with harness.serving(layout, settings) as origin:
         backup = {
             k: v.replace(f"/{channel.name}/", f"/{NEVER_STARTED}/") for k, v in harness.playback_urls(origin, channel).items()
@@ -64,12 +66,14 @@ def platform(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             }
         ]
         write_recordings(layout.root, recordings)
-        encoder = harness.LiveEncoder(ffmpeg, channel, layout.endpoint_dir(channel.name, HLS)).start()
-        try:
-            encoder.wait_for_media(3 * channel.segment_seconds)  # hls.js starts three target durations behind live
-            yield Platform(settings, channel, origin, encoder, recordings)
-        finally:
-            encoder.stop()
+        replay = live.replay(ffmpeg, channel, on_air(channel))
+        origin.add_endpoint(channel.name, HLS, live.LiveHls(replay, channel.segment_seconds))
+        yield Platform(settings, channel, origin, replay, recordings)
+
+
+def on_air(channel: ChannelSettings) -> live.Broadcast:
+    """A broadcast on air for a whole playlist window: MediaPackage's steady state, as viewers find it."""
+    return live.Broadcast.on_air_for(manifest_window_seconds(channel.segment_seconds))
 
 
 def watch(platform: Platform, open_page: Any, query: str = "", **options: Any) -> Viewer:
@@ -239,23 +243,22 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
 
 
 def test_the_offline_state_appears_when_the_stream_stops_and_playback_resumes_when_it_is_back(
-    platform: Platform, open_page: Any, ffmpeg: str
+    platform: Platform, open_page: Any
 ) -> None:
-    viewer = watch(platform, open_page)
-    viewer.wait_for_status("playing", START_TIMEOUT_S)
-    platform.encoder.kill()  # the playlist goes stale, as when the broadcaster's encoder drops
-    stopped = time.monotonic()
-    viewer.wait_for_status("offline", 60)
-    print(f"offline shown {time.monotonic() - stopped:.1f} s after the stream stopped")
-    assert "offline" in viewer.page.inner_text("#status")
-    directory = platform.encoder.directory
-    for stale in Path(directory).glob("*"):
-        stale.unlink()
-    back = harness.LiveEncoder(ffmpeg, platform.channel, directory).start()
+    replay = platform.replay
+    replay.broadcast = on_air(platform.channel)
     try:
+        viewer = watch(platform, open_page)
+        viewer.wait_for_status("playing", START_TIMEOUT_S)
+        replay.broadcast.kill()  # the playlist goes stale, as when the broadcaster's encoder drops
+        stopped = time.monotonic()
+        viewer.wait_for_status("offline", 60)
+        print(f"offline shown {time.monotonic() - stopped:.1f} s after the stream stopped")
+        assert "offline" in viewer.page.inner_text("#status")
+        replay.broadcast = live.Broadcast.on_air_for(0)  # back: a new broadcast, its first segment due in a segment's time
         viewer.wait_for_status("playing", 60)  # the offline page notices the new broadcast by itself
-        back.stop()  # a clean stop ends the playlist (#EXT-X-ENDLIST)
+        replay.broadcast.stop()  # a clean stop ends the playlist (#EXT-X-ENDLIST)
         viewer.wait_for_status("offline", 60)
     finally:
-        back.kill()
+        replay.broadcast = on_air(platform.channel)  # the other tests' stream, whichever runs next
     assert unexpected(viewer.errors) == [] and csp_violations(viewer) == []

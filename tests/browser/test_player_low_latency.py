@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from livestream.components.packager import LL_HLS
+from livestream.components.packager import LL_HLS, manifest_window_seconds
 from livestream.model.settings import ChannelSettings
-from tests.browser import harness
+from tests.browser import harness, live
 from tests.browser.conftest import Viewer, csp_violations
 
 START_TIMEOUT_S = 10
@@ -28,17 +28,13 @@ def low_latency(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     channel = settings.channels[0]
     assert (channel.segment_seconds, channel.gop_seconds, channel.low_latency_hls) == (1, 1, True)  # the library's choice
     layout = harness.Layout(tmp_path_factory.mktemp("cdn-ll"), group=f"live-{settings.environment}")
-    directory = layout.endpoint_dir(channel.name, LL_HLS)
     with harness.serving(layout, settings) as origin:
-        origin.add_low_latency(channel.name, harness.LowLatencyOrigin(directory, channel.segment_seconds))
+        on_air = live.Broadcast.on_air_for(manifest_window_seconds(channel.segment_seconds))
+        parts = live.replay(ffmpeg, channel, on_air, part_seconds=live.PART_SECONDS)
+        origin.add_endpoint(channel.name, LL_HLS, live.LowLatencyOrigin(parts, channel.segment_seconds))
         harness.write_site(origin, {channel.name: harness.playback_urls(origin, channel)})
         (layout.root / "recordings.json").write_text('{"recordings": []}')
-        encoder = harness.LiveEncoder(ffmpeg, channel, directory, part_seconds=harness.PART_SECONDS).start()
-        try:
-            encoder.wait_for_media(4 * channel.segment_seconds)
-            yield LowLatencyPlatform(channel, origin)
-        finally:
-            encoder.stop()
+        yield LowLatencyPlatform(channel, origin)
 
 
 def test_low_latency_hls_plays_close_to_live_with_blocking_reloads(low_latency: LowLatencyPlatform, open_page: Any) -> None:
