@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -116,25 +117,25 @@ def media_cache() -> Path:
 def encoded(args: list[str]) -> Path:
     """The folder holding what `args` makes (`OUTPUT` in them stands for that folder); ffmpeg runs only the first time.
 
-    The folder appears whole or not at all (renamed into place when ffmpeg succeeded), so two
-    pytest workers encoding the same command at once both end up reading one complete copy.
+    A second pytest worker asking for the same command waits for the first one's encode (a lock
+    file); the folder appears whole or not at all (renamed into place once ffmpeg succeeded).
     """
     key = hashlib.sha256("\0".join(args).encode()).hexdigest()[:16]
     folder = media_cache() / key
-    if folder.is_dir():
-        return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=folder.parent))
-    try:
-        run = subprocess.run(
-            [arg.replace(OUTPUT, str(scratch)) for arg in args], stdin=subprocess.DEVNULL, capture_output=True, text=True
-        )
-        if run.returncode:
-            raise RuntimeError(f"ffmpeg exited {run.returncode}: {run.stderr[-2000:]}")
-        with contextlib.suppress(OSError):  # another worker got there first: its copy is as good
+    with open(folder.parent / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if folder.is_dir():
+            return folder
+        scratch = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=folder.parent))
+        try:
+            command = [arg.replace(OUTPUT, str(scratch)) for arg in args]
+            run = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            if run.returncode:
+                raise RuntimeError(f"ffmpeg exited {run.returncode}: {run.stderr[-2000:]}")
             scratch.rename(folder)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     return folder
 
 
