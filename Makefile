@@ -55,8 +55,11 @@ $(VENV)/.browser-installed: pyproject.toml scripts/browser-deps | $(VENV)/.dev-i
 
 browser-deps: $(VENV)/.browser-installed
 
+# Two workers: the offline test (`run_first`) waits about half a minute on the player's own timers
+# on one while the other runs the rest; worksteal, because loadgroup stopped grouping on pytest 9.2
+# (pytest-dev/pytest-xdist#1386). The path keeps the workers from collecting the unit suite.
 test-browser: browser-deps
-	$(BIN)/pytest -m browser -p no:xdist
+	$(BIN)/pytest -m browser -n 2 --dist worksteal tests/browser
 
 wheel: setup
 	./scripts/check-wheel

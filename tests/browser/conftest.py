@@ -17,6 +17,9 @@ import pytest
 
 from tests.browser import harness, media
 
+# Waits check the page every 100 ms: Playwright's default checks on every animation frame, which
+# keeps Chromium drawing 60 frames a second for the whole wait (the offline test waits half a minute).
+POLL_MS = 100
 INSTALL_HINT = "run `make browser-deps` (Chromium from apt as root or `playwright install chromium`; ffmpeg or imageio-ffmpeg)"
 
 
@@ -24,6 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
+    # `make test-browser` runs these on two pytest-xdist workers (`--dist worksteal`): a test that
+    # waits long on the player's own timers starts first on one worker, the other worker takes the rest.
+    items.sort(key=lambda item: item.get_closest_marker("run_first") is None)
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +70,7 @@ class Viewer:
 
     def wait_for_status(self, state: str, timeout_s: float) -> None:
         self.page.wait_for_function(
-            "s => document.querySelector('#status').dataset.state === s", arg=state, timeout=timeout_s * 1000
+            "s => document.querySelector('#status').dataset.state === s", arg=state, timeout=timeout_s * 1000, polling=POLL_MS
         )
 
     def video(self) -> dict[str, Any]:

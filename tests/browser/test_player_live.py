@@ -23,7 +23,7 @@ from livestream.components.packager import HLS, manifest_window_seconds
 from livestream.model.settings import ChannelSettings, Settings
 from livestream.player import headers
 from tests.browser import harness, live, media
-from tests.browser.conftest import Viewer, csp_violations, unexpected, write_recordings
+from tests.browser.conftest import POLL_MS, Viewer, csp_violations, unexpected, write_recordings
 
 SCREENSHOT = harness.ROOT / "docs" / "player.png"
 NEVER_STARTED = "backup"  # in channels.json, but nothing is ever published: its playlist is a 404
@@ -87,6 +87,14 @@ def assert_advances(viewer: Viewer, seconds: float = 1.5) -> None:
     assert viewer.video()["time"] > before
 
 
+# First in the module, after the offline test (`run_first`): a pytest-xdist worker fetches its next test
+# before it runs one, so the worker that runs the offline test runs this one too, and it is quick.
+def test_an_unknown_channel_says_so(platform: Platform, open_page: Any) -> None:
+    viewer = watch(platform, open_page, "?channel=nope")
+    viewer.wait_for_status("error", 5)
+    assert 'no channel named "nope"' in viewer.page.inner_text("#status")
+
+
 def test_a_live_channel_plays_within_seconds_under_the_cdn_headers(platform: Platform, open_page: Any, tmp_path: Path) -> None:
     started = time.monotonic()
     viewer = watch(platform, open_page)
@@ -117,7 +125,9 @@ def test_the_quality_list_has_one_entry_per_rung_and_switching_works(platform: P
     for value, text in [options[-1], options[1]]:  # lowest, then highest
         viewer.page.select_option("#quality", value)
         height = int(text.split("p")[0])
-        viewer.page.wait_for_function(f"() => document.querySelector('video').videoHeight === {height}", timeout=20_000)
+        viewer.page.wait_for_function(
+            f"() => document.querySelector('video').videoHeight === {height}", timeout=20_000, polling=POLL_MS
+        )
     viewer.page.select_option("#quality", "-1")
     assert_advances(viewer)
     assert viewer.errors == [] and csp_violations(viewer) == []
@@ -126,43 +136,37 @@ def test_the_quality_list_has_one_entry_per_rung_and_switching_works(platform: P
 def test_distance_behind_live_seeking_in_the_window_and_jump_to_live(platform: Platform, open_page: Any) -> None:
     viewer = watch(platform, open_page)
     viewer.wait_for_status("playing", START_TIMEOUT_S)
-    viewer.page.wait_for_function("() => document.querySelector('#behind').dataset.seconds", timeout=5000)
+    viewer.page.wait_for_function("() => document.querySelector('#behind').dataset.seconds", timeout=5000, polling=POLL_MS)
     at_start = viewer.behind_live()
     assert at_start is not None and 0 < at_start < 4 * platform.channel.segment_seconds
     assert "behind live" in viewer.page.inner_text("#behind")
     viewer.page.focus("#seek")
     viewer.page.keyboard.press("Home")  # keyboard: back to the start of the DVR window
     viewer.page.wait_for_function(
-        f"() => Number(document.querySelector('#behind').dataset.seconds) > {at_start + 3}", timeout=10_000
+        f"() => Number(document.querySelector('#behind').dataset.seconds) > {at_start + 3}", timeout=10_000, polling=POLL_MS
     )
     viewer.page.keyboard.press("Tab")
     assert viewer.page.evaluate("() => document.activeElement.id") == "go-live"
     viewer.page.keyboard.press("Enter")
     viewer.page.wait_for_function(
-        f"() => Number(document.querySelector('#behind').dataset.seconds) < {at_start + 2}", timeout=10_000
+        f"() => Number(document.querySelector('#behind').dataset.seconds) < {at_start + 2}", timeout=10_000, polling=POLL_MS
     )
     assert viewer.errors == []
 
 
 def test_the_embed_snippet_is_copyable_and_embeds_one_channel(platform: Platform, open_page: Any) -> None:
     viewer = watch(platform, open_page, permissions=["clipboard-read", "clipboard-write"])
-    viewer.page.wait_for_function("() => document.querySelector('#embed-code').value")
+    viewer.page.wait_for_function("() => document.querySelector('#embed-code').value", polling=POLL_MS)
     snippet = viewer.page.input_value("#embed-code")
     src = f"{platform.url('/')}?channel={platform.channel.name}&amp;embed=1"
     assert snippet.startswith(f'<iframe src="{src}"') and "allowfullscreen" in snippet
     viewer.page.click("#copy-embed")
-    viewer.page.wait_for_function("() => document.querySelector('#copy-result').textContent.includes('copied')")
+    viewer.page.wait_for_function("() => document.querySelector('#copy-result').textContent.includes('copied')", polling=POLL_MS)
     assert viewer.page.evaluate("() => navigator.clipboard.readText()") == snippet
     embedded = open_page(html.unescape(src))
     embedded.wait_for_status("playing", START_TIMEOUT_S)
     assert not embedded.page.is_visible("#channel-list") and embedded.page.is_visible("video")
     assert viewer.errors == [] and embedded.errors == []
-
-
-def test_an_unknown_channel_says_so(platform: Platform, open_page: Any) -> None:
-    viewer = watch(platform, open_page, "?channel=nope")
-    viewer.wait_for_status("error", 5)
-    assert 'no channel named "nope"' in viewer.page.inner_text("#status")
 
 
 def test_keyboard_only_to_a_channel_that_is_not_broadcasting(platform: Platform, open_page: Any) -> None:
@@ -234,7 +238,7 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
     safari = open_page("about:blank")
     safari.page.add_init_script(SAFARI)
     safari.page.goto(platform.url(f"/?channel={platform.channel.name}"))
-    safari.page.wait_for_function("() => document.querySelector('video').src.endsWith('.m3u8')", timeout=5000)
+    safari.page.wait_for_function("() => document.querySelector('video').src.endsWith('.m3u8')", timeout=5000, polling=POLL_MS)
     assert (
         safari.page.evaluate("() => document.querySelector('video').src")
         == harness.playback_urls(platform.origin, platform.channel)["hls"]
@@ -242,6 +246,7 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
     assert safari.page.is_disabled("#quality")  # Safari picks the rendition itself
 
 
+@pytest.mark.run_first  # about half a minute of the player's own stall and poll timers
 def test_the_offline_state_appears_when_the_stream_stops_and_playback_resumes_when_it_is_back(
     platform: Platform, open_page: Any
 ) -> None:
