@@ -9,6 +9,7 @@ stack's exports are resolved. Secrets never leave as values: they read "[secret]
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import runpy
@@ -420,7 +421,7 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     else:
         values, secret_keys = dict(config), set()
     region = str(values.get("aws:region") or "us-east-1")
-    with _event_loop():
+    with _event_loop(), paused_cyclic_gc():
         return _run(project, project_dir, stack, values, secret_keys, region)
 
 
@@ -443,6 +444,25 @@ def _event_loop() -> Iterator[None]:
         loop.close()
         _handed_back.append(asyncio.new_event_loop())
         asyncio.set_event_loop(_handed_back[-1])
+
+
+@contextmanager
+def paused_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one plan (reference counting still frees memory).
+
+    The SDK imports build thousands of classes and the engine keeps every resource's futures alive,
+    so generation-2 collections keep re-walking a growing heap: measured on the 2-core reference
+    machine, pausing them cuts a 20-channel plan from ~3.1 s to ~2.1 s (prod ~1.2 s to ~1.0 s) for
+    ~6 MB more peak memory (bench/plan_speed.py), and a dev plan in a process that holds more (a
+    test worker) from 0.55 s to 0.29 s of CPU. The previous state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run(project: _Project, project_dir: Path, stack: str, values: dict[str, Any], secret_keys: set[str], region: str) -> Plan:
