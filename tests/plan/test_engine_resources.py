@@ -5,8 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from livestream.plan import engine as offline
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.fresh_plans  # these count what real runs leave behind
 
 
 def test_a_run_leaves_no_thread_behind() -> None:
