@@ -10,13 +10,15 @@ which thread finishes first) or patches what a run reaches is marked `fresh_plan
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 
 from livestream.plan import engine as offline
@@ -81,3 +83,13 @@ def _run_once(project_dir: str | Path = ".", stack: str = "dev", config: Mapping
 def _one_run_per_program(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("fresh_plans") is None:
         monkeypatch.setattr(offline, "run", _run_once)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_botocore_model_loader() -> Iterator[None]:
+    """moto gives every test a new boto3 session, and every session re-reads the service models it
+    uses (MediaLive's JSON alone is megabytes): the session's sessions share one loader instead.
+    The models are read-only data, so what a client does is unchanged."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.session.create_loader))
+        yield
