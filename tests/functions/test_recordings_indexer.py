@@ -378,8 +378,8 @@ def test_repeated_events_record_a_broadcast_once(aws: Harvester) -> None:
 
 
 def recorded(harvester: Harvester) -> None:
-    broadcast(harvester, T0, T0 + timedelta(minutes=5))
-    write_vod(prefix(T0), [4.0] * 75)
+    broadcast(harvester, T0, T0 + timedelta(minutes=1))
+    write_vod(prefix(T0), [4.0] * 15)
     harvester.status(job(T0), "COMPLETED")
     indexer.handler(HARVEST_EVENT, None)
 
