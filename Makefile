@@ -31,9 +31,14 @@ setup: $(VENV)/.dev-installed
 plan: $(VENV)/.plan-installed
 	$(BIN)/livestream plan dev
 
-# `make test` runs each suite below; a new suite (e.g. browser tests with their own installs)
-# is a target of its own, added to this line.
-test: lint typecheck unit wheel test-browser
+# `make test` runs the suites below side by side, at most three at a time: on 2 cores the browser
+# suite and the ops tests mostly wait on the clock while the unit tests compute. Each suite's output
+# is printed whole when it ends (--output-sync); the first failure fails `make test`. A new suite
+# is a target of its own, added to SUITES. `make test JOBS=1` runs them one after another.
+SUITES := unit test-browser lint typecheck wheel
+JOBS   ?= 3
+test:
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target $(SUITES)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,11 +1,24 @@
-"""Shared fixtures: the real program run offline for each stack, and helpers to vary its config."""
+"""Shared fixtures: the real program run offline for each stack, and helpers to vary its config.
+
+One offline run per program and config: about 200 tests plan the same few stacks (the CLI tests
+plan dev again and again), and a run costs ~0.4 s of CPU. Within a test session the program, the
+package and the config decide the plan, so every test gets its own copy of the first run's plan.
+A test that re-runs on purpose (the engine registers concurrently; a plan must not depend on
+which thread finishes first) or patches what a run reaches is marked `fresh_plans`.
+"""
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
+import os
+import pickle
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 
 from livestream.plan import engine as offline
@@ -40,3 +53,43 @@ def dev_plan() -> offline.Plan:
 @pytest.fixture(scope="session")
 def prod_plan() -> offline.Plan:
     return offline.run(ROOT, "prod")
+
+
+_REAL_RUN = offline.run
+_PLANS: dict[tuple[Any, ...], bytes] = {}
+
+
+def _program_files(project_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """The project's own files (program, project and stack files), so a test that rewrites one gets a new run."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in project_dir.iterdir() if p.is_file()))
+
+
+def _run_once(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, Any] | None = None) -> offline.Plan:
+    directory = Path(project_dir).resolve()
+    key = (
+        str(directory),
+        stack,
+        None if config is None else json.dumps(config, sort_keys=True, default=repr),
+        _program_files(directory),
+        os.environ.get("AWS_REGION"),
+        os.environ.get("AWS_DEFAULT_REGION"),
+    )
+    if key not in _PLANS:
+        _PLANS[key] = pickle.dumps(_REAL_RUN(project_dir, stack, config))  # a failed run raises and is not kept
+    return pickle.loads(_PLANS[key])  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def _one_run_per_program(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("fresh_plans") is None:
+        monkeypatch.setattr(offline, "run", _run_once)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_botocore_model_loader() -> Iterator[None]:
+    """moto gives every test a new boto3 session, and every session re-reads the service models it
+    uses (MediaLive's JSON alone is megabytes): the session's sessions share one loader instead.
+    The models are read-only data, so what a client does is unchanged."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.session.create_loader))
+        yield

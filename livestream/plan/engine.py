@@ -9,6 +9,7 @@ stack's exports are resolved. Secrets never leave as values: they read "[secret]
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import runpy
@@ -420,8 +421,51 @@ def run(project_dir: str | Path = ".", stack: str = "dev", config: Mapping[str, 
     else:
         values, secret_keys = dict(config), set()
     region = str(values.get("aws:region") or "us-east-1")
+    with _event_loop(), paused_cyclic_gc():
+        return _run(project, project_dir, stack, values, secret_keys, region)
+
+
+_handed_back: list[asyncio.AbstractEventLoop] = []  # the idle loop the last run left current
+
+
+@contextmanager
+def _event_loop() -> Iterator[None]:
+    """A fresh loop per run, closed after it: the SDK's registrations run in the loop's default
+    executor, whose threads (six per run) and everything they reach would otherwise outlive the run.
+    An unused loop is left current for callers that still build Outputs; the next run closes it."""
+    while _handed_back:
+        _handed_back.pop().close()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        _handed_back.append(asyncio.new_event_loop())
+        asyncio.set_event_loop(_handed_back[-1])
+
+
+@contextmanager
+def paused_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one plan (reference counting still frees memory).
+
+    The SDK imports build thousands of classes and the engine keeps every resource's futures alive,
+    so generation-2 collections keep re-walking a growing heap: measured on the 2-core reference
+    machine, pausing them cuts a 20-channel plan from ~3.1 s to ~2.1 s (prod ~1.2 s to ~1.0 s) for
+    ~6 MB more peak memory (bench/plan_speed.py), and a dev plan in a process that holds more (a
+    test worker) from 0.55 s to 0.29 s of CPU. The previous state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(project: _Project, project_dir: Path, stack: str, values: dict[str, Any], secret_keys: set[str], region: str) -> Plan:
     settings.ROOT.set(None)
     set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}, sorted(secret_keys))
     read = _ReadTracking(CONFIG.get())

@@ -15,7 +15,6 @@ when a plan runs.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import sys
 import traceback
@@ -63,24 +62,6 @@ def _quiet(collect: _Collect) -> Iterator[None]:
             yield
     finally:
         root.removeHandler(collect)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for one plan (reference counting still frees memory).
-
-    The SDK imports build thousands of classes and the engine keeps every resource's futures alive,
-    so generation-2 collections keep re-walking a growing heap: measured on the 2-core reference
-    machine, pausing them cuts a 20-channel plan from ~3.1 s to ~2.1 s (prod ~1.2 s to ~1.0 s) for
-    ~6 MB more peak memory (bench/plan_speed.py). The previous state is restored afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _program_location(error: BaseException, project_dir: Path) -> str | None:
@@ -159,8 +140,10 @@ def _unread_warnings(plan: Plan, stack: str) -> list[str]:
 
 def plan_stack(project_dir: Path, stack: str, pack: PackChoice, prices_path: Path | None = None) -> doc.PlanDocument:
     """Run the whole plan of `stack` in `project_dir` and document it. Raises PlanError."""
+    from livestream.plan import engine
+
     collect = _Collect()
-    with _no_cyclic_gc():
+    with engine.paused_cyclic_gc():  # the policies and the estimates walk the same heap
         plan = _run_program(project_dir, stack, collect)
         loaded, used_config, evaluation = _evaluate(plan, pack, stack, collect)
         resources = doc.resources_of(plan)

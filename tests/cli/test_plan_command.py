@@ -131,6 +131,7 @@ def test_exports_keep_secrets_secret(dev_json: dict[str, Any]) -> None:
     assert exports["archiveBucket"].startswith("live-dev-archive")
 
 
+@pytest.mark.fresh_plans
 def test_output_is_deterministic(dev: plan.PlanReport) -> None:
     again = plan.build(ROOT, "dev")  # the engine registers concurrently; the report must not show it
     for fmt in ("text", "json", "mermaid"):

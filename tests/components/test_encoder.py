@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from livestream.model import ladder
 from livestream.plan import engine as offline
 from livestream.plan.engine import SECRET, Plan
@@ -159,6 +161,7 @@ def test_enum_checker_catches_a_bad_value(dev_plan: Plan) -> None:
     assert botocore_shapes.check("medialive", "CreateChannel", inputs).invalid
 
 
+@pytest.mark.fresh_plans
 def test_stream_key_stays_secret_on_every_run() -> None:
     """The SDK registers resources from several threads; the key must be secret whichever finishes first."""
     for stack in ("dev", "prod") * 4:

@@ -139,6 +139,7 @@ def test_channel_state_changes_go_to_the_alarm_topic(prod_plan: Plan) -> None:
     assert target.inputs["inputTransformer"]["inputPaths"]["state"] == "$.detail.state"
 
 
+@pytest.mark.fresh_plans
 def test_the_offline_engine_never_asks_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
 

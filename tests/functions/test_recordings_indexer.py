@@ -7,6 +7,7 @@ it should not (an unexpected call) or omits one it should (`assert_no_pending_re
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -142,10 +143,10 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
         monkeypatch.setenv(name, value)
     indexer.channels.cache_clear()
     indexer._client.cache_clear()
+    s3.cache_clear()
     with mock_aws():
-        s3 = boto3.client("s3", region_name=REGION)
         for bucket in (BUCKET, SITE):
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+            s3().create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
         harvester = Harvester()
         real = indexer._client
         monkeypatch.setattr(
@@ -156,7 +157,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
         real.cache_clear()
 
 
+@functools.cache
 def s3() -> Any:
+    """One client per test (the `aws` fixture clears it): creating a client costs more than a request."""
     return boto3.client("s3", region_name=REGION)
 
 
@@ -228,8 +231,8 @@ def broadcast(harvester: Harvester, started: datetime, ended: datetime, *, harve
 
 
 def test_a_standard_channel_broadcast_becomes_exactly_one_adaptive_recording(aws: Harvester) -> None:
-    end = T0 + timedelta(minutes=30)
-    video(T0, 30, 30.0)
+    end = T0 + timedelta(minutes=5)
+    video(T0, 5, 30.0)
     # Both pipelines report RUNNING; one pipeline stopping first does not close the run.
     indexer.handler(state_event("RUNNING", T0, running=1, pipeline="0"), None)
     indexer.handler(state_event("RUNNING", T0 + timedelta(seconds=3), running=2, pipeline="1"), None)
@@ -238,7 +241,7 @@ def test_a_standard_channel_broadcast_becomes_exactly_one_adaptive_recording(aws
     indexer.handler(state_event("STOPPED", end, running=0, pipeline="1"), None)
     assert index() == {"recordings": []}
 
-    written = write_vod(prefix(T0), [4.0] * 450)
+    written = write_vod(prefix(T0), [4.0] * 75)
     aws.status(job(T0), "COMPLETED")
     result = indexer.handler(HARVEST_EVENT, None)
 
@@ -249,7 +252,7 @@ def test_a_standard_channel_broadcast_becomes_exactly_one_adaptive_recording(aws
                 "channel": "main",
                 "startedAt": iso(T0),
                 "endedAt": iso(end),
-                "durationSeconds": 1800.0,
+                "durationSeconds": 300.0,
                 "hls": f"{BASE}/recordings/main/20261130T100000Z/index.m3u8",
                 "bytes": written,
             }
@@ -269,13 +272,13 @@ def test_a_broadcast_shorter_than_one_segment_is_listed_with_its_real_length(aws
 
 def test_the_harvest_starts_at_the_first_minute_of_video_not_at_the_channel_start(aws: Harvester) -> None:
     """A scheduled channel waits for its broadcaster: the recording skips the wait."""
-    video(T0, 30, 0.0)
-    video(T0 + timedelta(minutes=30), 10, 30.0)
-    broadcast(aws, T0, T0 + timedelta(minutes=40), harvest_start=T0 + timedelta(minutes=29))
-    write_vod(prefix(T0), [4.0] * 150)
+    video(T0, 5, 0.0)
+    video(T0 + timedelta(minutes=5), 5, 30.0)
+    broadcast(aws, T0, T0 + timedelta(minutes=10), harvest_start=T0 + timedelta(minutes=4))
+    write_vod(prefix(T0), [4.0] * 75)
     aws.status(job(T0), "COMPLETED")
     indexer.handler(HOURLY, None)
-    assert index()["recordings"][0]["startedAt"] == iso(T0 + timedelta(minutes=29))
+    assert index()["recordings"][0]["startedAt"] == iso(T0 + timedelta(minutes=4))
 
 
 # --- nothing empty is listed ----------------------------------------------------------------------------
@@ -375,8 +378,8 @@ def test_repeated_events_record_a_broadcast_once(aws: Harvester) -> None:
 
 
 def recorded(harvester: Harvester) -> None:
-    broadcast(harvester, T0, T0 + timedelta(minutes=5))
-    write_vod(prefix(T0), [4.0] * 75)
+    broadcast(harvester, T0, T0 + timedelta(minutes=1))
+    write_vod(prefix(T0), [4.0] * 15)
     harvester.status(job(T0), "COMPLETED")
     indexer.handler(HARVEST_EVENT, None)
 
@@ -461,11 +464,11 @@ def test_a_vod_made_by_ffmpeg_in_the_documented_layout_is_indexed(aws: Harvester
 
 def test_video_that_cloudwatch_has_not_published_yet_is_not_taken_for_no_video(aws: Harvester) -> None:
     """At the stop the last minutes may have no datapoint yet: zeros before them prove nothing."""
-    end = T0 + timedelta(minutes=30)
-    video(T0, 27, 0.0)  # the broadcaster arrived at minute 28; those minutes are not published yet
+    end = T0 + timedelta(minutes=10)
+    video(T0, 7, 0.0)  # the broadcaster arrived at minute 8; those minutes are not published yet
     broadcast(aws, T0, end)  # harvested from the start, not refused as empty
-    video(T0 + timedelta(minutes=28), 2, 30.0)  # published by the time the harvest is done
-    write_vod(prefix(T0), [4.0] * 450)
+    video(T0 + timedelta(minutes=8), 2, 30.0)  # published by the time the harvest is done
+    write_vod(prefix(T0), [4.0] * 150)
     aws.status(job(T0), "COMPLETED")
     indexer.handler(HARVEST_EVENT, None)
     assert [e["startedAt"] for e in index()["recordings"]] == [iso(T0)]
@@ -473,10 +476,10 @@ def test_video_that_cloudwatch_has_not_published_yet_is_not_taken_for_no_video(a
 
 def test_a_harvest_of_filler_only_is_not_listed_and_its_files_are_removed(aws: Harvester) -> None:
     """A single-pipeline channel emits filler without input; the metrics, complete after the harvest, say so."""
-    end = T0 + timedelta(minutes=10)
+    end = T0 + timedelta(minutes=5)
     broadcast(aws, T0, end)  # no datapoints yet at the stop
-    video(T0, 10, 0.0)
-    write_vod(prefix(T0), [4.0] * 150)
+    video(T0, 5, 0.0)
+    write_vod(prefix(T0), [4.0] * 75)
     aws.status(job(T0), "COMPLETED")
     indexer.handler(HARVEST_EVENT, None)
     assert index() == {"recordings": []}

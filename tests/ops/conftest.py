@@ -86,7 +86,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path, *, forbid: bool = False) -> Iterator[str]:
     handler = type("Handler", (_Handler,), {"forbid": forbid})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serve loop's next poll: a short one keeps each test's teardown short
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -90,7 +90,7 @@ def test_smoke_plays_every_rung_through_the_cdn_and_stops_the_channel(
     client("cloudwatch").put_metric_data(
         Namespace="AWS/MediaLive", MetricData=[{"MetricName": "InputVideoFrameRate", "Dimensions": dims, "Value": 10.0}]
     )
-    argv = ["smoke", "main", "--outputs", str(deployed.outputs_path), "--duration", "10", "--json", *FAST]
+    argv = ["smoke", "main", "--outputs", str(deployed.outputs_path), "--duration", "5", "--json", *FAST]
     code = main([*argv, "--playable-timeout", "30", "--recording-timeout", "20"])
     captured = capsys.readouterr()
     report = json.loads(captured.out)
