@@ -63,8 +63,11 @@ browser-deps: $(VENV)/.browser-installed
 # Two workers: the offline test (`run_first`) waits about half a minute on the player's own timers
 # on one while the other runs the rest; worksteal, because loadgroup stopped grouping on pytest 9.2
 # (pytest-dev/pytest-xdist#1386). The path keeps the workers from collecting the unit suite.
+# Measured on 2 cores: alone, 41 s instead of 74 s for 3-7 more CPU-s; beside `unit` in `make test`,
+# where the unit tests are the longest suite, it saves only 2-3 s. BROWSER_WORKERS=0: one process.
+BROWSER_WORKERS ?= 2
 test-browser: browser-deps
-	$(BIN)/pytest -m browser -n 2 --dist worksteal tests/browser
+	$(BIN)/pytest -m browser -n $(BROWSER_WORKERS) --dist worksteal tests/browser
 
 wheel: setup
 	./scripts/check-wheel
