@@ -35,10 +35,12 @@ plan: $(VENV)/.plan-installed
 # suite and the ops tests mostly wait on the clock while the unit tests compute. Each suite's output
 # is printed whole when it ends (--output-sync); the first failure fails `make test`. A new suite
 # is a target of its own, added to SUITES. `make test JOBS=1` runs them one after another.
+# Beside the unit tests the browser suite runs in one process: a second worker saves 2-3 s there
+# for about 7 CPU-s and a second copy of the test imports (BROWSER_WORKERS below).
 SUITES := unit test-browser lint typecheck wheel
 JOBS   ?= 3
 test:
-	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target $(SUITES)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target BROWSER_WORKERS=0 $(SUITES)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
 """Run a command and print its wall time, CPU time and peak memory, counting every process it starts.
 
-`/usr/bin/time -v` reports the largest single process; `make test` runs pytest workers, mypy and
-pip side by side, so this sums the resident memory of the whole process tree, sampled every 0.1 s.
+`/usr/bin/time -v` reports the largest single process; `make test` runs pytest workers, mypy, uv
+and Chromium side by side, so this sums the memory of the whole process tree, sampled every 0.1 s:
+PSS (shared pages split among the processes sharing them), with the RSS sum and the largest
+process beside it.
 
 CPU: `getrusage(RUSAGE_CHILDREN)` counts a process once its parent has waited for it, and its
 parent's parent for the parent, and so on; a process whose parent died first (Chromium's helpers,
@@ -22,32 +24,47 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 
 
-def tree_rss_kib(root: int) -> int:
-    """Resident memory of `root` and all its descendants, in KiB (Linux /proc)."""
+@dataclass
+class Memory:
+    """KiB. PSS shares each page among the processes that map it (Chromium's helpers and the pytest
+    workers share most of their libraries), so its sum is what the tree really holds; the RSS sum
+    counts shared pages once per process and overstates it; the largest RSS is `time -v`'s figure."""
+
+    pss: int = 0
+    rss: int = 0
+    largest_rss: int = 0
+
+    def peak(self, other: Memory) -> Memory:
+        return Memory(max(self.pss, other.pss), max(self.rss, other.rss), max(self.largest_rss, other.largest_rss))
+
+
+def _field_kib(text: str, name: str) -> int:
+    return next((int(line.split()[1]) for line in text.splitlines() if line.startswith(name)), 0)
+
+
+def tree_memory(root: int) -> Memory:
+    """Memory of `root`'s descendants, not `root` itself (Linux /proc; smaps_rollup since 4.14)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-    total, stack = 0, [root]
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                children.setdefault(int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    memory, stack = Memory(), list(children.get(root, []))
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack += children.get(pid, [])
-    return total
+        with contextlib.suppress(OSError):
+            rss = _field_kib(Path(f"/proc/{pid}/status").read_text(), "VmRSS:")
+            memory.rss += rss
+            memory.largest_rss = max(memory.largest_rss, rss)
+            memory.pss += _field_kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
+    return memory
 
 
 def become_subreaper() -> bool:
@@ -74,9 +91,9 @@ def main(command: list[str]) -> int:
     complete = become_subreaper()
     start = time.monotonic()
     process = subprocess.Popen(command)
-    peak = 0
+    peak = Memory()
     while process.poll() is None:
-        peak = max(peak, tree_rss_kib(process.pid))
+        peak = peak.peak(tree_memory(os.getpid()))  # from here: orphans reparented to us count too
         if complete:
             reap_orphans(process.pid)
         time.sleep(0.1)
@@ -88,7 +105,9 @@ def main(command: list[str]) -> int:
     scope = "every process it started" if complete else "processes waited for; orphans not counted"
     print(
         f"\n{' '.join(command)}: exit {process.returncode}, wall {wall:.1f} s, "
-        f"CPU {usage.ru_utime + usage.ru_stime:.1f} s ({scope}), peak memory {peak / 1024:.0f} MiB (process tree), "
+        f"CPU {usage.ru_utime + usage.ru_stime:.1f} s ({scope}), peak memory of the process tree "
+        f"{peak.pss / 1024:.0f} MiB PSS ({peak.rss / 1024:.0f} MiB summing RSS; "
+        f"largest process {peak.largest_rss / 1024:.0f} MiB), "
         f"load average at start {load:.1f}",
         file=sys.stderr,
     )
