@@ -25,7 +25,7 @@ from typing import Any
 
 import pulumi
 
-from livestream.components import aws, aws_native, iam, lambdas
+from livestream.components import aws, aws_native, iam, lambdas, state_events
 from livestream.components.buckets import Lifecycle, cloudfront_read, private_bucket
 from livestream.model.settings import RecordingSettings
 
@@ -132,11 +132,7 @@ def event_patterns(channel_arns: Sequence[str]) -> dict[str, dict]:
     return {
         # Matched on detail.channel_arn, the field the function reads (the AWS example's `resources`
         # entry names a different channel than its detail, so that field is not relied on).
-        "channel-state": {
-            "source": ["aws.medialive"],
-            "detail-type": ["MediaLive Channel State Change"],
-            "detail": {"channel_arn": list(channel_arns)},
-        },
+        "channel-state": state_events.event_pattern(channel_arns),
         "harvest": {"source": ["aws.mediapackagev2"], "detail-type": ["MediaPackageV2 HarvestJob Notification"]},
     }
 
