@@ -42,7 +42,6 @@ MANIFEST = "index"
 PREFIX = "recordings/"  # where recordings land, and the CDN path pattern that serves them
 SWEEP = "rate(1 hour)"  # harvest notifications are best effort; the sweep finishes what they missed
 HARVESTER = "mediapackagev2.amazonaws.com"
-CLOUDFRONT = "cloudfront.amazonaws.com"
 
 
 @dataclass(frozen=True)
