@@ -60,18 +60,15 @@ class RecordedChannel:
 def harvester_endpoint_policy(endpoint_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> dict:
     """Only MediaPackage harvest jobs of this account may read the recording endpoint
     (https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html, "MediaPackage L2V Harvester")."""
-    return {
-        "Version": iam.VERSION,
-        "Statement": [
-            iam.statement(
-                ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
-                [endpoint_arn],
-                principal={"Service": HARVESTER},
-                condition={"StringEquals": {"AWS:SourceAccount": account_id}},
-                sid="AllowMediaPackageHarvestObjectAccess",
-            )
-        ],
-    }
+    return iam.policy_object(
+        iam.statement(
+            ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
+            [endpoint_arn],
+            principal={"Service": HARVESTER},
+            condition={"StringEquals": {"AWS:SourceAccount": account_id}},
+            sid="AllowMediaPackageHarvestObjectAccess",
+        )
+    )
 
 
 def harvester_writes(bucket_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> list[dict]:
