@@ -26,6 +26,7 @@ SHARED_COMPONENT_HELPERS = {
     "buckets",
     "dashboard",
     "iam",
+    "lambdas",
     "live",
     "protection",
     "state_events",

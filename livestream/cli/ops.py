@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from livestream.cli import EXIT_ERROR as EXIT_USAGE  # as livestream.ops.EXIT_USAGE, without importing it
-from livestream.cli import lacks_extra
+from livestream.cli import EXIT_FAILED, EXIT_OK, lacks_extra
 
 if TYPE_CHECKING:
     from livestream.ops.aws import Aws
@@ -139,7 +139,7 @@ def _connect(args: argparse.Namespace, printer: _Printer) -> tuple[StackOutputs,
 
 
 def _transition(args: argparse.Namespace, printer: _Printer) -> int:
-    from livestream.ops import EXIT_FAILED, EXIT_OK, channels
+    from livestream.ops import channels
 
     outputs, aws = _connect(args, printer)
     action = channels.start if args.command == "start" else channels.stop
@@ -157,7 +157,7 @@ def _transition(args: argparse.Namespace, printer: _Printer) -> int:
 
 
 def _status(args: argparse.Namespace, printer: _Printer) -> int:
-    from livestream.ops import EXIT_FAILED, EXIT_OK, status
+    from livestream.ops import status
 
     outputs, aws = _connect(args, printer)
     document = status.status(aws, outputs, prices_path=args.prices)
@@ -169,7 +169,7 @@ def _status(args: argparse.Namespace, printer: _Printer) -> int:
 
 
 def _go_live(args: argparse.Namespace, printer: _Printer) -> int:
-    from livestream.ops import EXIT_FAILED, EXIT_OK, channels, golive
+    from livestream.ops import channels, golive
 
     outputs, aws = _connect(args, printer)
     outputs.ingest(args.channel)  # fail before starting anything when the outputs lack the ingest URLs
@@ -191,7 +191,7 @@ def _go_live(args: argparse.Namespace, printer: _Printer) -> int:
 
 
 def _verify(args: argparse.Namespace, printer: _Printer) -> int:
-    from livestream.ops import EXIT_FAILED, EXIT_OK, verify
+    from livestream.ops import verify
 
     outputs, aws = _connect(args, printer)
     checks = verify.verify(aws, outputs)
@@ -204,7 +204,7 @@ def _verify(args: argparse.Namespace, printer: _Printer) -> int:
 
 
 def _smoke(args: argparse.Namespace, printer: _Printer) -> int:
-    from livestream.ops import EXIT_FAILED, EXIT_OK, smoke
+    from livestream.ops import smoke
 
     outputs, aws = _connect(args, printer)
     options = smoke.SmokeOptions(

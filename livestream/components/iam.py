@@ -36,7 +36,12 @@ def statement(
 
 
 def document(*statements: dict[str, Any]) -> pulumi.Output[str]:
-    return pulumi.Output.json_dumps({"Version": VERSION, "Statement": list(statements)})
+    return pulumi.Output.json_dumps(policy_object(*statements))
+
+
+def policy_object(*statements: dict[str, Any]) -> dict[str, Any]:
+    """A policy as a JSON object: MediaPackage v2 (Cloud Control) takes policies as objects, not strings."""
+    return {"Version": VERSION, "Statement": list(statements)}
 
 
 def service_trust(

@@ -64,19 +64,16 @@ def startover_window_seconds(channel: ChannelSettings) -> int | None:
     return channel.dvr_window_minutes * 60 or None
 
 
-def document(*statements: dict[str, Any]) -> dict[str, Any]:
-    """A policy as a JSON object: MediaPackage v2 (Cloud Control) takes policies as objects, not strings."""
-    return {"Version": iam.VERSION, "Statement": list(statements)}
-
-
 def ingest_policy(channel_arn: pulumi.Input[str], role_arn: pulumi.Input[str]) -> dict[str, Any]:
     """Only this channel's MediaLive role may put objects into this v2 channel."""
-    return document(iam.statement(list(INGEST_ACTIONS), [channel_arn], principal={"AWS": role_arn}, sid="AllowEncoderIngest"))
+    return iam.policy_object(
+        iam.statement(list(INGEST_ACTIONS), [channel_arn], principal={"AWS": role_arn}, sid="AllowEncoderIngest")
+    )
 
 
 def egress_policy(endpoint_arn: pulumi.Input[str], distribution_arn: pulumi.Input[str]) -> dict[str, Any]:
     """Only CloudFront, on behalf of this distribution, may read this endpoint (origin access control)."""
-    return document(
+    return iam.policy_object(
         iam.statement(
             list(READ_ACTIONS),
             [endpoint_arn],

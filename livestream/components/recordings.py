@@ -21,23 +21,19 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from livestream.components import aws, aws_native, iam
+from livestream.components import aws, aws_native, iam, lambdas, state_events
 from livestream.components.buckets import Lifecycle, cloudfront_read, private_bucket
 from livestream.model.settings import RecordingSettings
 
 TYPE = "livestream:index:Recordings"
 mp = aws_native.mediapackagev2
 
-FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 FUNCTION_MODULE = "recordings_indexer"
 HELPER_MODULES = ("hls_playlists", "medialive_metrics")  # shipped at the archive root next to the handler
-RUNTIME = aws.lambda_.Runtime.PYTHON3D14  # as the control function: the newest Python Lambda offers
-ARCHITECTURE = "arm64"
 MEMORY_MB = 256  # reads and writes a few hundred small S3 objects when it rebuilds the index
 TIMEOUT_SECONDS = 300  # an index rebuild reads one recording.json per recording
 LOG_RETENTION_DAYS = 30
@@ -46,7 +42,6 @@ MANIFEST = "index"
 PREFIX = "recordings/"  # where recordings land, and the CDN path pattern that serves them
 SWEEP = "rate(1 hour)"  # harvest notifications are best effort; the sweep finishes what they missed
 HARVESTER = "mediapackagev2.amazonaws.com"
-CLOUDFRONT = "cloudfront.amazonaws.com"
 
 
 @dataclass(frozen=True)
@@ -65,18 +60,15 @@ class RecordedChannel:
 def harvester_endpoint_policy(endpoint_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> dict:
     """Only MediaPackage harvest jobs of this account may read the recording endpoint
     (https://docs.aws.amazon.com/mediapackage/latest/userguide/endpoint-auth.html, "MediaPackage L2V Harvester")."""
-    return {
-        "Version": iam.VERSION,
-        "Statement": [
-            iam.statement(
-                ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
-                [endpoint_arn],
-                principal={"Service": HARVESTER},
-                condition={"StringEquals": {"AWS:SourceAccount": account_id}},
-                sid="AllowMediaPackageHarvestObjectAccess",
-            )
-        ],
-    }
+    return iam.policy_object(
+        iam.statement(
+            ["mediapackagev2:HarvestObject", "mediapackagev2:GetObject"],
+            [endpoint_arn],
+            principal={"Service": HARVESTER},
+            condition={"StringEquals": {"AWS:SourceAccount": account_id}},
+            sid="AllowMediaPackageHarvestObjectAccess",
+        )
+    )
 
 
 def harvester_writes(bucket_arn: pulumi.Input[str], account_id: pulumi.Input[str]) -> list[dict]:
@@ -136,11 +128,7 @@ def event_patterns(channel_arns: Sequence[str]) -> dict[str, dict]:
     return {
         # Matched on detail.channel_arn, the field the function reads (the AWS example's `resources`
         # entry names a different channel than its detail, so that field is not relied on).
-        "channel-state": {
-            "source": ["aws.medialive"],
-            "detail-type": ["MediaLive Channel State Change"],
-            "detail": {"channel_arn": list(channel_arns)},
-        },
+        "channel-state": state_events.event_pattern(channel_arns),
         "harvest": {"source": ["aws.mediapackagev2"], "detail-type": ["MediaPackageV2 HarvestJob Notification"]},
     }
 
@@ -171,11 +159,7 @@ def indexer_channels(channels: Sequence[RecordedChannel], resolved: Sequence[Seq
 
 
 def function_code() -> pulumi.AssetArchive:
-    sources = [FUNCTIONS_DIR / f"{module}.py" for module in (FUNCTION_MODULE, *HELPER_MODULES)]
-    for source in sources:
-        if not source.is_file():
-            raise FileNotFoundError(f"the recordings function's source is missing from the package: {source}")
-    return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source)) for source in sources})
+    return lambdas.code("recordings function", FUNCTION_MODULE, *HELPER_MODULES)
 
 
 @dataclass(frozen=True)
@@ -292,8 +276,8 @@ class Recordings(pulumi.ComponentResource):
             description="Harvest each broadcast into a VOD recording and keep recordings.json current",
             code=function_code(),
             handler=f"{FUNCTION_MODULE}.handler",
-            runtime=RUNTIME,
-            architectures=[ARCHITECTURE],
+            runtime=lambdas.RUNTIME,
+            architectures=[lambdas.ARCHITECTURE],
             memory_size=MEMORY_MB,
             timeout=TIMEOUT_SECONDS,
             role=role.arn,

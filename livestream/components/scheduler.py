@@ -25,23 +25,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from livestream.components import aws, iam
+from livestream.components import aws, iam, lambdas
 from livestream.cost import IDLE_CHECK_INTERVAL_MINUTES
 from livestream.model.settings import ScheduleSettings
 
 TYPE = "livestream:index:Scheduler"
 
-FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
 FUNCTION_MODULE = "channel_control"
 HANDLER = f"{FUNCTION_MODULE}.handler"
-# The newest Python runtime Lambda offers (Amazon Linux 2023, arm64 and x86_64).
-RUNTIME = aws.lambda_.Runtime.PYTHON3D14
-ARCHITECTURE = "arm64"  # Graviton: about 20% cheaper per GB-second than x86_64
 MEMORY_MB = 128  # a few boto3 calls; the function is I/O-bound
 TIMEOUT_SECONDS = 60  # adaptive retries against MediaLive throttling fit comfortably
 LOG_RETENTION_DAYS = 30
@@ -186,10 +181,7 @@ def scheduler_policy(function_arn: pulumi.Input[str], dead_letter_arn: pulumi.In
 
 def function_code() -> pulumi.AssetArchive:
     """The control function's source, read from the installed package (works from a wheel too)."""
-    source = FUNCTIONS_DIR / f"{FUNCTION_MODULE}.py"
-    if not source.is_file():
-        raise FileNotFoundError(f"the control function's source is missing from the package: {source}")
-    return pulumi.AssetArchive({source.name: pulumi.FileAsset(str(source))})
+    return lambdas.code("control function", FUNCTION_MODULE)
 
 
 # --- component ---------------------------------------------------------------------------------
@@ -329,8 +321,8 @@ class Scheduler(pulumi.ComponentResource):
             description="Start, stop, idle-stop and report on the platform's MediaLive channels",
             code=function_code(),
             handler=HANDLER,
-            runtime=RUNTIME,
-            architectures=[ARCHITECTURE],
+            runtime=lambdas.RUNTIME,
+            architectures=[lambdas.ARCHITECTURE],
             memory_size=MEMORY_MB,
             timeout=TIMEOUT_SECONDS,
             role=role.arn,

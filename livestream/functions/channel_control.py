@@ -44,6 +44,7 @@ RUNNING_METRIC = "ActiveAlerts"  # has datapoints whenever the channel runs (Med
 PERIOD_SECONDS = 60
 STARTED_BY = "livestream:started-by"
 STARTED_AT = "livestream:started-at"
+STARTED_AT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # ISO 8601 UTC, as the tag contract writes it
 SCHEDULE, MANUAL = "schedule", "manual"
 SOURCES = (SCHEDULE, MANUAL)
 # A run's first ActiveAlerts minute follows its StartChannel call by the time the channel takes to
@@ -219,7 +220,7 @@ def _start_one(medialive: Any, channel_id: str, source: str = MANUAL) -> dict[st
     if state != "IDLE":
         return _result(channel_id, state, False, f"cannot start a channel that is {state}; it must be IDLE")
     new_state = medialive.start_channel(ChannelId=channel_id)["State"]
-    started_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started_at = datetime.now(UTC).strftime(STARTED_AT_FORMAT)
     try:
         medialive.create_tags(ResourceArn=channel["Arn"], Tags={STARTED_BY: source, STARTED_AT: started_at})
     except AWS_ERRORS as error:  # started anyway: without the tag the idle check treats it as manual
@@ -318,7 +319,7 @@ def _tagged_start(tags: dict[str, str], first: datetime | None, lookback: dateti
     """(started-by, started-at) from the tags, or (manual, None) when they are missing, malformed or stale."""
     source = tags.get(STARTED_BY)
     try:
-        at = datetime.strptime(tags.get(STARTED_AT, ""), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        at = datetime.strptime(tags.get(STARTED_AT, ""), STARTED_AT_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return MANUAL, None
     if source not in SOURCES:

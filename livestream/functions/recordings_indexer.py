@@ -488,7 +488,7 @@ def _time(value: Any) -> datetime:
     """An ISO 8601 time (EventBridge's `time`, our own fields); now when absent."""
     if not value:
         return _now()
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    parsed = datetime.fromisoformat(str(value))  # reads a trailing Z since Python 3.11
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 

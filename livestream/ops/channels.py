@@ -16,13 +16,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from livestream.functions.channel_control import MANUAL, STARTED_AT, STARTED_AT_FORMAT, STARTED_BY
 from livestream.ops import EXIT_FAILED, OpsError
 from livestream.ops.aws import Aws, error_code, translated
 from livestream.ops.outputs import StackOutputs
 
-STARTED_BY = "livestream:started-by"
-STARTED_AT = "livestream:started-at"
-MANUAL = "manual"
 # MediaLive takes one to two minutes to start or stop a channel; botocore's own MediaLive waiters
 # (channel_running / channel_stopped) poll every 5 s, so do we.
 POLL_SECONDS = 5.0
@@ -129,7 +127,7 @@ def _not_found(name: str, channel_id: str, region: str, outputs: StackOutputs) -
 
 
 def _now_iso(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (now or datetime.now(UTC)).strftime(STARTED_AT_FORMAT)
 
 
 def wait_for(

@@ -50,7 +50,7 @@ def variants(text: str, base_url: str) -> list[str]:
 
 def _date(value: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value)
     except ValueError:
         return None
 

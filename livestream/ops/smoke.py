@@ -218,7 +218,7 @@ def recording_appeared(aws: Aws, outputs: StackOutputs, channel: str, since: dat
         answer = http.get(urljoin(outputs.player_url, "recordings.json"))
         with contextlib.suppress(ValueError, AttributeError, TypeError):
             for entry in json.loads(answer.text).get("recordings", []) if answer.ok else []:
-                started = datetime.fromisoformat(str(entry.get("startedAt", "")).replace("Z", "+00:00"))
+                started = datetime.fromisoformat(str(entry.get("startedAt", "")))
                 if entry.get("channel") == channel and started >= since - CLOCK_SLACK:
                     return f"recordings.json lists it ({entry.get('hls') or entry.get('startedAt')})"
     if outputs.archive_bucket:

@@ -56,7 +56,7 @@ def _started_minutes(channel: channels.Channel, since: datetime, now: datetime) 
     if channel.state not in channels.BILLED or channels.STARTED_AT not in channel.tags:
         return 0
     try:
-        started = datetime.fromisoformat(channel.tags[channels.STARTED_AT].replace("Z", "+00:00"))
+        started = datetime.fromisoformat(channel.tags[channels.STARTED_AT])
     except ValueError:
         return 0
     return max(0, int((now - max(started, since)).total_seconds() // 60))

@@ -11,13 +11,18 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("absent", ["yaml", "pulumi_policy", "jsonschema"])
-def test_plan_without_the_extra_names_the_install_command(absent: str) -> None:
+def main_without(absent: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `livestream ARGV` in a fresh interpreter where the module `absent` cannot be imported."""
     code = (
         f"import sys; sys.modules[{absent!r}] = None  # as if not installed\n"
-        "from livestream.cli import main; sys.exit(main(['plan', 'dev']))"
+        f"from livestream.cli import main; sys.exit(main({argv!r}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("absent", ["yaml", "pulumi_policy", "jsonschema"])
+def test_plan_without_the_extra_names_the_install_command(absent: str) -> None:
+    result = main_without(absent, ["plan", "dev"])
     assert result.returncode == 2
     assert f"missing: {absent}" in result.stderr
     assert "pip install 'livestream[plan]'" in result.stderr

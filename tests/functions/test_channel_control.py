@@ -137,6 +137,12 @@ def state(medialive, channel_id: str) -> str:
     return medialive.describe_channel(ChannelId=channel_id)["State"]
 
 
+def stop_if_idle() -> dict:
+    """Run the idle check over the one channel a test made and return its result."""
+    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    return channel
+
+
 # --- start / stop / status ---------------------------------------------------------------------
 
 
@@ -288,7 +294,7 @@ def test_no_video_holds_when_the_frame_rate_publishes_nothing(medialive, monkeyp
     """No AWS page says whether a running channel without input reports 0 fps or no datapoint: both are idle."""
     channel_id = make_channel(medialive, monkeypatch, running=True)
     put_running(channel_id, "0")  # it ran; InputVideoFrameRate has no datapoints at all
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True and "0 or absent" in channel["reason"]
     assert state(medialive, channel_id) == "IDLE"
 
@@ -298,7 +304,7 @@ def test_a_channel_started_by_its_schedule_waits_for_its_broadcaster(medialive, 
     channel_id = make_channel(medialive, monkeypatch, running=True)
     tag_start(channel_id, "schedule", 27)
     put_running(channel_id, "0", first=25)
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False and "waits for its broadcaster" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
     assert notices(queue_url) == []
@@ -309,7 +315,7 @@ def test_the_optional_cap_ends_a_scheduled_wait(medialive, monkeypatch, queue_ur
     channel_id = make_channel(medialive, monkeypatch, running=True)
     tag_start(channel_id, "schedule", 50)
     put_running(channel_id, "0", first=48)
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True and "45 min" in channel["reason"]
     assert len(notices(queue_url)) == 1
 
@@ -319,7 +325,7 @@ def test_once_video_came_a_scheduled_channel_that_loses_it_is_stopped(medialive,
     tag_start(channel_id, "schedule", 62)
     put_running(channel_id, "0")
     put_metric(channel_id, "0", "InputVideoFrameRate", {**dict.fromkeys(range(40, 61), 30.0), **zeros(first=39)})
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True and "video came and went" in channel["reason"]
 
 
@@ -328,7 +334,7 @@ def test_a_stale_schedule_tag_from_an_earlier_run_counts_as_manual(medialive, mo
     channel_id = make_channel(medialive, monkeypatch, running=True)
     tag_start(channel_id, "schedule", 60 * 20)
     put_running(channel_id, "0", first=40)
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True and "started manual" in channel["reason"]
 
 
@@ -336,7 +342,7 @@ def test_stop_if_idle_keeps_a_channel_with_any_frames(medialive, monkeypatch, qu
     channel_id = make_channel(medialive, monkeypatch, running=True)
     put_running(channel_id, "0")
     put_metric(channel_id, "0", "InputVideoFrameRate", {**zeros(), 10: 25.0})
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False
     assert "received video" in channel["reason"] and "25" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
@@ -346,7 +352,7 @@ def test_stop_if_idle_keeps_a_channel_with_any_frames(medialive, monkeypatch, qu
 def test_a_channel_that_started_inside_the_window_is_kept(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
     put_running(channel_id, "0", first=10)  # started 10 minutes ago, window is 20
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False
     assert f"of {IDLE} minutes" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
@@ -358,14 +364,14 @@ def test_a_gap_in_activealerts_inside_the_window_keeps_the_channel(medialive, mo
     values = zeros()
     del values[12]
     put_metric(channel_id, "0", "ActiveAlerts", values)
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False and "of 20 minutes" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
 
 
 def test_with_no_datapoints_nothing_is_proven_and_the_channel_keeps_running(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch, running=True)
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False and "no ActiveAlerts datapoints" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
     assert notices(queue_url) == []
@@ -377,7 +383,7 @@ def test_max_run_hours_stops_a_channel_whatever_the_metrics_say(medialive, monke
     tag_start(channel_id, "schedule", 125)
     put_running(channel_id, "0", first=123)
     put_metric(channel_id, "0", "InputVideoFrameRate", dict.fromkeys(range(-2, 124), 30.0))  # streaming all along
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True and "maxRunHours" in channel["reason"]
     assert state(medialive, channel_id) == "IDLE"
 
@@ -388,14 +394,14 @@ def test_max_run_hours_leaves_a_shorter_run_alone(medialive, monkeypatch, queue_
     tag_start(channel_id, "manual", 62)
     put_running(channel_id, "0")
     put_metric(channel_id, "0", "InputVideoFrameRate", dict.fromkeys(range(-2, 61), 30.0))
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False and "received video" in channel["reason"]
 
 
 def test_stop_if_idle_leaves_an_idle_state_channel_alone(medialive, monkeypatch, queue_url):
     channel_id = make_channel(medialive, monkeypatch)
     put_running(channel_id, "0")
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel == {"channelId": channel_id, "state": "IDLE", "changed": False, "reason": channel["reason"]}
     assert "not RUNNING" in channel["reason"]
     assert notices(queue_url) == []
@@ -406,7 +412,7 @@ def test_standard_channel_with_video_on_one_pipeline_is_kept(medialive, monkeypa
     put_running(channel_id, "0")
     put_running(channel_id, "1")
     put_metric(channel_id, "1", "InputVideoFrameRate", dict.fromkeys(zeros(), 30.0))
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is False and "received video" in channel["reason"]
     assert state(medialive, channel_id) == "RUNNING"
 
@@ -416,7 +422,7 @@ def test_standard_channel_with_no_video_on_either_pipeline_is_stopped(medialive,
     put_running(channel_id, "0")
     put_running(channel_id, "1")
     put_metric(channel_id, "0", "InputVideoFrameRate", zeros())
-    (channel,) = cc.handler({"action": "stop-if-idle"}, None)["channels"]
+    channel = stop_if_idle()
     assert channel["changed"] is True
     assert state(medialive, channel_id) == "IDLE"
     assert len(notices(queue_url)) == 1

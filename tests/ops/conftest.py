@@ -181,15 +181,7 @@ def _alarm(name: str, region: str, channel_id: str, distribution_id: str) -> Non
             }
             for kind in ("4xx", "5xx")
         ]
-        client("cloudwatch", region).put_metric_alarm(
-            AlarmName=name,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            EvaluationPeriods=2,
-            Threshold=1,
-            TreatMissingData="notBreaching",
-            Metrics=[*queries, {"Id": "errors", "Expression": "e4xx + e5xx", "ReturnData": True}],
-        )
-        return
+        spec = {"Metrics": [*queries, {"Id": "errors", "Expression": "e4xx + e5xx", "ReturnData": True}]}
     else:
         metric = "ActiveAlerts" if "active-alerts" in name else "InputVideoFrameRate" if "input-loss" in name else "DroppedFrames"
         spec = {
@@ -197,14 +189,14 @@ def _alarm(name: str, region: str, channel_id: str, distribution_id: str) -> Non
             "MetricName": metric,
             "Dimensions": [{"Name": "ChannelId", "Value": channel_id}, {"Name": "Pipeline", "Value": "0"}],
         }
+    single_metric = {} if "Metrics" in spec else {"Period": 60, "Statistic": "Maximum"}  # metric math sets its own
     client("cloudwatch", region).put_metric_alarm(
         AlarmName=name,
         ComparisonOperator="GreaterThanOrEqualToThreshold",
         EvaluationPeriods=2,
-        Period=60,
-        Statistic="Maximum",
         Threshold=1,
         TreatMissingData="notBreaching",
+        **single_metric,
         **spec,
     )
 

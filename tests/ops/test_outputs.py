@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from livestream.ops import OpsError, outputs
+from tests.cli.test_plan_extra import main_without
 
 DOCUMENT = {
     "channelIds": {"main": "1234567"},
@@ -67,14 +68,7 @@ def test_outputs_read_without_show_secrets_are_refused_for_ingest() -> None:
 
 @pytest.mark.parametrize("absent", ["boto3", "qrcode", "PIL"])
 def test_ops_commands_without_the_extra_name_the_install_command(absent: str) -> None:
-    import subprocess
-    import sys
-
-    code = (
-        f"import sys; sys.modules[{absent!r}] = None  # as if not installed\n"
-        "from livestream.cli import main; sys.exit(main(['status', '--outputs', 'x.json']))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = main_without(absent, ["status", "--outputs", "x.json"])
     assert result.returncode == 2
     assert f"missing: {absent}" in result.stderr and "pip install 'livestream[ops]'" in result.stderr
     assert "Traceback" not in result.stderr
