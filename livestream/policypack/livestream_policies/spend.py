@@ -8,11 +8,12 @@ rule uses the pure cost model `livestream.cost`, imported when that rule runs: i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation
 
+from livestream.wire import WireResource
 from livestream_policies import _wire as w
 
 if TYPE_CHECKING:
@@ -221,9 +222,9 @@ def _known_copy(value: Any) -> Any:
     return value
 
 
-def _wire_props(resource: PolicyResource, channel_types: Sequence[str]) -> dict[str, Any]:
+def _wire_props(resource: PolicyResource) -> dict[str, Any]:
     props = resource.props
-    if resource.resource_type in channel_types:
+    if resource.resource_type in w.MEDIALIVE_CHANNELS:
         for path in _PRICED_CHANNEL_PATHS:
             w.plain(w.get(props, *path))  # raises while unknown
     copied: dict[str, Any] = _known_copy(props)
@@ -235,14 +236,18 @@ def _wire_props(resource: PolicyResource, channel_types: Sequence[str]) -> dict[
     return copied
 
 
+def _wire_records(resources: Iterable[PolicyResource]) -> list[WireResource]:
+    """The resources as the cost model reads them (`livestream.wire.WireResource`)."""
+    return [WireResource(r.resource_type, r.name, _wire_props(r)) for r in resources]
+
+
 def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, Any]) -> Usage:
     """The cost model's `Usage` for a stack (`livestream.cost.usage_from_wire`): channels, ladders, archive lifecycle,
     schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
     from livestream import cost
 
-    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS)) for r in resources]
     return cost.usage_from_wire(
-        records,
+        _wire_records(resources),
         region=_region(resources, str(config["region"])),
         hours_per_month=float(config["hoursPerMonth"]),
         viewer_hours_per_month=float(config["viewerHoursPerMonth"]),
@@ -274,11 +279,7 @@ def recorded_usages(resources: list[PolicyResource]) -> list[tuple[str, Usage]]:
         recorded = _known_copy(platform.props).get("settings") if platform.props else None
         if not isinstance(recorded, str):
             return []
-        records = [
-            cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS))
-            for r in resources
-            if _under(r, platform)
-        ]
+        records = _wire_records(r for r in resources if _under(r, platform))
         try:
             found.append((platform.name, cost.usage_from_recorded(json.loads(recorded), records)))
         except ValueError:  # ConfigError is a ValueError: a secret's placeholder offline, or an older record
