@@ -8,7 +8,7 @@ rule uses the pure cost model `livestream.cost`, imported when that rule runs: i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation
@@ -17,7 +17,7 @@ from livestream.wire import WireResource
 from livestream_policies import _wire as w
 
 if TYPE_CHECKING:
-    from livestream.cost import Usage
+    from livestream.cost import Estimate, Usage
 
 STOP_ACTIONS = ("stop", "stop-if-idle")
 UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
@@ -308,30 +308,34 @@ def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any],
         report(f"cannot estimate the monthly cost: {error}. Adjust this policy's usage assumptions.")
         return
     if result.monthly_usd > limit:
-        biggest = sorted(result.items, key=lambda i: -i.monthly_usd)[:3]
-        report(
-            f"the stack is estimated at ${result.monthly_usd:,.2f}/month, above this stack's ceiling of ${limit:,.2f} "
-            f"(assuming {config['hoursPerMonth']:g} channel-hours, {config['viewerHoursPerMonth']:g} viewer-hours at "
-            f"{config['watchedKbps']:g} kbps, {usage.region}). Largest items: "
-            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
-            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+        basis = (
+            f"assuming {config['hoursPerMonth']:g} channel-hours, {config['viewerHoursPerMonth']:g} viewer-hours at "
+            f"{config['watchedKbps']:g} kbps, {usage.region}"
         )
+        _report_over_limit(result.monthly_usd, limit, basis, [result], report)
 
 
 def _check_platforms(platforms: list[tuple[str, Usage]], limit: float, report: ReportViolation) -> None:
     """The platforms' own settings priced, as `livestream plan` prices them: one total, whoever computes it."""
     from livestream.cost import estimate
 
-    results = [(name, estimate(usage)) for name, usage in platforms]
-    total = round(sum(result.monthly_usd for _, result in results), 2)
+    results = [estimate(usage) for _, usage in platforms]
+    total = round(sum(result.monthly_usd for result in results), 2)
     if total > limit:
-        biggest = sorted((i for _, r in results for i in r.items), key=lambda i: -i.monthly_usd)[:3]
-        report(
-            f"the stack is estimated at ${total:,.2f}/month, above this stack's ceiling of ${limit:,.2f} (from the settings "
-            f"{', '.join(name for name, _ in results)} was built with: its schedule and usage assumptions). Largest items: "
-            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
-            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
-        )
+        names = ", ".join(name for name, _ in platforms)
+        basis = f"from the settings {names} was built with: its schedule and usage assumptions"
+        _report_over_limit(total, limit, basis, results, report)
+
+
+def _report_over_limit(total: float, limit: float, basis: str, results: Sequence[Estimate], report: ReportViolation) -> None:
+    """The one over-the-ceiling message: the total, what it assumed, and the three largest items."""
+    biggest = sorted((i for r in results for i in r.items), key=lambda i: -i.monthly_usd)[:3]
+    report(
+        f"the stack is estimated at ${total:,.2f}/month, above this stack's ceiling of ${limit:,.2f} ({basis}). "
+        "Largest items: "
+        + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
+        + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+    )
 
 
 monthly_cost = w.stack_policy(
