@@ -97,6 +97,12 @@ def test_price_class_allowed_and_default_all() -> None:
     )
 
 
+def test_price_class_of_an_aws_native_distribution_is_read_from_its_distribution_config() -> None:
+    native = "aws-native:cloudfront:Distribution"
+    assert check_resource("cloudfront-price-class", native, {"distributionConfig": distribution()}) == []
+    assert "PriceClass_All" in check_resource("cloudfront-price-class", native, {"distributionConfig": {}})[0]
+
+
 def test_no_auto_start() -> None:
     assert check_resource("medialive-no-auto-start", CHANNEL, channel_props()) == []
     assert len(check_resource("medialive-no-auto-start", CHANNEL, channel_props(startChannel=True))) == 1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
+from livestream.wire import cloudfront
 from livestream.wire.medialive import INPUT_CLASS_LINES, renditions
 from livestream_policies import _wire as w
 from livestream_policies.spend import (  # noqa: F401 (the rules' helpers, for callers of this module)
@@ -173,8 +174,7 @@ ladder_ceiling = w.resource_policy(
 def _check_price_class(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist = w.get(props, "distributionConfig", default={}) if args.resource_type == w.NATIVE_DISTRIBUTION else props
-    price_class = w.get(dist, "priceClass") or "PriceClass_All"  # CloudFront's default
+    price_class = cloudfront.price_class(props, args.resource_type) or "PriceClass_All"  # CloudFront's default
     if price_class not in config["allowedPriceClasses"]:
         report(
             f"priceClass is {price_class!r}; allowed: {config['allowedPriceClasses']}. PriceClass_200 covers North America, "
