@@ -12,7 +12,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
-from livestream_policies.ingest import ingest_networks, ingest_not_open, srt_encrypted  # noqa: F401 (ingest_networks: for callers)
+from livestream_policies.ingest import ingest_not_open, srt_encrypted
 
 # CloudFront security policies, oldest first (CloudFront API MinimumProtocolVersion enum).
 TLS_POLICIES = (
