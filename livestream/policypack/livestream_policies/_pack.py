@@ -74,9 +74,6 @@ def known(read: Callable[[], T], default: T) -> T:
 # --- stack helpers ----------------------------------------------------------------------------
 
 
-# --- stack helpers ----------------------------------------------------------------------------
-
-
 def known_items(resource: PolicyResource, *path: str | int) -> list[Any]:
     """`items` at `path` on a resource, read in full into plain dicts and lists; [] while any of it is unknown."""
     return known(lambda: plain(items(resource.props, *path)), [])
