@@ -5,7 +5,7 @@ Type tokens and pure readers come from `livestream.wire` (the vocabulary the cos
 narrows the kinds whose rules read only the classic provider's shapes.
 """
 
-from livestream.wire.cloudfront import distribution_config
+from livestream.wire.cloudfront import distribution_config, origins
 from livestream.wire.iam import condition_values, principals, statements
 from livestream.wire.props import arn_part, arn_resource, get, is_list, is_map, items, json_value, number, plain, strings, truthy
 from livestream.wire.tokens import (
@@ -127,6 +127,7 @@ __all__ = [
     "medialive_destination_buckets",
     "number",
     "of_type",
+    "origins",
     "plain",
     "principals",
     "reference_values",

@@ -229,7 +229,7 @@ def _oac_problems(oac: PolicyResource, kind: str) -> list[str]:
 
 def _origins(distribution: PolicyResource) -> list[tuple[str, Mapping[str, Any]]]:
     native = distribution.resource_type == w.NATIVE_DISTRIBUTION
-    origins = w.known_items(distribution, *(("distributionConfig", "origins") if native else ("origins",)))
+    origins = w.known(lambda: w.plain(w.origins(distribution.props, distribution.resource_type)), [])
     return [(str(w.get(o, "id" if native else "originId") or w.get(o, "domainName")), o) for o in origins]
 
 

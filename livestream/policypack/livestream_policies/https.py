@@ -202,10 +202,9 @@ default_certificate_tls = w.resource_policy(
 def _check_origins(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist = w.distribution_config(props, args.resource_type)
     id_key = "id" if args.resource_type == w.NATIVE_DISTRIBUTION else "originId"
     allowed = set(config["allowedOriginSslProtocols"])
-    for i, origin in enumerate(w.items(dist, "origins")):
+    for i, origin in enumerate(w.origins(props, args.resource_type)):
         custom = w.get(origin, "customOriginConfig")
         if custom is None:
             continue  # S3 / VPC origins: CloudFront reaches them over HTTPS with its own credentials.
