@@ -13,6 +13,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
+from livestream_policies.spend import UNIVERSAL_STOP_TARGET
 
 # Lambda runtimes and the date Lambda deprecates (deprecated or scheduled) each, from the
 # "Deprecated runtimes" and "Supported runtimes" tables of
@@ -58,7 +59,6 @@ RUNTIME_DEPRECATIONS: dict[str, str] = {
 # The control function's action for the fixed evening stop. `stop-if-idle` runs every few minutes:
 # its next tick is its retry, so it is not judged here.
 SCHEDULED_STOP_ACTIONS = ("stop",)
-UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
 ALARM_TYPES = ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm")
 
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from livestream.cost import Estimate, Usage
 
 STOP_ACTIONS = ("stop", "stop-if-idle")
+# EventBridge Scheduler's universal target calling MediaLive StopChannel (also what scheduled-stop-failure-noticed
+# counts as a stop).
 UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
 
 
