@@ -56,6 +56,8 @@ LAMBDA_PERMISSIONS = tokens.LAMBDA_PERMISSIONS.classic
 LOG_DELIVERY_SOURCES = tokens.LOG_DELIVERY_SOURCES.classic
 LOG_GROUPS = tokens.LOG_GROUPS.classic
 METRIC_ALARMS = tokens.METRIC_ALARMS.classic
+# Metric and composite alarms: both notify through alarmActions (composite alarms have no wire vocabulary yet).
+ALARMS = (*METRIC_ALARMS, "aws:cloudwatch/compositeAlarm:CompositeAlarm")
 SCHEDULES = tokens.SCHEDULES.classic
 SECRETS = tokens.SECRETS.classic
 SNS_TOPIC_POLICIES = tokens.TOPIC_POLICIES.classic

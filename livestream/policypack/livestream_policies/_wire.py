@@ -31,6 +31,7 @@ from livestream.wire.tokens import (
 from livestream.wire.tokens import PACKAGER_CHANNEL_POLICIES as CHANNEL_POLICIES
 from livestream_policies._pack import (
     ADVISORY,
+    ALARMS,
     BUCKET_POLICIES,
     BUCKETS,
     BUDGETS,
@@ -70,6 +71,7 @@ from livestream_policies._pack import (
 __all__ = [
     "ACCOUNT_PUBLIC_ACCESS_BLOCKS",
     "ADVISORY",
+    "ALARMS",
     "BUCKETS",
     "BUCKET_OBJECTS",
     "BUCKET_POLICIES",

@@ -59,7 +59,6 @@ RUNTIME_DEPRECATIONS: dict[str, str] = {
 # The control function's action for the fixed evening stop. `stop-if-idle` runs every few minutes:
 # its next tick is its retry, so it is not judged here.
 SCHEDULED_STOP_ACTIONS = ("stop",)
-ALARM_TYPES = ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm")
 
 
 # --- cloudfront-access-logging ----------------------------------------------------------------------
@@ -169,7 +168,7 @@ alarm_actions = w.resource_policy(
         "NIST.800.53.R5-CloudWatchAlarmAction, HIPAA.Security-CloudWatchAlarmAction, Security Hub CloudWatch.15 and .17, "
         "Checkov CKV_AWS_319. Fix: alarm_actions=[topic ARN]."
     ),
-    types=ALARM_TYPES,
+    types=w.ALARMS,
     check=_check_alarm,
     level=w.MANDATORY,
     severity="medium",
@@ -197,7 +196,7 @@ def _watched(resources: list[PolicyResource], queue: PolicyResource) -> bool:
     During preview the queue's name and the topic's ARN are unknown: the alarm's property
     dependencies name the queue, and unknown actions count as present (judged at `pulumi up`)."""
     names = w.reference_values(queue, "name") | {a.rsplit(":", 1)[-1] for a in w.reference_values(queue, "arn")}
-    for alarm in w.of_type(resources, ALARM_TYPES):
+    for alarm in w.of_type(resources, w.ALARMS):
         queue_name = w.known(lambda a=alarm: w.get(a.props, "dimensions", "QueueName"), None)
         actions = w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), ["(unknown)"])
         deps = (alarm.property_dependencies or {}).get("dimensions", [])

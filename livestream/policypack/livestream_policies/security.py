@@ -211,7 +211,7 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     """Which AWS services publish to the topic: alarms' actions, budgets' subscribers, the topic policy's grants."""
     names = _topic_names(topic)
     found: list[str] = []
-    alarms = w.of_type(resources, ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"))
+    alarms = w.of_type(resources, w.ALARMS)
     for alarm in alarms:
         actions = set(w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), []))
         deps = (alarm.property_dependencies or {}).get("alarmActions", [])  # preview: the ARN is still unknown
