@@ -95,6 +95,11 @@ def reference_values(resource: PolicyResource, *keys: str) -> set[str]:
     return values
 
 
+def built_from(resource: PolicyResource, key: str, target: PolicyResource) -> bool:
+    """Was `resource`'s property `key` built from `target`'s outputs (its `propertyDependencies` name the target)?"""
+    return any(d.urn == target.urn for d in (resource.property_dependencies or {}).get(key) or [])
+
+
 def refers_to(resource: PolicyResource, key: str, target: PolicyResource, target_values: set[str]) -> bool:
     """Does `resource`'s property `key` point at `target`?
 
@@ -102,8 +107,7 @@ def refers_to(resource: PolicyResource, key: str, target: PolicyResource, target
     built from the target's output names it even while its value is still unknown; once values
     are known (and offline, under mocks) the value itself matches one of the target's ids.
     """
-    deps = resource.property_dependencies.get(key) if resource.property_dependencies else None
-    if deps and any(d.urn == target.urn for d in deps):
+    if built_from(resource, key, target):
         return True
     value = known(lambda: get(resource.props, key), None)
     return isinstance(value, str) and arn_resource(value) in target_values

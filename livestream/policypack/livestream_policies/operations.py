@@ -199,8 +199,7 @@ def _watched(resources: list[PolicyResource], queue: PolicyResource) -> bool:
     for alarm in w.of_type(resources, w.ALARMS):
         queue_name = w.known(lambda a=alarm: w.get(a.props, "dimensions", "QueueName"), None)
         actions = w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), ["(unknown)"])
-        deps = (alarm.property_dependencies or {}).get("dimensions", [])
-        if actions and (queue_name in names or any(d.urn == queue.urn for d in deps)):
+        if actions and (queue_name in names or w.built_from(alarm, "dimensions", queue)):
             return True
     return False
 
@@ -220,8 +219,7 @@ def _stop_problem(resources: list[PolicyResource], schedule: PolicyResource) -> 
     queues = [
         q
         for q in w.of_type(resources, w.SQS_QUEUES)
-        if dead_letter in w.reference_values(q, "arn")
-        or any(d.urn == q.urn for d in (schedule.property_dependencies or {}).get("target", []))
+        if dead_letter in w.reference_values(q, "arn") or w.built_from(schedule, "target", q)
     ]
     if queues and not any(_watched(resources, q) for q in queues):
         return f"its dead-letter queue {w.label(queues[0])} has no alarm with actions, so nobody learns of a failed stop"

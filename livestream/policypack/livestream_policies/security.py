@@ -214,8 +214,8 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     alarms = w.of_type(resources, w.ALARMS)
     for alarm in alarms:
         actions = set(w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), []))
-        deps = (alarm.property_dependencies or {}).get("alarmActions", [])  # preview: the ARN is still unknown
-        if (names & actions or any(d.urn == topic.urn for d in deps)) and "CloudWatch alarms" not in found:
+        # During preview the topic's ARN is still unknown: the alarm's actions were built from the topic.
+        if (names & actions or w.built_from(alarm, "alarmActions", topic)) and "CloudWatch alarms" not in found:
             found.append("CloudWatch alarms")
     for budget in w.of_type(resources, w.BUDGETS):
         subscribers = {s for n in w.known_items(budget, "notifications") for s in w.strings(w.get(n, "subscriberSnsTopicArns"))}
