@@ -41,9 +41,10 @@ def _function_targets(function: PolicyResource) -> set[str]:
 def _function_channels(function: PolicyResource, variable: str, channels: list[PolicyResource]) -> set[str]:
     """URNs of the channels a control function acts on: listed in its environment, or feeding it (preview)."""
     raw = w.known(lambda: w.get(function.props, "environment", "variables", variable), None)
-    listed = {p.strip() for p in str(raw).split(",") if p.strip()} if raw is not None else set()
-    deps = {d.urn for d in (function.property_dependencies or {}).get("environment", [])} if raw is None else set()
-    return {c.urn for c in channels if channel_ids(c) & listed or c.urn in deps}
+    if raw is None:
+        return {c.urn for c in channels if w.built_from(function, "environment", c)}
+    listed = {p.strip() for p in str(raw).split(",") if p.strip()}
+    return {c.urn for c in channels if channel_ids(c) & listed}
 
 
 def _check_stop_schedule(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
