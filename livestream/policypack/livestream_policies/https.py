@@ -12,6 +12,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
+from livestream_policies.iam import sid
 from livestream_policies.ingest import ingest_not_open, srt_encrypted
 
 # CloudFront security policies, oldest first (CloudFront API MinimumProtocolVersion enum).
@@ -304,23 +305,23 @@ def _statement_problems(statement: Mapping[str, Any], config: Mapping[str, Any])
         return []
     allowed_actions = set(config["allowedActions"])
     problems: list[str] = []
-    sid = statement.get("Sid") or "(no Sid)"
+    name = sid(statement)
     principals = w.principals(statement)
     if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
         problems.append(
-            f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE} (or the "
+            f"statement {name} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE} (or the "
             "documented harvester statement, or a principal listed in allowedPrincipals)"
         )
     arns = [v for _, v in w.condition_values(statement, "aws:SourceArn", SOURCE_ARN_OPERATORS)]
     if not arns or any(w.arn_part(a, 2) != "cloudfront" or "*" in a for a in arns):
         problems.append(
-            f"statement {sid} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
+            f"statement {name} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
         )
     if "NotAction" in statement:
-        problems.append(f"statement {sid} uses NotAction; list the actions instead")
+        problems.append(f"statement {name} uses NotAction; list the actions instead")
     extra = [a for a in w.strings(statement.get("Action")) if a not in allowed_actions]
     if extra:
-        problems.append(f"statement {sid} allows {extra}; CloudFront needs only {sorted(allowed_actions)}")
+        problems.append(f"statement {name} allows {extra}; CloudFront needs only {sorted(allowed_actions)}")
     return problems
 
 
