@@ -26,6 +26,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from livestream.wire import medialive, tokens
+from livestream.wire.iam import statements
 from livestream.wire.props import arn_resource, get, items, plain, truthy
 
 T = TypeVar("T")
@@ -79,6 +80,11 @@ def known(read: Callable[[], T], default: T) -> T:
 def known_items(resource: PolicyResource, *path: str | int) -> list[Any]:
     """`items` at `path` on a resource, read in full into plain dicts and lists; [] while any of it is unknown."""
     return known(lambda: plain(items(resource.props, *path)), [])
+
+
+def known_statements(resource: PolicyResource, key: str) -> list[Mapping[str, Any]] | None:
+    """The statements of the policy document at `key` on a resource; None while any of it is unknown."""
+    return known(lambda: statements(get(resource.props, key)), None)
 
 
 def of_type(resources: Iterable[PolicyResource], types: Sequence[str]) -> list[PolicyResource]:

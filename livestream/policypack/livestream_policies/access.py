@@ -136,7 +136,7 @@ def encoder_roles(resources: list[PolicyResource]) -> set[str]:
     """ARNs of this stack's roles that MediaLive may assume: the encoders that push to MediaPackage."""
     arns: set[str] = set()
     for role in w.of_type(resources, w.IAM_ROLES):
-        statements = w.known(lambda r=role: w.statements(w.get(r.props, "assumeRolePolicy")), [])
+        statements = w.known_statements(role, "assumeRolePolicy") or []
         services = {s for st in statements if st.get("Effect") == "Allow" for s in w.principals(st).get("Service", [])}
         arn = w.known(lambda r=role: w.get(r.props, "arn"), None)
         if MEDIALIVE_SERVICE in services and isinstance(arn, str):
@@ -164,7 +164,7 @@ def _check_channel_policies(resources: list[PolicyResource], config: dict[str, A
     encoders = encoder_roles(resources)
     own = stack_accounts(resources)
     for policy in w.of_type(resources, w.CHANNEL_POLICIES):
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
+        statements = w.known_statements(policy, "policy")
         if statements is None:
             continue  # the encoder role's ARN is unknown during preview: judged at `pulumi up`
         for statement in statements:

@@ -337,7 +337,7 @@ def _check_endpoints(resources: list[PolicyResource], config: dict[str, Any], re
             )
     for policy in policies:
         # Unknown during preview (the distribution ARN in the condition): judged at `pulumi up`.
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
+        statements = w.known_statements(policy, "policy")
         if statements is None:
             continue
         problems = [p for s in statements for p in _statement_problems(s, config)]

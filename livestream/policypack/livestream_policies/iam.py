@@ -366,7 +366,7 @@ def trust_problems(statement: Mapping[str, Any], own: set[str]) -> list[str]:
 def _check_trust(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
     own = stack_accounts(resources) | set(config["trustedAccounts"])
     for role in w.of_type(resources, w.IAM_ROLES):
-        statements = w.known(lambda r=role: w.statements(w.get(r.props, "assumeRolePolicy")), [])
+        statements = w.known_statements(role, "assumeRolePolicy") or []
         for statement in statements:
             if statement.get("Effect") != "Allow":
                 continue

@@ -224,7 +224,7 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     for policy in w.of_type(resources, w.SNS_TOPIC_POLICIES):
         if not w.refers_to(policy, "arn", topic, names):
             continue
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), [])
+        statements = w.known_statements(policy, "policy") or []
         services = {s for st in statements for s in w.principals(st).get("Service", [])}
         found += [s for s in SERVICE_PUBLISHERS if s in services and s not in found]
     return found
