@@ -39,15 +39,18 @@ OAC_S3 = "s3"
 # --- public resource policies (KMS keys, SNS topics) ----------------------------------------------
 
 
+def is_public(principals: Mapping[str, list[str]]) -> bool:
+    """Does a statement's principal admit anyone: `"*"`, or '*' among its AWS principals?"""
+    return principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
+
+
 def public_statements(document: Any) -> list[str]:
     """Sids of Allow statements open to principal '*' without a binding condition."""
     found: list[str] = []
     for statement in w.statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        principals = w.principals(statement)
-        public = principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
-        if public and not is_bound(statement, PUBLIC_BINDING_KEYS):
+        if is_public(w.principals(statement)) and not is_bound(statement, PUBLIC_BINDING_KEYS):
             found.append(sid(statement))
     return found
 
@@ -149,7 +152,7 @@ def _push_problems(statement: Mapping[str, Any], encoders: set[str], own: set[st
         return []
     principals = w.principals(statement)
     allowed = encoders | set(config["allowedPrincipals"])
-    if principals.get("*") == ["*"] or "*" in principals.get("AWS", []):
+    if is_public(principals):
         return [f"statement {sid(statement)} lets anyone ('*') push to the channel"]
     if set(principals) - {"AWS"}:
         return [f"statement {sid(statement)} lets {sorted(set(principals) - {'AWS'})} principals push; allow encoder roles only"]
