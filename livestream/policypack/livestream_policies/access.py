@@ -12,7 +12,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
-from livestream_policies.iam import is_bound, matches, sid, stack_accounts
+from livestream_policies.iam import is_bound, is_public, matches, sid, stack_accounts
 
 # Condition keys that keep a '*' principal to one account, organisation or resource. KMS adds
 # kms:CallerAccount (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
@@ -37,11 +37,6 @@ OAC_S3 = "s3"
 
 
 # --- public resource policies (KMS keys, SNS topics) ----------------------------------------------
-
-
-def is_public(principals: Mapping[str, list[str]]) -> bool:
-    """Does a statement's principal admit anyone: `"*"`, or '*' among its AWS principals?"""
-    return principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
 
 
 def public_statements(document: Any) -> list[str]:

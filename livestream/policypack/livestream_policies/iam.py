@@ -342,6 +342,11 @@ def is_bound(statement: Mapping[str, Any], keys: Iterable[str] = BINDING_CONDITI
     return False
 
 
+def is_public(principals: Mapping[str, list[str]]) -> bool:
+    """Does a statement's principal admit anyone: `"*"`, or '*' among its AWS principals?"""
+    return principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
+
+
 def _foreign_accounts(principals: Mapping[str, list[str]], own: set[str]) -> list[str]:
     found: list[str] = []
     for value in principals.get("AWS", []):
@@ -353,7 +358,7 @@ def _foreign_accounts(principals: Mapping[str, list[str]], own: set[str]) -> lis
 
 def trust_problems(statement: Mapping[str, Any], own: set[str]) -> list[str]:
     principals = w.principals(statement)
-    if principals.get("*") == ["*"] or "*" in principals.get("AWS", []):
+    if is_public(principals):
         if not is_bound(statement):
             return [f"statement {sid(statement)} lets any principal ('*') assume the role"]
         return []
