@@ -12,7 +12,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
-from livestream_policies.iam import is_bound, is_public, matches, sid, stack_accounts
+from livestream_policies.iam import is_bound, is_public, matches, principal_account, sid, stack_accounts
 
 # Condition keys that keep a '*' principal to one account, organisation or resource. KMS adds
 # kms:CallerAccount (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
@@ -154,7 +154,7 @@ def _push_problems(statement: Mapping[str, Any], encoders: set[str], own: set[st
     strangers = [p for p in principals.get("AWS", []) if p not in allowed]
     if strangers and (encoders or config["allowedPrincipals"]):
         return [f"statement {sid(statement)} lets {strangers} push; only this platform's encoder roles may"]
-    foreign = [p for p in strangers if (w.arn_part(p, 4) if p.startswith("arn:") else p) not in own]
+    foreign = [p for p in strangers if principal_account(p) not in own]
     return [f"statement {sid(statement)} lets another account {foreign} push"] if foreign else []
 
 

@@ -347,10 +347,15 @@ def is_public(principals: Mapping[str, list[str]]) -> bool:
     return principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
 
 
+def principal_account(value: str) -> str | None:
+    """The account an AWS principal names: the account field of an ARN, else the value itself (an account id)."""
+    return w.arn_part(value, 4) if value.startswith("arn:") else value
+
+
 def _foreign_accounts(principals: Mapping[str, list[str]], own: set[str]) -> list[str]:
     found: list[str] = []
     for value in principals.get("AWS", []):
-        account = w.arn_part(value, 4) if value.startswith("arn:") else value
+        account = principal_account(value)
         if account and account.isdigit() and account not in own:
             found.append(value)
     return found
