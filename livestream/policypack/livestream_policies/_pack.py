@@ -151,6 +151,12 @@ def is_versioned(resources: Sequence[PolicyResource], bucket: PolicyResource) ->
     return known(lambda: truthy(get(bucket.props, "versioning", "enabled")), False)
 
 
+def origin_name(origin: Any, resource_type: str) -> str:
+    """What a report calls a distribution's origin: its id (aws-native `id`, classic `originId`), else its domain."""
+    id_key = "id" if resource_type == tokens.NATIVE_DISTRIBUTION else "originId"
+    return str(get(origin, id_key) or get(origin, "domainName"))
+
+
 def label(resource: PolicyResource) -> str:
     return f"{resource.resource_type.rsplit(':', 1)[-1]} '{resource.name}'"
 

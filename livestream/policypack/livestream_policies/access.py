@@ -226,9 +226,8 @@ def _oac_problems(oac: PolicyResource, kind: str) -> list[str]:
 
 
 def _origins(distribution: PolicyResource) -> list[tuple[str, Mapping[str, Any]]]:
-    native = distribution.resource_type == w.NATIVE_DISTRIBUTION
     origins = w.known(lambda: w.plain(w.origins(distribution.props, distribution.resource_type)), [])
-    return [(str(w.get(o, "id" if native else "originId") or w.get(o, "domainName")), o) for o in origins]
+    return [(w.origin_name(o, distribution.resource_type), o) for o in origins]
 
 
 def _check_oac(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:

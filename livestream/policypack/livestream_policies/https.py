@@ -203,13 +203,12 @@ default_certificate_tls = w.resource_policy(
 def _check_origins(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    id_key = "id" if args.resource_type == w.NATIVE_DISTRIBUTION else "originId"
     allowed = set(config["allowedOriginSslProtocols"])
     for i, origin in enumerate(w.origins(props, args.resource_type)):
         custom = w.get(origin, "customOriginConfig")
         if custom is None:
             continue  # S3 / VPC origins: CloudFront reaches them over HTTPS with its own credentials.
-        where = f"origins[{i}] ({w.get(origin, id_key) or w.get(origin, 'domainName')})"
+        where = f"origins[{i}] ({w.origin_name(origin, args.resource_type)})"
         policy = w.get(custom, "originProtocolPolicy")
         if policy != "https-only":
             report(f"{where}.customOriginConfig.originProtocolPolicy is {policy!r}; set it to 'https-only'.")
