@@ -1,7 +1,7 @@
 """Shared fixtures: the real program run offline for each stack, and helpers to vary its config.
 
 One offline run per program and config: about 200 tests plan the same few stacks (the CLI tests
-plan dev again and again), and a run costs ~0.4 s of CPU. Within a test session the program, the
+plan dev again and again), and a run costs ~0.3 s of CPU. Within a test session the program, the
 package and the config decide the plan, so every test gets its own copy of the first run's plan.
 A test that re-runs on purpose (the engine registers concurrently; a plan must not depend on
 which thread finishes first) or patches what a run reaches is marked `fresh_plans`.

@@ -120,10 +120,7 @@ def _verdicts(evaluation: Evaluation | None) -> tuple[tuple[doc.PolicyRow, ...],
     """The verdict table in pack order; violations in pack order, then by resource (registration order varies)."""
     if evaluation is None:
         return (), ()
-    rows = tuple(
-        doc.PolicyRow(p.policy, p.kind, p.enforcement_level, p.status, p.evaluated, p.passed, p.resources_failed, p.violations)
-        for p in evaluation.policies
-    )
+    rows = tuple(p.row() for p in evaluation.policies)
     rank = {p.policy: i for i, p in enumerate(evaluation.policies)}
     ranked = sorted(evaluation, key=lambda v: (rank.get(v.policy, len(rank)), v.resource or "", v.message))
     return rows, tuple(ranked)  # the evaluator's violations are the document's records

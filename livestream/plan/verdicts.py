@@ -54,6 +54,7 @@ from pulumi_policy.proxy import UnknownValueError, _DictProxy, unknown_checking_
 
 from livestream.plan import engine as offline
 from livestream.plan.document import (
+    PolicyRow,
     Violation,  # one record for the evaluator and the plan document
     resources_of,
 )
@@ -104,17 +105,18 @@ class PolicyVerdict:
     def passed(self) -> int:
         return max(self.evaluated - self.resources_failed, 0)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy,
-            "kind": self.kind,
-            "enforcementLevel": self.enforcement_level,
-            "status": self.status,
-            "evaluated": self.evaluated,
-            "passed": self.passed,
-            "failed": self.resources_failed,
-            "violations": self.violations,
-        }
+    def row(self) -> PolicyRow:
+        """This verdict as a row of the plan document's verdict table (which owns the JSON shape)."""
+        return PolicyRow(
+            self.policy,
+            self.kind,
+            self.enforcement_level,
+            self.status,
+            self.evaluated,
+            self.passed,
+            self.resources_failed,
+            self.violations,
+        )
 
 
 class Evaluation(list[Violation]):

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from livestream import cost
 from livestream.model import ladder
 
 PRICES = cost.load_prices("us-east-1")
 HOURS_PER_GB_AT_1500 = cost.GB * 8 / (1500 * 1000 * 3600)  # viewer-hours that pull one GB at 1500 kbps
-
-needs_cron = pytest.mark.skipif(
-    importlib.util.find_spec("livestream.model.cron") is None,
-    reason="livestream/cron.py (monthly_channel_hours) is not written yet",
-)
 
 
 def rungs(preset: str) -> tuple[tuple[int, int, int], ...]:

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from livestream import cost
-from livestream.model import ladder
+from livestream.model import cron, ladder
 from livestream.model import settings as config
 from livestream.model.settings import ScheduleSettings, UsageSettings
-from tests.cost.helpers import needs_cron, rungs
+from tests.cost.helpers import rungs
 
 # --- channel hours and settings ----------------------------------------------------------
 
@@ -28,10 +28,7 @@ def test_channel_hours_without_a_schedule() -> None:
 EVENINGS = {"timezone": "Asia/Seoul", "start": "cron(0 19 * * ? *)", "stop": "cron(0 23 * * ? *)"}
 
 
-@needs_cron
 def test_channel_hours_of_a_fixed_schedule_come_from_the_crons() -> None:
-    from livestream.model import cron
-
     scheduled = cron.monthly_channel_hours(EVENINGS["start"], EVENINGS["stop"], EVENINGS["timezone"])
     assert 118 <= scheduled <= 124
     assert cost.channel_hours(ScheduleSettings(**EVENINGS), UsageSettings()) == pytest.approx(scheduled)
@@ -41,7 +38,6 @@ def test_channel_hours_of_a_fixed_schedule_come_from_the_crons() -> None:
     )
 
 
-@needs_cron
 def test_channel_hours_with_idle_stop_is_streamed_plus_the_idle_window_capped_by_the_schedule() -> None:
     schedule = ScheduleSettings(**EVENINGS, idle_stop_minutes=20)
     broadcasts = cost.broadcasts_per_month(schedule)
@@ -52,7 +48,6 @@ def test_channel_hours_with_idle_stop_is_streamed_plus_the_idle_window_capped_by
     assert cost.channel_hours(schedule, UsageSettings(streamed_hours_per_month=119)) == pytest.approx(scheduled)
 
 
-@needs_cron
 def test_weekly_schedule_counts_weekly_broadcasts() -> None:
     fridays = ScheduleSettings(
         timezone="Asia/Seoul", start="cron(0 19 ? * FRI *)", stop="cron(0 23 ? * FRI *)", idle_stop_minutes=20
@@ -87,7 +82,6 @@ def test_usage_from_settings_without_a_schedule() -> None:
     assert cost.estimate(got).monthly_usd > 0
 
 
-@needs_cron
 def test_usage_from_settings_with_schedule_and_idle_stop() -> None:
     platform = settings(schedule={**EVENINGS, "idleStopMinutes": 20}, usage={"streamedHoursPerMonth": 75, "watchedKbps": 1200})
     got = cost.usage_from_settings(platform)

@@ -24,6 +24,17 @@ _PLATFORM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 _STREAM_KEY = re.compile(r"^[^\s/?#]{8,128}$")  # one URL path segment
 
 
+def matching(pattern: re.Pattern[str], expected: str) -> Callable[[str, Any], str]:
+    """A string that `pattern` matches; `expected` says what is allowed."""
+
+    def read(key: str, value: Any) -> str:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ConfigError(key, value, expected)
+        return value
+
+    return read
+
+
 def choice(choices: tuple[Any, ...]) -> Callable[[str, Any], Any]:
     def read(key: str, value: Any) -> Any:
         if value not in choices:
@@ -89,18 +100,14 @@ def is_output(value: Any) -> bool:
     return hasattr(value, "apply") and not isinstance(value, str)
 
 
+_arn = matching(_ARN, "expected an ARN such as arn:aws:service:region:account:resource")
+
+
 def arn(key: str, value: Any) -> Any:
-    if is_output(value):
-        return value
-    if not isinstance(value, str) or not _ARN.match(value):
-        raise ConfigError(key, value, "expected an ARN such as arn:aws:service:region:account:resource")
-    return value
+    return value if is_output(value) else _arn(key, value)
 
 
-def email(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value):
-        raise ConfigError(key, value, "expected an e-mail address such as ops@example.com")
-    return value
+email = matching(_EMAIL, "expected an e-mail address such as ops@example.com")
 
 
 def cidr(key: str, value: Any) -> str:
@@ -132,10 +139,7 @@ def timezone(key: str, value: Any) -> str:
     return value
 
 
-def country(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not _COUNTRY.match(value):
-        raise ConfigError(key, value, "expected an ISO 3166-1 alpha-2 country code such as KR")
-    return value
+country = matching(_COUNTRY, "expected an ISO 3166-1 alpha-2 country code such as KR")
 
 
 def cors_origin(key: str, value: Any) -> str:
@@ -150,10 +154,7 @@ def public_key(key: str, value: Any) -> str:
     return value
 
 
-def platform_name(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not _PLATFORM_NAME.match(value):
-        raise ConfigError(key, value, "a platform name is 2-40 lowercase letters, digits or '-', starting with a letter")
-    return value
+platform_name = matching(_PLATFORM_NAME, "a platform name is 2-40 lowercase letters, digits or '-', starting with a letter")
 
 
 def stream_key(key: str, value: Any) -> str:

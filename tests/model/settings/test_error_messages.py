@@ -17,6 +17,14 @@ import pytest
 from livestream.model import settings
 from livestream.model.settings import ConfigError
 
+
+def config(channel: dict[str, Any] | None = None, **sections: Any) -> dict[str, Any]:
+    """A stack config with one channel, `main`, ingesting RTMP from a documentation CIDR; `channel` adds keys to it
+    (after `ingest`), `sections` adds top-level keys (after `channels`)."""
+    ingest = {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}
+    return {"channels": {"main": {"ingest": ingest, **(channel or {})}}, **sections}
+
+
 CASES: list[tuple[dict[str, Any], str]] = [
     ({}, "livestream:channels: None is not valid; required: a map of channel name to channel settings"),
     (
@@ -28,11 +36,11 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "livestream:channels: [] is not valid; expected a map of channel name to channel settings, with at least one channel",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "chanels": {}},
+        config(chanels={}),
         "livestream:chanels: {} is not valid; unknown key; did you mean livestream:channels? allowed keys are channels, archive, recordings, cdn, alarms, budget, schedule, usage, tags, environment, name, protect, whileLive",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladr": "sd"}}},
+        config({"ladr": "sd"}),
         "livestream:channels.main.ladr: 'sd' is not valid; unknown key; did you mean livestream:channels.main.ladder? allowed keys are ingest, ladder, renditions, pipeline, segmentSeconds, gopSeconds, framerate, lowLatencyHls, dvrWindowMinutes, inputResolution",
     ),
     (
@@ -57,200 +65,124 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "livestream:channels.main.ingest: None is not valid; required: {protocol: rtmp|srt, allowedCidrs: [...]}",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladder": "4k"}}},
+        config({"ladder": "4k"}),
         "livestream:channels.main.ladder: '4k' is not valid; allowed presets are sd, hd, fhd, or a list of renditions",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladder": 7}}},
+        config({"ladder": 7}),
         "livestream:channels.main.ladder: 7 is not valid; expected a list",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "ladder": []}}},
+        config({"ladder": []}),
         "livestream:channels.main.ladder: 0 is not valid; a ladder has 1 to 8 renditions",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 1281, "height": 720, "videoKbps": 3000}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 1281, "height": 720, "videoKbps": 3000}]}),
         "livestream:channels.main.ladder[0].width: 1281 is not valid; H.264 needs an even number of pixels",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 1280, "height": 721, "videoKbps": 3000}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 1280, "height": 721, "videoKbps": 3000}]}),
         "livestream:channels.main.ladder[0].height: 721 is not valid; H.264 needs an even number of pixels",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 1280, "height": 720}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 1280, "height": 720}]}),
         "livestream:channels.main.ladder[0].videoKbps: None is not valid; required: each rendition needs width, height and videoKbps",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 4000, "height": 720, "videoKbps": 3000}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 4000, "height": 720, "videoKbps": 3000}]}),
         "livestream:channels.main.ladder[0].width: 4000 is not valid; expected a whole number from 64 to 1920",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 1280, "height": 720, "videoKbps": 50}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 1280, "height": 720, "videoKbps": 50}]}),
         "livestream:channels.main.ladder[0].videoKbps: 50 is not valid; expected a whole number from 100 to 20000",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [{"width": 1280, "height": 720, "videoKbps": 3000, "fps": 3}],
-                }
-            }
-        },
+        config({"ladder": [{"width": 1280, "height": 720, "videoKbps": 3000, "fps": 3}]}),
         "livestream:channels.main.ladder[0].fps: 3 is not valid; unknown key; allowed keys are width, height, videoKbps",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [
-                        {"width": 1280, "height": 720, "videoKbps": 3000},
-                        {"width": 1024, "height": 720, "videoKbps": 2000},
-                    ],
-                }
+        config(
+            {
+                "ladder": [
+                    {"width": 1280, "height": 720, "videoKbps": 3000},
+                    {"width": 1024, "height": 720, "videoKbps": 2000},
+                ]
             }
-        },
+        ),
         "livestream:channels.main.ladder: ['720p', '720p'] is not valid; each rendition needs a distinct height",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": [
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                        {"width": 640, "height": 360, "videoKbps": 800},
-                    ],
-                }
+        config(
+            {
+                "ladder": [
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                    {"width": 640, "height": 360, "videoKbps": 800},
+                ]
             }
-        },
+        ),
         "livestream:channels.main.ladder: 9 is not valid; a ladder has 1 to 8 renditions",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "ladder": "sd",
-                    "renditions": [{"width": 640, "height": 360, "videoKbps": 800}],
-                }
-            }
-        },
+        config({"ladder": "sd", "renditions": [{"width": 640, "height": 360, "videoKbps": 800}]}),
         "livestream:channels.main.renditions: '...' is not valid; give either a ladder preset or renditions, not both",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "pipeline": "DOUBLE"}}},
+        config({"pipeline": "DOUBLE"}),
         "livestream:channels.main.pipeline: 'DOUBLE' is not valid; allowed values are SINGLE_PIPELINE, STANDARD",
     ),
     (
-        {
-            "channels": {
-                "main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "segmentSeconds": 5, "gopSeconds": 2}
-            }
-        },
+        config({"segmentSeconds": 5, "gopSeconds": 2}),
         "livestream:channels.main.segmentSeconds: 5 is not valid; must be a whole multiple of gopSeconds (2) so every segment starts on a keyframe",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "segmentSeconds": 0}}},
+        config({"segmentSeconds": 0}),
         "livestream:channels.main.segmentSeconds: 0 is not valid; expected a whole number from 1 to 30",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "segmentSeconds": 31}}},
+        config({"segmentSeconds": 31}),
         "livestream:channels.main.segmentSeconds: 31 is not valid; expected a whole number from 1 to 30",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "segmentSeconds": 4.5}}},
+        config({"segmentSeconds": 4.5}),
         "livestream:channels.main.segmentSeconds: 4.5 is not valid; expected a whole number from 1 to 30",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "segmentSeconds": True}}},
+        config({"segmentSeconds": True}),
         "livestream:channels.main.segmentSeconds: True is not valid; expected a whole number from 1 to 30",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "gopSeconds": 11}}},
+        config({"gopSeconds": 11}),
         "livestream:channels.main.gopSeconds: 11 is not valid; expected a whole number from 1 to 10",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "lowLatencyHls": True,
-                    "segmentSeconds": 6,
-                }
-            }
-        },
+        config({"lowLatencyHls": True, "segmentSeconds": 6}),
         "livestream:channels.main.lowLatencyHls: True is not valid; low-latency HLS needs segments of 1 or 2 seconds, but livestream:channels.main.segmentSeconds is 6; set segmentSeconds to 1 or 2, or turn lowLatencyHls off",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "lowLatencyHls": "yes"}}},
+        config({"lowLatencyHls": "yes"}),
         "livestream:channels.main.lowLatencyHls: 'yes' is not valid; expected true or false",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "framerate": 60}}},
+        config({"framerate": 60}),
         "livestream:channels.main.framerate: 60 is not valid; allowed values are 24, 25, 30",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "dvrWindowMinutes": 30000}}},
+        config({"dvrWindowMinutes": 30000}),
         "livestream:channels.main.dvrWindowMinutes: 30000 is not valid; expected a whole number from 0 to 20160",
     ),
     (
-        {
-            "channels": {
-                "main": {
-                    "ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]},
-                    "inputResolution": "SD",
-                    "ladder": "hd",
-                }
-            }
-        },
+        config({"inputResolution": "SD", "ladder": "hd"}),
         "livestream:channels.main.inputResolution: 'SD' is not valid; the ladder's top rendition needs at least HD",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}, "inputResolution": "8K"}}},
+        config({"inputResolution": "8K"}),
         "livestream:channels.main.inputResolution: '8K' is not valid; allowed values are SD, HD, UHD",
     ),
     (
@@ -298,277 +230,178 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "livestream:channels.main.ingest: ['x'] is not valid; expected a mapping with keys protocol, allowedCidrs, allowPublic, streamKey",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"glacierAfterDays": 400, "expireAfterDays": 365},
-        },
+        config(archive={"glacierAfterDays": 400, "expireAfterDays": 365}),
         "livestream:archive.glacierAfterDays: 400 is not valid; must be fewer days than expireAfterDays (365), or null",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"glacierAfterDays": 30, "expireAfterDays": 30},
-        },
+        config(archive={"glacierAfterDays": 30, "expireAfterDays": 30}),
         "livestream:archive.glacierAfterDays: 30 is not valid; must be fewer days than expireAfterDays (30), or null",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"glacierAfterDays": -1},
-        },
+        config(archive={"glacierAfterDays": -1}),
         "livestream:archive.glacierAfterDays: -1 is not valid; expected a whole number from 0 to 3650",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"expireAfterDays": 0},
-        },
+        config(archive={"expireAfterDays": 0}),
         "livestream:archive.expireAfterDays: 0 is not valid; expected a whole number from 1 to 36500",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"noncurrentExpireDays": 0},
-        },
+        config(archive={"noncurrentExpireDays": 0}),
         "livestream:archive.noncurrentExpireDays: 0 is not valid; expected a whole number from 1 to 3650",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"retainOnDelete": "yes"},
-        },
+        config(archive={"retainOnDelete": "yes"}),
         "livestream:archive.retainOnDelete: 'yes' is not valid; expected true or false",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"kmsKeyArn": "my-key"},
-        },
+        config(archive={"kmsKeyArn": "my-key"}),
         "livestream:archive.kmsKeyArn: 'my-key' is not valid; expected an ARN such as arn:aws:service:region:account:resource",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "archive": {"rolloverSeconds": 30},
-        },
+        config(archive={"rolloverSeconds": 30}),
         "livestream:archive.rolloverSeconds: 30 is not valid; expected a whole number from 60 to 86400",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "archive": "x"},
+        config(archive="x"),
         "livestream:archive: 'x' is not valid; expected a mapping with keys glacierAfterDays, expireAfterDays, noncurrentExpireDays, retainOnDelete, kmsKeyArn, rolloverSeconds",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "archive": {"bucket": "x"}},
+        config(archive={"bucket": "x"}),
         "livestream:archive.bucket: 'x' is not valid; unknown key; allowed keys are glacierAfterDays, expireAfterDays, noncurrentExpireDays, retainOnDelete, kmsKeyArn, rolloverSeconds",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"priceClass": "PriceClass_Cheap"},
-        },
+        config(cdn={"priceClass": "PriceClass_Cheap"}),
         "livestream:cdn.priceClass: 'PriceClass_Cheap' is not valid; allowed values are PriceClass_100, PriceClass_200, PriceClass_All",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"viewerProtocol": "allow-all"},
-        },
+        config(cdn={"viewerProtocol": "allow-all"}),
         "livestream:cdn.viewerProtocol: 'allow-all' is not valid; allowed values are redirect-to-https, https-only",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "cdn": {"corsOrigins": "*"}},
+        config(cdn={"corsOrigins": "*"}),
         "livestream:cdn.corsOrigins: '*' is not valid; expected a list",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"corsOrigins": ["example.com"]},
-        },
+        config(cdn={"corsOrigins": ["example.com"]}),
         "livestream:cdn.corsOrigins[0]: 'example.com' is not valid; expected '*' or an origin such as https://www.example.com",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {
+        config(
+            cdn={
                 "customDomain": {
                     "domainName": "live.example.com",
                     "certificateArn": "arn:aws:acm:ap-northeast-2:123456789012:certificate/x",
                 }
-            },
-        },
+            }
+        ),
         "livestream:cdn.customDomain.certificateArn: 'arn:aws:acm:ap-northeast-2:123456789012:certificate/x' is not valid; CloudFront needs an ACM certificate in us-east-1",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"customDomain": {"domainName": "live.example.com"}},
-        },
+        config(cdn={"customDomain": {"domainName": "live.example.com"}}),
         "livestream:cdn.customDomain.certificateArn: None is not valid; required: an ACM certificate ARN in us-east-1",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {
+        config(
+            cdn={
                 "customDomain": {
                     "domainName": "Not A Domain",
                     "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
                 }
-            },
-        },
+            }
+        ),
         "livestream:cdn.customDomain.domainName: 'Not A Domain' is not valid; expected a DNS name such as live.example.com",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"customDomain": {"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}},
-        },
+        config(cdn={"customDomain": {"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}}),
         "livestream:cdn.customDomain.domainName: None is not valid; expected a DNS name such as live.example.com",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"customDomain": {"domainName": 5, "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}},
-        },
+        config(cdn={"customDomain": {"domainName": 5, "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x"}}),
         "livestream:cdn.customDomain.domainName: 5 is not valid; expected a non-empty string",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"geoRestriction": {"type": "whitelist", "countries": ["Korea"]}},
-        },
+        config(cdn={"geoRestriction": {"type": "whitelist", "countries": ["Korea"]}}),
         "livestream:cdn.geoRestriction.countries[0]: 'Korea' is not valid; expected an ISO 3166-1 alpha-2 country code such as KR",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"geoRestriction": {"type": "allow", "countries": ["KR"]}},
-        },
+        config(cdn={"geoRestriction": {"type": "allow", "countries": ["KR"]}}),
         "livestream:cdn.geoRestriction.type: 'allow' is not valid; allowed values are whitelist, blacklist",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"geoRestriction": {"type": "whitelist", "countries": []}},
-        },
+        config(cdn={"geoRestriction": {"type": "whitelist", "countries": []}}),
         "livestream:cdn.geoRestriction.countries: [] is not valid; list at least one country code",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"geoRestriction": {"type": "whitelist"}},
-        },
+        config(cdn={"geoRestriction": {"type": "whitelist"}}),
         "livestream:cdn.geoRestriction.countries: [] is not valid; list at least one country code",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"signedUrlsPublicKey": "ssh-rsa AAAA"},
-        },
+        config(cdn={"signedUrlsPublicKey": "ssh-rsa AAAA"}),
         "livestream:cdn.signedUrlsPublicKey: '<key>' is not valid; expected a PEM-encoded RSA public key",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"signedUrlsPublicKey": 5},
-        },
+        config(cdn={"signedUrlsPublicKey": 5}),
         "livestream:cdn.signedUrlsPublicKey: 5 is not valid; expected a PEM-encoded RSA public key",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "cdn": {"webAclArn": "acl"}},
+        config(cdn={"webAclArn": "acl"}),
         "livestream:cdn.webAclArn: 'acl' is not valid; expected an ARN such as arn:aws:service:region:account:resource",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "cdn": {"logsExpireDays": 0},
-        },
+        config(cdn={"logsExpireDays": 0}),
         "livestream:cdn.logsExpireDays: 0 is not valid; expected a whole number from 1 to 3650",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"emails": ["ops-at-example.com"]},
-        },
+        config(alarms={"emails": ["ops-at-example.com"]}),
         "livestream:alarms.emails[0]: 'ops-at-example.com' is not valid; expected an e-mail address such as ops@example.com",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"emails": "ops@example.com"},
-        },
+        config(alarms={"emails": "ops@example.com"}),
         "livestream:alarms.emails: 'ops@example.com' is not valid; expected a list",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLos": {"threshold": 1}}},
-        },
+        config(alarms={"thresholds": {"inputLos": {"threshold": 1}}}),
         "livestream:alarms.thresholds.inputLos: {'threshold': 1} is not valid; unknown alarm; did you mean livestream:alarms.thresholds.inputLoss? allowed alarms are activeAlerts, inputLoss, droppedFrames, outputErrors, cdn5xxRate, cdn4xxRate",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLoss": {"periodSeconds": 45}}},
-        },
+        config(alarms={"thresholds": {"inputLoss": {"periodSeconds": 45}}}),
         "livestream:alarms.thresholds.inputLoss.periodSeconds: 45 is not valid; CloudWatch periods are 10, 20, 30 or a multiple of 60",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLoss": {"periodSeconds": 5}}},
-        },
+        config(alarms={"thresholds": {"inputLoss": {"periodSeconds": 5}}}),
         "livestream:alarms.thresholds.inputLoss.periodSeconds: 5 is not valid; expected a whole number from 10 to 86400",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLoss": {"threshold": -1}}},
-        },
+        config(alarms={"thresholds": {"inputLoss": {"threshold": -1}}}),
         "livestream:alarms.thresholds.inputLoss.threshold: -1 is not valid; expected a number of 0 or more",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLoss": {"evaluationPeriods": 0}}},
-        },
+        config(alarms={"thresholds": {"inputLoss": {"evaluationPeriods": 0}}}),
         "livestream:alarms.thresholds.inputLoss.evaluationPeriods: 0 is not valid; expected a whole number from 1 to 100",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": {"inputLoss": {"evaluation": 1}}},
-        },
+        config(alarms={"thresholds": {"inputLoss": {"evaluation": 1}}}),
         "livestream:alarms.thresholds.inputLoss.evaluation: 1 is not valid; unknown key; did you mean livestream:alarms.thresholds.inputLoss.evaluationPeriods? allowed keys are threshold, periodSeconds, evaluationPeriods",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "alarms": {"thresholds": []},
-        },
+        config(alarms={"thresholds": []}),
         "livestream:alarms.thresholds: [] is not valid; expected a map of alarm name to {threshold, periodSeconds, evaluationPeriods}",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "budget": {"monthlyUsd": -5},
-        },
+        config(budget={"monthlyUsd": -5}),
         "livestream:budget.monthlyUsd: -5 is not valid; expected a number greater than 0",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "budget": {"monthlyUsd": 0}},
+        config(budget={"monthlyUsd": 0}),
         "livestream:budget.monthlyUsd: 0 is not valid; expected a number greater than 0",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "budget": {"monthlyUsd": "5"},
-        },
+        config(budget={"monthlyUsd": "5"}),
         "livestream:budget.monthlyUsd: '5' is not valid; expected a number greater than 0",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "budget": {
+        config(
+            budget={
                 "emails": [
                     "a0@example.com",
                     "a1@example.com",
@@ -582,122 +415,88 @@ CASES: list[tuple[dict[str, Any], str]] = [
                     "a9@example.com",
                     "a10@example.com",
                 ]
-            },
-        },
+            }
+        ),
         "livestream:budget.emails: ['a0@example.com', 'a1@example.com', 'a2@example.com', 'a3@example.com', 'a4@example.com', 'a5@example.com', 'a6@example.com', 'a7@example.com', 'a8@example.com', 'a9@example.com', 'a10@example.com'] is not valid; AWS Budgets notifies at most 10 addresses",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"timezone": "Asia/Busan"},
-        },
+        config(schedule={"timezone": "Asia/Busan"}),
         "livestream:schedule.timezone: 'Asia/Busan' is not valid; expected an IANA timezone name such as Asia/Seoul or UTC",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "schedule": {"timezone": 9}},
+        config(schedule={"timezone": 9}),
         "livestream:schedule.timezone: 9 is not valid; expected an IANA timezone name such as Asia/Seoul",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"start": "cron(0 19 * * *)", "stop": "cron(0 23 * * ? *)"},
-        },
+        config(schedule={"start": "cron(0 19 * * *)", "stop": "cron(0 23 * * ? *)"}),
         "livestream:schedule.start: 'cron(0 19 * * *)' is not valid; cron needs 6 fields (minutes hours day-of-month month day-of-week year), got 5",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"start": 19, "stop": "cron(0 23 * * ? *)"},
-        },
+        config(schedule={"start": 19, "stop": "cron(0 23 * * ? *)"}),
         "livestream:schedule.start: 19 is not valid; expected cron(min hour day-of-month month day-of-week year) or rate(n minutes)",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"start": "cron(0 19 * * ? *)"},
-        },
+        config(schedule={"start": "cron(0 19 * * ? *)"}),
         "livestream:schedule.stop: None is not valid; a start schedule needs a stop expression or idleStopMinutes, or channels run forever",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"start": "cron(0 19 * * ? *)", "stop": "cron(0 19 * * ? *)"},
-        },
+        config(schedule={"start": "cron(0 19 * * ? *)", "stop": "cron(0 19 * * ? *)"}),
         "livestream:schedule.stop: 'cron(0 19 * * ? *)' is not valid; the stop expression must differ from start",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"start": "cron(0 19 * * ? *)", "stop": "every day"},
-        },
+        config(schedule={"start": "cron(0 19 * * ? *)", "stop": "every day"}),
         "livestream:schedule.stop: 'every day' is not valid; 'every day' is not a schedule expression; expected cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 19 * * ? *), or rate(value unit), e.g. rate(5 minutes)",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"idleStopMinutes": 5},
-        },
+        config(schedule={"idleStopMinutes": 5}),
         "livestream:schedule.idleStopMinutes: 5 is not valid; expected a whole number from 10 to 1440",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "schedule": {"runningNoticeHour": 24},
-        },
+        config(schedule={"runningNoticeHour": 24}),
         "livestream:schedule.runningNoticeHour: 24 is not valid; expected a whole number from 0 to 23",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "usage": {"streamedHoursPerMonth": 800},
-        },
+        config(usage={"streamedHoursPerMonth": 800}),
         "livestream:usage.streamedHoursPerMonth: 800 is not valid; expected a number of 0 to 744",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "usage": {"streamedHoursPerMonth": -1},
-        },
+        config(usage={"streamedHoursPerMonth": -1}),
         "livestream:usage.streamedHoursPerMonth: -1 is not valid; expected a number of 0 to 744",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "usage": {"viewerHoursPerMonth": -1},
-        },
+        config(usage={"viewerHoursPerMonth": -1}),
         "livestream:usage.viewerHoursPerMonth: -1 is not valid; expected a number of 0 or more",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "usage": {"watchedKbps": 0}},
+        config(usage={"watchedKbps": 0}),
         "livestream:usage.watchedKbps: 0 is not valid; expected a number greater than 0",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "tags": {"aws:owner": "me"}},
+        config(tags={"aws:owner": "me"}),
         "livestream:tags.aws:owner: 'aws:owner' is not valid; tag keys are 1-128 characters and may not start with 'aws:'",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "tags": {"team": 5}},
+        config(tags={"team": 5}),
         "livestream:tags.team: 5 is not valid; tag values are strings of at most 256 characters",
     ),
     (
-        {
-            "channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}},
-            "tags": {
+        config(
+            tags={
                 "team": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-            },
-        },
+            }
+        ),
         "livestream:tags.team: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not valid; tag values are strings of at most 256 characters",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "tags": ["team"]},
+        config(tags=["team"]),
         "livestream:tags: ['team'] is not valid; expected a map of tag key to value",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "environment": ""},
+        config(environment=""),
         "livestream:environment: '' is not valid; expected a non-empty string",
     ),
     (
-        {"channels": {"main": {"ingest": {"protocol": "rtmp", "allowedCidrs": ["203.0.113.0/24"]}}}, "environment": 5},
+        config(environment=5),
         "livestream:environment: 5 is not valid; expected a non-empty string",
     ),
 ]
