@@ -97,6 +97,12 @@ def test_price_class_allowed_and_default_all() -> None:
     )
 
 
+def test_price_class_of_an_aws_native_distribution_is_read_from_its_distribution_config() -> None:
+    native = "aws-native:cloudfront:Distribution"
+    assert check_resource("cloudfront-price-class", native, {"distributionConfig": distribution()}) == []
+    assert "PriceClass_All" in check_resource("cloudfront-price-class", native, {"distributionConfig": {}})[0]
+
+
 def test_no_auto_start() -> None:
     assert check_resource("medialive-no-auto-start", CHANNEL, channel_props()) == []
     assert len(check_resource("medialive-no-auto-start", CHANNEL, channel_props(startChannel=True))) == 1
@@ -269,15 +275,13 @@ def test_monthly_cost_above_the_limit_is_itemised() -> None:
 
 
 def usage_of(specs: Sequence[Mapping[str, Any]], **config: Any) -> Any:
-    return importlib.import_module("livestream_policies.cost").usage_from_resources(
+    return importlib.import_module("livestream_policies.spend").usage_from_resources(
         policy_resources(specs), config_for("monthly-cost-limit", config)
     )
 
 
 def test_monthly_cost_usage_is_read_from_the_resources() -> None:
-    cost = importlib.import_module("livestream_policies.cost")
-    resources = policy_resources([*cost_stack(), budget()])
-    usage = cost.usage_from_resources(resources, config_for("monthly-cost-limit", {"viewerHoursPerMonth": 10}))
+    usage = usage_of([*cost_stack(), budget()], viewerHoursPerMonth=10)
     [ch] = usage.channels
     assert (ch.pipeline, ch.input_resolution, ch.hours_per_month) == ("SINGLE_PIPELINE", "SD", 120.0)
     assert ch.renditions[0] == (854, 480, 1_500_000)

@@ -143,6 +143,7 @@ def test_the_monthly_cost_rule_and_the_plan_give_one_total(pack: verdicts.Loaded
     evaluation = verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total - 0.01}})
     [violation] = [v for v in evaluation if v.policy == "monthly-cost-limit"]
     assert f"estimated at ${total:,.2f}/month" in violation.message
+    assert "(from the settings " in violation.message and "). Largest items: " in violation.message
     assert not [
         v
         for v in verdicts.evaluate(pack, offline.run(root, stack), {"monthly-cost-limit": {"maxMonthlyUsd": total}})

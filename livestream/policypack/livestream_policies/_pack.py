@@ -26,6 +26,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from livestream.wire import medialive, tokens
+from livestream.wire.iam import statements
 from livestream.wire.props import arn_resource, get, items, plain, truthy
 
 T = TypeVar("T")
@@ -56,6 +57,8 @@ LAMBDA_PERMISSIONS = tokens.LAMBDA_PERMISSIONS.classic
 LOG_DELIVERY_SOURCES = tokens.LOG_DELIVERY_SOURCES.classic
 LOG_GROUPS = tokens.LOG_GROUPS.classic
 METRIC_ALARMS = tokens.METRIC_ALARMS.classic
+# Metric and composite alarms: both notify through alarmActions (composite alarms have no wire vocabulary yet).
+ALARMS = (*METRIC_ALARMS, "aws:cloudwatch/compositeAlarm:CompositeAlarm")
 SCHEDULES = tokens.SCHEDULES.classic
 SECRETS = tokens.SECRETS.classic
 SNS_TOPIC_POLICIES = tokens.TOPIC_POLICIES.classic
@@ -74,12 +77,14 @@ def known(read: Callable[[], T], default: T) -> T:
 # --- stack helpers ----------------------------------------------------------------------------
 
 
-# --- stack helpers ----------------------------------------------------------------------------
-
-
 def known_items(resource: PolicyResource, *path: str | int) -> list[Any]:
     """`items` at `path` on a resource, read in full into plain dicts and lists; [] while any of it is unknown."""
     return known(lambda: plain(items(resource.props, *path)), [])
+
+
+def known_statements(resource: PolicyResource, key: str) -> list[Mapping[str, Any]] | None:
+    """The statements of the policy document at `key` on a resource; None while any of it is unknown."""
+    return known(lambda: statements(get(resource.props, key)), None)
 
 
 def of_type(resources: Iterable[PolicyResource], types: Sequence[str]) -> list[PolicyResource]:
@@ -96,6 +101,11 @@ def reference_values(resource: PolicyResource, *keys: str) -> set[str]:
     return values
 
 
+def built_from(resource: PolicyResource, key: str, target: PolicyResource) -> bool:
+    """Was `resource`'s property `key` built from `target`'s outputs (its `propertyDependencies` name the target)?"""
+    return any(d.urn == target.urn for d in (resource.property_dependencies or {}).get(key) or [])
+
+
 def refers_to(resource: PolicyResource, key: str, target: PolicyResource, target_values: set[str]) -> bool:
     """Does `resource`'s property `key` point at `target`?
 
@@ -103,8 +113,7 @@ def refers_to(resource: PolicyResource, key: str, target: PolicyResource, target
     built from the target's output names it even while its value is still unknown; once values
     are known (and offline, under mocks) the value itself matches one of the target's ids.
     """
-    deps = resource.property_dependencies.get(key) if resource.property_dependencies else None
-    if deps and any(d.urn == target.urn for d in deps):
+    if built_from(resource, key, target):
         return True
     value = known(lambda: get(resource.props, key), None)
     return isinstance(value, str) and arn_resource(value) in target_values
@@ -140,6 +149,12 @@ def is_versioned(resources: Sequence[PolicyResource], bucket: PolicyResource) ->
         if known(lambda v=versioning: get(v.props, "versioningConfiguration", "status"), None) == "Enabled":
             return True
     return known(lambda: truthy(get(bucket.props, "versioning", "enabled")), False)
+
+
+def origin_name(origin: Any, resource_type: str) -> str:
+    """What a report calls a distribution's origin: its id (aws-native `id`, classic `originId`), else its domain."""
+    id_key = "id" if resource_type == tokens.NATIVE_DISTRIBUTION else "originId"
+    return str(get(origin, id_key) or get(origin, "domainName"))
 
 
 def label(resource: PolicyResource) -> str:

@@ -5,7 +5,7 @@ Type tokens and pure readers come from `livestream.wire` (the vocabulary the cos
 narrows the kinds whose rules read only the classic provider's shapes.
 """
 
-from livestream.wire.cloudfront import distribution_config
+from livestream.wire.cloudfront import distribution_config, origins
 from livestream.wire.iam import condition_values, principals, statements
 from livestream.wire.props import arn_part, arn_resource, get, is_list, is_map, items, json_value, number, plain, strings, truthy
 from livestream.wire.tokens import (
@@ -31,6 +31,7 @@ from livestream.wire.tokens import (
 from livestream.wire.tokens import PACKAGER_CHANNEL_POLICIES as CHANNEL_POLICIES
 from livestream_policies._pack import (
     ADVISORY,
+    ALARMS,
     BUCKET_POLICIES,
     BUCKETS,
     BUDGETS,
@@ -53,13 +54,16 @@ from livestream_policies._pack import (
     SQS_QUEUES,
     archive_buckets,
     bucket_names,
+    built_from,
     config_of,
     is_versioned,
     known,
     known_items,
+    known_statements,
     label,
     medialive_destination_buckets,
     of_type,
+    origin_name,
     reference_values,
     refers_to,
     resource_policy,
@@ -70,6 +74,7 @@ from livestream_policies._pack import (
 __all__ = [
     "ACCOUNT_PUBLIC_ACCESS_BLOCKS",
     "ADVISORY",
+    "ALARMS",
     "BUCKETS",
     "BUCKET_OBJECTS",
     "BUCKET_POLICIES",
@@ -112,6 +117,7 @@ __all__ = [
     "arn_part",
     "arn_resource",
     "bucket_names",
+    "built_from",
     "condition_values",
     "config_of",
     "distribution_config",
@@ -123,10 +129,13 @@ __all__ = [
     "json_value",
     "known",
     "known_items",
+    "known_statements",
     "label",
     "medialive_destination_buckets",
     "number",
     "of_type",
+    "origin_name",
+    "origins",
     "plain",
     "principals",
     "reference_values",

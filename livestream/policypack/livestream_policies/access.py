@@ -12,7 +12,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
-from livestream_policies.iam import is_bound, matches, sid, stack_accounts
+from livestream_policies.iam import is_bound, is_public, matches, principal_account, sid, stack_accounts
 
 # Condition keys that keep a '*' principal to one account, organisation or resource. KMS adds
 # kms:CallerAccount (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html).
@@ -45,9 +45,7 @@ def public_statements(document: Any) -> list[str]:
     for statement in w.statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        principals = w.principals(statement)
-        public = principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
-        if public and not is_bound(statement, PUBLIC_BINDING_KEYS):
+        if is_public(w.principals(statement)) and not is_bound(statement, PUBLIC_BINDING_KEYS):
             found.append(sid(statement))
     return found
 
@@ -136,7 +134,7 @@ def encoder_roles(resources: list[PolicyResource]) -> set[str]:
     """ARNs of this stack's roles that MediaLive may assume: the encoders that push to MediaPackage."""
     arns: set[str] = set()
     for role in w.of_type(resources, w.IAM_ROLES):
-        statements = w.known(lambda r=role: w.statements(w.get(r.props, "assumeRolePolicy")), [])
+        statements = w.known_statements(role, "assumeRolePolicy") or []
         services = {s for st in statements if st.get("Effect") == "Allow" for s in w.principals(st).get("Service", [])}
         arn = w.known(lambda r=role: w.get(r.props, "arn"), None)
         if MEDIALIVE_SERVICE in services and isinstance(arn, str):
@@ -149,14 +147,14 @@ def _push_problems(statement: Mapping[str, Any], encoders: set[str], own: set[st
         return []
     principals = w.principals(statement)
     allowed = encoders | set(config["allowedPrincipals"])
-    if principals.get("*") == ["*"] or "*" in principals.get("AWS", []):
+    if is_public(principals):
         return [f"statement {sid(statement)} lets anyone ('*') push to the channel"]
     if set(principals) - {"AWS"}:
         return [f"statement {sid(statement)} lets {sorted(set(principals) - {'AWS'})} principals push; allow encoder roles only"]
     strangers = [p for p in principals.get("AWS", []) if p not in allowed]
     if strangers and (encoders or config["allowedPrincipals"]):
         return [f"statement {sid(statement)} lets {strangers} push; only this platform's encoder roles may"]
-    foreign = [p for p in strangers if (w.arn_part(p, 4) if p.startswith("arn:") else p) not in own]
+    foreign = [p for p in strangers if principal_account(p) not in own]
     return [f"statement {sid(statement)} lets another account {foreign} push"] if foreign else []
 
 
@@ -164,7 +162,7 @@ def _check_channel_policies(resources: list[PolicyResource], config: dict[str, A
     encoders = encoder_roles(resources)
     own = stack_accounts(resources)
     for policy in w.of_type(resources, w.CHANNEL_POLICIES):
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
+        statements = w.known_statements(policy, "policy")
         if statements is None:
             continue  # the encoder role's ARN is unknown during preview: judged at `pulumi up`
         for statement in statements:
@@ -228,9 +226,8 @@ def _oac_problems(oac: PolicyResource, kind: str) -> list[str]:
 
 
 def _origins(distribution: PolicyResource) -> list[tuple[str, Mapping[str, Any]]]:
-    native = distribution.resource_type == w.NATIVE_DISTRIBUTION
-    origins = w.known_items(distribution, *(("distributionConfig", "origins") if native else ("origins",)))
-    return [(str(w.get(o, "id" if native else "originId") or w.get(o, "domainName")), o) for o in origins]
+    origins = w.known(lambda: w.plain(w.origins(distribution.props, distribution.resource_type)), [])
+    return [(w.origin_name(o, distribution.resource_type), o) for o in origins]
 
 
 def _check_oac(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:

@@ -2,32 +2,21 @@
 
 Limits come from the policy config (see `policies/config/*.json`). Like every rule, these read
 resources through the pure wire vocabulary `livestream.wire` (the ladder rule through its one
-rendition reader, which the cost model and `livestream plan` use too). The monthly-estimate rule
-also uses the pure cost model `livestream.cost`: its `usage_from_wire` reads the stack's
-resources as `livestream plan` does; it is imported when that rule runs.
+rendition reader, which the cost model and `livestream plan` use too). The group's stack-wide
+rules (stop schedule, budget, monthly estimate) live in `spend`; `POLICIES` lists them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
+from livestream.wire import cloudfront
 from livestream.wire.medialive import INPUT_CLASS_LINES, renditions
 from livestream_policies import _wire as w
-from livestream_policies.spend import (  # noqa: F401 (the rules' helpers, for callers of this module)
-    budget_exists,
-    channel_ids,
-    monthly_budget_usd,
-    monthly_cost,
-    recorded_usages,
-    stop_schedule,
-    usage_from_resources,
-)
-
-if TYPE_CHECKING:
-    pass
+from livestream_policies.spend import budget_exists, monthly_cost, stop_schedule
 
 INPUT_RESOLUTIONS = ("SD", "HD", "UHD")
 INPUT_BITRATES = ("MAX_10_MBPS", "MAX_20_MBPS", "MAX_50_MBPS")
@@ -173,8 +162,7 @@ ladder_ceiling = w.resource_policy(
 def _check_price_class(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist = w.get(props, "distributionConfig", default={}) if args.resource_type == w.NATIVE_DISTRIBUTION else props
-    price_class = w.get(dist, "priceClass") or "PriceClass_All"  # CloudFront's default
+    price_class = cloudfront.price_class(props, args.resource_type) or "PriceClass_All"  # CloudFront's default
     if price_class not in config["allowedPriceClasses"]:
         report(
             f"priceClass is {price_class!r}; allowed: {config['allowedPriceClasses']}. PriceClass_200 covers North America, "

@@ -12,7 +12,8 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
-from livestream_policies.ingest import ingest_networks, ingest_not_open, srt_encrypted  # noqa: F401 (ingest_networks: for callers)
+from livestream_policies.iam import sid
+from livestream_policies.ingest import ingest_not_open, srt_encrypted
 
 # CloudFront security policies, oldest first (CloudFront API MinimumProtocolVersion enum).
 TLS_POLICIES = (
@@ -202,14 +203,12 @@ default_certificate_tls = w.resource_policy(
 def _check_origins(
     props: Mapping[str, Any], config: dict[str, Any], report: Callable[[str], None], args: ResourceValidationArgs
 ) -> None:
-    dist = w.distribution_config(props, args.resource_type)
-    id_key = "id" if args.resource_type == w.NATIVE_DISTRIBUTION else "originId"
     allowed = set(config["allowedOriginSslProtocols"])
-    for i, origin in enumerate(w.items(dist, "origins")):
+    for i, origin in enumerate(w.origins(props, args.resource_type)):
         custom = w.get(origin, "customOriginConfig")
         if custom is None:
             continue  # S3 / VPC origins: CloudFront reaches them over HTTPS with its own credentials.
-        where = f"origins[{i}] ({w.get(origin, id_key) or w.get(origin, 'domainName')})"
+        where = f"origins[{i}] ({w.origin_name(origin, args.resource_type)})"
         policy = w.get(custom, "originProtocolPolicy")
         if policy != "https-only":
             report(f"{where}.customOriginConfig.originProtocolPolicy is {policy!r}; set it to 'https-only'.")
@@ -305,23 +304,23 @@ def _statement_problems(statement: Mapping[str, Any], config: Mapping[str, Any])
         return []
     allowed_actions = set(config["allowedActions"])
     problems: list[str] = []
-    sid = statement.get("Sid") or "(no Sid)"
+    name = sid(statement)
     principals = w.principals(statement)
     if set(principals) != {"Service"} or w.strings(principals.get("Service")) != [CLOUDFRONT_SERVICE]:
         problems.append(
-            f"statement {sid} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE} (or the "
+            f"statement {name} allows {principals or 'no principal'}; allow only Service {CLOUDFRONT_SERVICE} (or the "
             "documented harvester statement, or a principal listed in allowedPrincipals)"
         )
     arns = [v for _, v in w.condition_values(statement, "aws:SourceArn", SOURCE_ARN_OPERATORS)]
     if not arns or any(w.arn_part(a, 2) != "cloudfront" or "*" in a for a in arns):
         problems.append(
-            f"statement {sid} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
+            f"statement {name} needs a condition aws:SourceArn = the CloudFront distribution ARN (found {arns or 'none'})"
         )
     if "NotAction" in statement:
-        problems.append(f"statement {sid} uses NotAction; list the actions instead")
+        problems.append(f"statement {name} uses NotAction; list the actions instead")
     extra = [a for a in w.strings(statement.get("Action")) if a not in allowed_actions]
     if extra:
-        problems.append(f"statement {sid} allows {extra}; CloudFront needs only {sorted(allowed_actions)}")
+        problems.append(f"statement {name} allows {extra}; CloudFront needs only {sorted(allowed_actions)}")
     return problems
 
 
@@ -337,7 +336,7 @@ def _check_endpoints(resources: list[PolicyResource], config: dict[str, Any], re
             )
     for policy in policies:
         # Unknown during preview (the distribution ARN in the condition): judged at `pulumi up`.
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), None)
+        statements = w.known_statements(policy, "policy")
         if statements is None:
             continue
         problems = [p for s in statements for p in _statement_problems(s, config)]

@@ -342,10 +342,20 @@ def is_bound(statement: Mapping[str, Any], keys: Iterable[str] = BINDING_CONDITI
     return False
 
 
+def is_public(principals: Mapping[str, list[str]]) -> bool:
+    """Does a statement's principal admit anyone: `"*"`, or '*' among its AWS principals?"""
+    return principals.get("*") == ["*"] or "*" in principals.get("AWS", [])
+
+
+def principal_account(value: str) -> str | None:
+    """The account an AWS principal names: the account field of an ARN, else the value itself (an account id)."""
+    return w.arn_part(value, 4) if value.startswith("arn:") else value
+
+
 def _foreign_accounts(principals: Mapping[str, list[str]], own: set[str]) -> list[str]:
     found: list[str] = []
     for value in principals.get("AWS", []):
-        account = w.arn_part(value, 4) if value.startswith("arn:") else value
+        account = principal_account(value)
         if account and account.isdigit() and account not in own:
             found.append(value)
     return found
@@ -353,7 +363,7 @@ def _foreign_accounts(principals: Mapping[str, list[str]], own: set[str]) -> lis
 
 def trust_problems(statement: Mapping[str, Any], own: set[str]) -> list[str]:
     principals = w.principals(statement)
-    if principals.get("*") == ["*"] or "*" in principals.get("AWS", []):
+    if is_public(principals):
         if not is_bound(statement):
             return [f"statement {sid(statement)} lets any principal ('*') assume the role"]
         return []
@@ -366,7 +376,7 @@ def trust_problems(statement: Mapping[str, Any], own: set[str]) -> list[str]:
 def _check_trust(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
     own = stack_accounts(resources) | set(config["trustedAccounts"])
     for role in w.of_type(resources, w.IAM_ROLES):
-        statements = w.known(lambda r=role: w.statements(w.get(r.props, "assumeRolePolicy")), [])
+        statements = w.known_statements(role, "assumeRolePolicy") or []
         for statement in statements:
             if statement.get("Effect") != "Allow":
                 continue

@@ -13,6 +13,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, ReportViolation, ResourceValidationArgs
 
 from livestream_policies import _wire as w
+from livestream_policies.spend import UNIVERSAL_STOP_TARGET
 
 # Lambda runtimes and the date Lambda deprecates (deprecated or scheduled) each, from the
 # "Deprecated runtimes" and "Supported runtimes" tables of
@@ -58,8 +59,6 @@ RUNTIME_DEPRECATIONS: dict[str, str] = {
 # The control function's action for the fixed evening stop. `stop-if-idle` runs every few minutes:
 # its next tick is its retry, so it is not judged here.
 SCHEDULED_STOP_ACTIONS = ("stop",)
-UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
-ALARM_TYPES = ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm")
 
 
 # --- cloudfront-access-logging ----------------------------------------------------------------------
@@ -169,7 +168,7 @@ alarm_actions = w.resource_policy(
         "NIST.800.53.R5-CloudWatchAlarmAction, HIPAA.Security-CloudWatchAlarmAction, Security Hub CloudWatch.15 and .17, "
         "Checkov CKV_AWS_319. Fix: alarm_actions=[topic ARN]."
     ),
-    types=ALARM_TYPES,
+    types=w.ALARMS,
     check=_check_alarm,
     level=w.MANDATORY,
     severity="medium",
@@ -197,11 +196,10 @@ def _watched(resources: list[PolicyResource], queue: PolicyResource) -> bool:
     During preview the queue's name and the topic's ARN are unknown: the alarm's property
     dependencies name the queue, and unknown actions count as present (judged at `pulumi up`)."""
     names = w.reference_values(queue, "name") | {a.rsplit(":", 1)[-1] for a in w.reference_values(queue, "arn")}
-    for alarm in w.of_type(resources, ALARM_TYPES):
+    for alarm in w.of_type(resources, w.ALARMS):
         queue_name = w.known(lambda a=alarm: w.get(a.props, "dimensions", "QueueName"), None)
         actions = w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), ["(unknown)"])
-        deps = (alarm.property_dependencies or {}).get("dimensions", [])
-        if actions and (queue_name in names or any(d.urn == queue.urn for d in deps)):
+        if actions and (queue_name in names or w.built_from(alarm, "dimensions", queue)):
             return True
     return False
 
@@ -221,8 +219,7 @@ def _stop_problem(resources: list[PolicyResource], schedule: PolicyResource) -> 
     queues = [
         q
         for q in w.of_type(resources, w.SQS_QUEUES)
-        if dead_letter in w.reference_values(q, "arn")
-        or any(d.urn == q.urn for d in (schedule.property_dependencies or {}).get("target", []))
+        if dead_letter in w.reference_values(q, "arn") or w.built_from(schedule, "target", q)
     ]
     if queues and not any(_watched(resources, q) for q in queues):
         return f"its dead-letter queue {w.label(queues[0])} has no alarm with actions, so nobody learns of a failed stop"

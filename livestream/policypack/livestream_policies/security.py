@@ -211,11 +211,11 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     """Which AWS services publish to the topic: alarms' actions, budgets' subscribers, the topic policy's grants."""
     names = _topic_names(topic)
     found: list[str] = []
-    alarms = w.of_type(resources, ("aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"))
+    alarms = w.of_type(resources, w.ALARMS)
     for alarm in alarms:
         actions = set(w.known(lambda a=alarm: w.strings(w.get(a.props, "alarmActions")), []))
-        deps = (alarm.property_dependencies or {}).get("alarmActions", [])  # preview: the ARN is still unknown
-        if (names & actions or any(d.urn == topic.urn for d in deps)) and "CloudWatch alarms" not in found:
+        # During preview the topic's ARN is still unknown: the alarm's actions were built from the topic.
+        if (names & actions or w.built_from(alarm, "alarmActions", topic)) and "CloudWatch alarms" not in found:
             found.append("CloudWatch alarms")
     for budget in w.of_type(resources, w.BUDGETS):
         subscribers = {s for n in w.known_items(budget, "notifications") for s in w.strings(w.get(n, "subscriberSnsTopicArns"))}
@@ -224,7 +224,7 @@ def _published_by_services(resources: list[PolicyResource], topic: PolicyResourc
     for policy in w.of_type(resources, w.SNS_TOPIC_POLICIES):
         if not w.refers_to(policy, "arn", topic, names):
             continue
-        statements = w.known(lambda p=policy: w.statements(w.get(p.props, "policy")), [])
+        statements = w.known_statements(policy, "policy") or []
         services = {s for st in statements for s in w.principals(st).get("Service", [])}
         found += [s for s in SERVICE_PUBLISHERS if s in services and s not in found]
     return found

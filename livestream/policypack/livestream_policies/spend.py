@@ -8,17 +8,20 @@ rule uses the pure cost model `livestream.cost`, imported when that rule runs: i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pulumi_policy import PolicyResource, ReportViolation
 
+from livestream.wire import WireResource
 from livestream_policies import _wire as w
 
 if TYPE_CHECKING:
-    from livestream.cost import Usage
+    from livestream.cost import Estimate, Usage
 
 STOP_ACTIONS = ("stop", "stop-if-idle")
+# EventBridge Scheduler's universal target calling MediaLive StopChannel (also what scheduled-stop-failure-noticed
+# counts as a stop).
 UNIVERSAL_STOP_TARGET = "arn:aws:scheduler:::aws-sdk:medialive:stopChannel"
 
 
@@ -38,9 +41,10 @@ def _function_targets(function: PolicyResource) -> set[str]:
 def _function_channels(function: PolicyResource, variable: str, channels: list[PolicyResource]) -> set[str]:
     """URNs of the channels a control function acts on: listed in its environment, or feeding it (preview)."""
     raw = w.known(lambda: w.get(function.props, "environment", "variables", variable), None)
-    listed = {p.strip() for p in str(raw).split(",") if p.strip()} if raw is not None else set()
-    deps = {d.urn for d in (function.property_dependencies or {}).get("environment", [])} if raw is None else set()
-    return {c.urn for c in channels if channel_ids(c) & listed or c.urn in deps}
+    if raw is None:
+        return {c.urn for c in channels if w.built_from(function, "environment", c)}
+    listed = {p.strip() for p in str(raw).split(",") if p.strip()}
+    return {c.urn for c in channels if channel_ids(c) & listed}
 
 
 def _check_stop_schedule(resources: list[PolicyResource], config: dict[str, Any], report: ReportViolation) -> None:
@@ -221,9 +225,9 @@ def _known_copy(value: Any) -> Any:
     return value
 
 
-def _wire_props(resource: PolicyResource, channel_types: Sequence[str]) -> dict[str, Any]:
+def _wire_props(resource: PolicyResource) -> dict[str, Any]:
     props = resource.props
-    if resource.resource_type in channel_types:
+    if resource.resource_type in w.MEDIALIVE_CHANNELS:
         for path in _PRICED_CHANNEL_PATHS:
             w.plain(w.get(props, *path))  # raises while unknown
     copied: dict[str, Any] = _known_copy(props)
@@ -235,14 +239,18 @@ def _wire_props(resource: PolicyResource, channel_types: Sequence[str]) -> dict[
     return copied
 
 
+def _wire_records(resources: Iterable[PolicyResource]) -> list[WireResource]:
+    """The resources as the cost model reads them (`livestream.wire.WireResource`)."""
+    return [WireResource(r.resource_type, r.name, _wire_props(r)) for r in resources]
+
+
 def usage_from_resources(resources: list[PolicyResource], config: Mapping[str, Any]) -> Usage:
     """The cost model's `Usage` for a stack (`livestream.cost.usage_from_wire`): channels, ladders, archive lifecycle,
     schedules and counts from the resources; hours, viewing and the region (else inferred) from this rule's config."""
     from livestream import cost
 
-    records = [cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS)) for r in resources]
     return cost.usage_from_wire(
-        records,
+        _wire_records(resources),
         region=_region(resources, str(config["region"])),
         hours_per_month=float(config["hoursPerMonth"]),
         viewer_hours_per_month=float(config["viewerHoursPerMonth"]),
@@ -274,11 +282,7 @@ def recorded_usages(resources: list[PolicyResource]) -> list[tuple[str, Usage]]:
         recorded = _known_copy(platform.props).get("settings") if platform.props else None
         if not isinstance(recorded, str):
             return []
-        records = [
-            cost.WireResource(r.resource_type, r.name, _wire_props(r, w.MEDIALIVE_CHANNELS))
-            for r in resources
-            if _under(r, platform)
-        ]
+        records = _wire_records(r for r in resources if _under(r, platform))
         try:
             found.append((platform.name, cost.usage_from_recorded(json.loads(recorded), records)))
         except ValueError:  # ConfigError is a ValueError: a secret's placeholder offline, or an older record
@@ -307,30 +311,34 @@ def _check_monthly_cost(resources: list[PolicyResource], config: dict[str, Any],
         report(f"cannot estimate the monthly cost: {error}. Adjust this policy's usage assumptions.")
         return
     if result.monthly_usd > limit:
-        biggest = sorted(result.items, key=lambda i: -i.monthly_usd)[:3]
-        report(
-            f"the stack is estimated at ${result.monthly_usd:,.2f}/month, above this stack's ceiling of ${limit:,.2f} "
-            f"(assuming {config['hoursPerMonth']:g} channel-hours, {config['viewerHoursPerMonth']:g} viewer-hours at "
-            f"{config['watchedKbps']:g} kbps, {usage.region}). Largest items: "
-            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
-            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+        basis = (
+            f"assuming {config['hoursPerMonth']:g} channel-hours, {config['viewerHoursPerMonth']:g} viewer-hours at "
+            f"{config['watchedKbps']:g} kbps, {usage.region}"
         )
+        _report_over_limit(result.monthly_usd, limit, basis, [result], report)
 
 
 def _check_platforms(platforms: list[tuple[str, Usage]], limit: float, report: ReportViolation) -> None:
     """The platforms' own settings priced, as `livestream plan` prices them: one total, whoever computes it."""
     from livestream.cost import estimate
 
-    results = [(name, estimate(usage)) for name, usage in platforms]
-    total = round(sum(result.monthly_usd for _, result in results), 2)
+    results = [estimate(usage) for _, usage in platforms]
+    total = round(sum(result.monthly_usd for result in results), 2)
     if total > limit:
-        biggest = sorted((i for _, r in results for i in r.items), key=lambda i: -i.monthly_usd)[:3]
-        report(
-            f"the stack is estimated at ${total:,.2f}/month, above this stack's ceiling of ${limit:,.2f} (from the settings "
-            f"{', '.join(name for name, _ in results)} was built with: its schedule and usage assumptions). Largest items: "
-            + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
-            + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
-        )
+        names = ", ".join(name for name, _ in platforms)
+        basis = f"from the settings {names} was built with: its schedule and usage assumptions"
+        _report_over_limit(total, limit, basis, results, report)
+
+
+def _report_over_limit(total: float, limit: float, basis: str, results: Sequence[Estimate], report: ReportViolation) -> None:
+    """The one over-the-ceiling message: the total, what it assumed, and the three largest items."""
+    biggest = sorted((i for r in results for i in r.items), key=lambda i: -i.monthly_usd)[:3]
+    report(
+        f"the stack is estimated at ${total:,.2f}/month, above this stack's ceiling of ${limit:,.2f} ({basis}). "
+        "Largest items: "
+        + ", ".join(f"{i.name} ${i.monthly_usd:,.2f}" for i in biggest)
+        + ". Shrink the ladder, run fewer hours, choose a cheaper price class or raise maxMonthlyUsd."
+    )
 
 
 monthly_cost = w.stack_policy(
