@@ -254,10 +254,15 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
     assert safari.page.is_disabled("#quality")  # Safari picks the rendition itself
 
 
-# The page's status changes, each with the time it saw it, reported to `statusChanged` (a Playwright
+# The page's status changes, each with the time it saw it and the time the video last advanced
+# (`timeupdate` does not bubble: captured on the document), reported to `statusChanged` (a Playwright
 # binding). The observer sees each change once: several in one task are told apart by oldValue.
 STATUS_LOG = """
 window.__statuses = [];
+let progressAt = null, position = null;
+document.addEventListener('timeupdate', (e) => {
+  if (e.target.currentTime !== position) [position, progressAt] = [e.target.currentTime, Date.now() / 1000];
+}, true);
 new MutationObserver((records) => {
   const changes = records.filter((r) => r.target.id === 'status');
   changes.forEach((record, i) => {
@@ -266,12 +271,14 @@ new MutationObserver((records) => {
     if (state === record.oldValue) return;
     const text = last ? record.target.textContent : '';
     const at = Date.now() / 1000;
-    window.__statuses.push({ state, text, at });
+    window.__statuses.push({ state, text, at, progressAt });
     window.statusChanged(state, at);
   });
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
 """
 PHASE_TIMEOUT_S = 60  # from an origin-side step to the status it should bring; the player's rules take about 25 s
+STALL_TARGETS = 3  # the player's rule (README): offline after three target durations without progress ...
+TICK_S = 1  # ... checked once a second
 
 
 def _lose_encoder(replay: live.Replay) -> None:
@@ -291,6 +298,11 @@ class Status:
     state: str
     text: str
     at: float  # the page's clock (Date.now()), the same wall clock as time.time()
+    progressAt: float | None  # noqa: N815 (the page's name) when the video last advanced
+
+    def still(self) -> float:
+        """Seconds the video had not advanced when the page showed this."""
+        return self.at - (self.progressAt or self.at)
 
 
 @dataclass
@@ -308,6 +320,7 @@ class OfflineScenario:
 
     replay: live.Replay
     viewer: Viewer
+    target_seconds: int
     opened_at: float = 0.0
     steps: list[float] = field(default_factory=list)  # time.time() of each step of PLAN taken
 
@@ -343,7 +356,7 @@ class OfflineScenario:
 @pytest.fixture(scope="session")
 def offline_scenario(platform: Platform, browser: Any) -> Iterator[OfflineScenario]:
     platform.rehearsal.broadcast = on_air(platform.channel)
-    scenario = OfflineScenario(platform.rehearsal, new_viewer(browser))
+    scenario = OfflineScenario(platform.rehearsal, new_viewer(browser), platform.channel.segment_seconds)
     page = scenario.viewer.page
     page.add_init_script(STATUS_LOG)
     page.expose_function("statusChanged", scenario.on_status)
@@ -368,17 +381,22 @@ def test_the_offline_state_appears_when_the_stream_stops_and_playback_resumes_wh
     scenario = offline_scenario
     scenario.wait()
     seen = scenario.statuses()
-    assert scenario.finished, f"stuck after step {len(scenario.steps)} of {scenario.PLAN}; the page showed {seen}"
+    awaited = [state for state, _ in scenario.PLAN[len(scenario.steps) :]]
+    assert scenario.finished, f"no {awaited[0]!r} after step {len(scenario.steps)} of the scenario; the page showed {seen}"
     assert [s for s in seen if s.state == "error"] == []
     opened, lost, back, stopped, _ = scenario.opened_at, *scenario.steps
     playing = scenario.first("playing", after=opened)
     assert playing and playing.at - opened < START_TIMEOUT_S
-    offline = scenario.first("offline", after=lost)
+    stall_s = STALL_TARGETS * scenario.target_seconds
+    offline = scenario.first("offline", after=lost)  # when the buffer ran dry, and not before the stall rule says
     assert offline and offline.at - lost < PHASE_TIMEOUT_S and "offline" in offline.text
-    print(f"offline shown {offline.at - lost:.1f} s after the stream stopped")
+    print(f"offline shown {offline.at - lost:.1f} s after the stream stopped, {offline.still():.1f} s after the video did")
+    assert stall_s < offline.still() < stall_s + 2 * TICK_S + 4  # the threshold, the tick, slack for a busy machine
     resumed = scenario.first("playing", after=back)  # the offline page notices the new broadcast by itself
     assert resumed and resumed.at - back < PHASE_TIMEOUT_S
-    ended = scenario.first("offline", after=stopped)  # a clean stop ends it as offline
+    ended = scenario.first("offline", after=stopped)  # a clean stop ends it as offline ...
     assert ended and ended.at - stopped < PHASE_TIMEOUT_S
+    print(f"after the clean stop: offline {ended.at - stopped:.1f} s later, {ended.still():.1f} s after the video ended")
+    assert ended.still() < stall_s, "a clean stop waited for the stall rule"  # ... as soon as the video ends (ENDLIST)
     viewer = scenario.viewer
     assert unexpected(viewer.errors) == [] and csp_violations(viewer) == []
