@@ -18,7 +18,7 @@ import pytest
 from tests.browser import harness, media
 
 # Waits check the page every 100 ms: Playwright's default checks on every animation frame, which
-# keeps Chromium drawing 60 frames a second for the whole wait (the offline test waits half a minute).
+# keeps Chromium drawing 60 frames a second for the whole wait (some wait 10-20 s).
 POLL_MS = 100
 INSTALL_HINT = "run `make browser-deps` (Chromium from apt as root or `playwright install chromium`; ffmpeg or imageio-ffmpeg)"
 
