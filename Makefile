@@ -4,6 +4,10 @@
 # Python that pip unpacks and byte-compiles in minutes, uv in seconds. `make plan` installs
 # only the package and its `plan` extra; `make test` adds the dev toolchain.
 PYTHON ?= python3
+# Python writes its bytecode caches (__pycache__/, git-ignored) even where the environment says not to:
+# without them every pytest process re-compiles and re-rewrites the asserts of all ~100 test modules
+# (about 2 s of CPU per process, and `make test` starts several) and every library module it imports.
+unexport PYTHONDONTWRITEBYTECODE
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv

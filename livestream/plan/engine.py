@@ -296,16 +296,30 @@ def _provider_region(
 # --- project files --------------------------------------------------------------------------
 
 
+# libyaml's parser where PyYAML was built with it: ~10x faster on a stack file, and every plan reads two.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text()) or {}
+        text = path.read_text()
     except FileNotFoundError:
         raise ProgramError(f"{path} does not exist") from None
-    except yaml.YAMLError as error:
-        raise ProgramError(f"{path} is not valid YAML: {error}") from None
+    try:
+        data = yaml.load(text, Loader=_FAST_LOADER) or {}  # a safe loader, C or pure
+    except yaml.YAMLError:
+        data = _read_yaml_slowly(path, text)
     if not isinstance(data, dict):
         raise ProgramError(f"{path} must hold a YAML mapping")
     return data
+
+
+def _read_yaml_slowly(path: Path, text: str) -> Any:
+    """The pure-Python parser, for its error message: libyaml's does not quote the line at fault."""
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise ProgramError(f"{path} is not valid YAML: {error}") from None
 
 
 @dataclass(frozen=True)

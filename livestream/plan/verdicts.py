@@ -253,6 +253,8 @@ class _TrackedProps(_DictProxy):
     """
 
     def __init__(self, props: dict[str, Any]) -> None:
+        # The proxy is built of new dicts and lists all the way down (the leaves are strings, numbers and
+        # booleans): what a policy writes into it stays its own, as when the analyzer deserializes for each.
         super().__init__(unknown_checking_proxy(props)["__target"], [])
         self.read = False
 
@@ -296,7 +298,7 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
             if not policy.has_validation():
                 continue  # a remediation-only policy: the analyzer reports it not applicable
             for resource in plan.resources:
-                props = _TrackedProps(copy.deepcopy(resource.inputs))
+                props = _TrackedProps(resource.inputs)
                 args = ResourceValidationArgs(
                     resource.type,
                     props,
@@ -377,7 +379,7 @@ def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
     resources: dict[str, PolicyResource] = {}
     for r in plan.resources:
         outputs = {k: v for k, v in r.outputs.items() if k != "id"}
-        props = unknown_checking_proxy(copy.deepcopy(outputs if r.custom else r.inputs))
+        props = unknown_checking_proxy(outputs if r.custom else r.inputs)
         resources[r.urn] = PolicyResource(r.type, props, r.urn, r.name, _options(r), _provider(r), None, [], {})
     for r in plan.resources:
         resource = resources[r.urn]

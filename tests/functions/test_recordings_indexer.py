@@ -32,6 +32,10 @@ CHANNEL_ID = "4455667"
 CHANNEL_ARN = f"arn:aws:medialive:{REGION}:{ACCOUNT}:channel:{CHANNEL_ID}"
 ENDPOINT_ARN = f"arn:aws:mediapackagev2:{REGION}:{ACCOUNT}:channelGroup/live-dev/channel/main/originEndpoint/recording"
 T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+# The indexer's clock is frozen where every test's timeline starts (a test that needs a later one moves
+# it): on the real clock a run would look older than LOST_STOP_MINUTES, and the lost-stop sweep would
+# kick in, depending on the day the suite runs.
+NOW = T0
 
 
 def iso(at: datetime) -> str:
@@ -141,6 +145,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
         ),
     }.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setattr(indexer, "_now", lambda: NOW)
     indexer.channels.cache_clear()
     indexer._client.cache_clear()
     s3.cache_clear()
