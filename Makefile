@@ -39,8 +39,8 @@ plan: $(VENV)/.plan-installed
 # suite and the ops tests mostly wait on the clock while the unit tests compute. Each suite's output
 # is printed whole when it ends (--output-sync); the first failure fails `make test`. A new suite
 # is a target of its own, added to SUITES. `make test JOBS=1` runs them one after another.
-# Beside the unit tests the browser suite runs in one process: a second worker saves 2-3 s there
-# for about 7 CPU-s and a second copy of the test imports (BROWSER_WORKERS below).
+# Beside the unit tests the browser suite runs in one process (BROWSER_WORKERS below): a second
+# worker would cost a second Chromium and a second copy of the test imports for no time saved.
 SUITES := unit test-browser lint typecheck wheel
 JOBS   ?= 3
 test:
@@ -69,11 +69,13 @@ $(VENV)/.browser-installed: pyproject.toml scripts/browser-deps | $(VENV)/.dev-i
 
 browser-deps: $(VENV)/.browser-installed
 
-# Two workers: the offline test (`run_first`) waits about half a minute on the player's own timers
-# on one while the other runs the rest; worksteal, because loadgroup stopped grouping on pytest 9.2
-# (pytest-dev/pytest-xdist#1386). The path keeps the workers from collecting the unit suite.
-# Measured on 2 cores: alone, 41 s instead of 74 s for 3-7 more CPU-s; beside `unit` in `make test`,
-# where the unit tests are the longest suite, it saves only 2-3 s. BROWSER_WORKERS=0: one process.
+# The offline test (`long_wait`) waits about 35 s on the player's own timers. In one process its
+# broadcast (a channel of its own) plays out beside the other tests from the first one on and the
+# test runs last, checking what the page showed: about 39 s wall alone, as long as the other tests.
+# On two workers (worksteal, because loadgroup stopped grouping on pytest 9.2, pytest-dev/pytest-xdist#1386)
+# it runs first on one while the other runs the rest: about 40 s too, for a second Chromium and a
+# second copy of the test imports. The path keeps the workers from collecting the unit suite.
+# BROWSER_WORKERS=0: one process (`make test` runs it so).
 BROWSER_WORKERS ?= 2
 test-browser: browser-deps
 	$(BIN)/pytest -m browser -n $(BROWSER_WORKERS) --dist worksteal tests/browser

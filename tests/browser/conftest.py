@@ -18,18 +18,25 @@ import pytest
 from tests.browser import harness, media
 
 # Waits check the page every 100 ms: Playwright's default checks on every animation frame, which
-# keeps Chromium drawing 60 frames a second for the whole wait (the offline test waits half a minute).
+# keeps Chromium drawing 60 frames a second for the whole wait (some wait 10-20 s).
 POLL_MS = 100
 INSTALL_HINT = "run `make browser-deps` (Chromium from apt as root or `playwright install chromium`; ffmpeg or imageio-ffmpeg)"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
-    # `make test-browser` runs these on two pytest-xdist workers (`--dist worksteal`): a test that
-    # waits long on the player's own timers starts first on one worker, the other worker takes the rest.
-    items.sort(key=lambda item: item.get_closest_marker("run_first") is None)
+    # A `long_wait` test waits on the player's own timers for half a minute. On pytest-xdist workers
+    # (`make test-browser`, `--dist worksteal`) it starts first on one while the other worker takes
+    # the rest; in one process its scenario plays in the background from the first test on and the
+    # test itself runs last, checking what happened.
+    items.sort(key=lambda item: (item.get_closest_marker("long_wait") is None) != one_process(config))
+
+
+def one_process(config: pytest.Config) -> bool:
+    """True unless this is a pytest-xdist worker (`-n 0` and no xdist: one process runs every test)."""
+    return not hasattr(config, "workerinput")
 
 
 @pytest.fixture(scope="session")
@@ -92,24 +99,30 @@ document.addEventListener('securitypolicyviolation', (e) => window.__violations.
 """
 
 
+def new_viewer(browser: Any, *, viewport: dict[str, int] | None = None, permissions: list[str] | None = None) -> Viewer:
+    """A page in a context of its own (1280x800 unless told), recording console errors, page errors and CSP violations."""
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, permissions=permissions or [])
+    page = context.new_page()
+    viewer = Viewer(page)
+    page.add_init_script(CSP_SPY)
+    page.on("console", lambda message: viewer.errors.extend([message.text] if message.type == "error" else []))
+    page.on("pageerror", lambda error: viewer.errors.append(str(error)))
+    return viewer
+
+
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Any]:
-    contexts = []
+    viewers: list[Viewer] = []
 
     def opener(url: str, *, viewport: dict[str, int] | None = None, permissions: list[str] | None = None) -> Viewer:
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, permissions=permissions or [])
-        contexts.append(context)
-        page = context.new_page()
-        viewer = Viewer(page)
-        page.add_init_script(CSP_SPY)
-        page.on("console", lambda message: viewer.errors.extend([message.text] if message.type == "error" else []))
-        page.on("pageerror", lambda error: viewer.errors.append(str(error)))
-        viewer.response = page.goto(url)
+        viewer = new_viewer(browser, viewport=viewport, permissions=permissions)
+        viewers.append(viewer)
+        viewer.response = viewer.page.goto(url)
         return viewer
 
     yield opener
-    for context in contexts:
-        context.close()
+    for viewer in viewers:
+        viewer.page.context.close()
 
 
 NOT_FOUND = "the server responded with a status of 404"

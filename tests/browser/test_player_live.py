@@ -3,8 +3,10 @@
 The stream has the dev channel's ladder, GOP, frame rate, segment length and playlist window
 (ffmpeg's encode of them, published live on the clock by `tests/browser/live.py`); the page, its
 assets and the response headers are the ones the platform deploys. The stream is already on air
-for a whole window when the first test starts. The offline test stops and restarts a broadcast
-of its own and puts the module's back afterwards, so the tests run in any order.
+for a whole window when the first test starts. The offline test's broadcast is on a channel of
+its own (`RESTARTS`): its stop and restart never touch the stream the other tests watch, so in
+one process it plays out beside them (`OfflineScenario`) instead of holding the process for the
+half minute the player's own timers take.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 import html
 import os
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,11 @@ from livestream.components.packager import HLS, manifest_window_seconds
 from livestream.model.settings import ChannelSettings, Settings
 from livestream.player import headers
 from tests.browser import harness, live, media
-from tests.browser.conftest import POLL_MS, Viewer, csp_violations, unexpected, write_recordings
+from tests.browser.conftest import POLL_MS, Viewer, csp_violations, new_viewer, one_process, unexpected, write_recordings
 
 SCREENSHOT = harness.ROOT / "docs" / "player.png"
 NEVER_STARTED = "backup"  # in channels.json, but nothing is ever published: its playlist is a 404
+RESTARTS = "rehearsal"  # in channels.json: the offline test's channel, its broadcast lost, restarted, stopped
 RECORDING_SECONDS = 8
 START_TIMEOUT_S = 10  # "playback starts within a few seconds"
 
@@ -37,13 +40,16 @@ class Platform:
     channel: ChannelSettings
     origin: harness.Origin
     replay: live.Replay
+    rehearsal: live.Replay  # RESTARTS' stream, for the offline test alone
     recordings: list[dict[str, Any]]
 
     def url(self, path: str) -> str:
         return self.origin.url(path)
 
 
-@pytest.fixture(scope="module")
+# Session-wide: in one process the offline test runs last, after the low-latency module, while its
+# broadcast on this origin has been playing out since the first test (`offline_in_background`).
+@pytest.fixture(scope="session")
 def platform(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     settings = harness.stack_settings("dev")
     channel = settings.channels[0]
@@ -51,10 +57,10 @@ def platform(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     recording = layout.recording_dir(channel.name, "2026-11-30T19-00-00Z")
     media.make_recording(ffmpeg, channel, recording, RECORDING_SECONDS)
     with harness.serving(layout, settings) as origin:
-        backup = {
-            k: v.replace(f"/{channel.name}/", f"/{NEVER_STARTED}/") for k, v in harness.playback_urls(origin, channel).items()
-        }
-        harness.write_site(origin, {channel.name: harness.playback_urls(origin, channel), NEVER_STARTED: backup})
+        backup = harness.playback_urls(origin, replace(channel, name=NEVER_STARTED))
+        rehearsal = replace(channel, name=RESTARTS)
+        urls = {channel.name: harness.playback_urls(origin, channel), NEVER_STARTED: backup}
+        harness.write_site(origin, urls | {RESTARTS: harness.playback_urls(origin, rehearsal)})
         recordings = [
             {
                 "channel": channel.name,
@@ -68,7 +74,9 @@ def platform(ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         write_recordings(layout.root, recordings)
         replay = live.replay(ffmpeg, channel, on_air(channel))
         origin.add_endpoint(channel.name, HLS, live.LiveHls(replay, channel.segment_seconds))
-        yield Platform(settings, channel, origin, replay, recordings)
+        restarts = live.replay(ffmpeg, rehearsal, on_air(rehearsal))  # the same cached encode
+        origin.add_endpoint(RESTARTS, HLS, live.LiveHls(restarts, channel.segment_seconds))
+        yield Platform(settings, channel, origin, replay, restarts, recordings)
 
 
 def on_air(channel: ChannelSettings) -> live.Broadcast:
@@ -87,8 +95,8 @@ def assert_advances(viewer: Viewer, seconds: float = 1.5) -> None:
     assert viewer.video()["time"] > before
 
 
-# First in the module, after the offline test (`run_first`): a pytest-xdist worker fetches its next test
-# before it runs one, so the worker that runs the offline test runs this one too, and it is quick.
+# First in the module, after the offline test on pytest-xdist workers (`long_wait`): a worker fetches its next
+# test before it runs one, so the worker that runs the offline test runs this one too, and it is quick.
 def test_an_unknown_channel_says_so(platform: Platform, open_page: Any) -> None:
     viewer = watch(platform, open_page, "?channel=nope")
     viewer.wait_for_status("error", 5)
@@ -246,24 +254,150 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
     assert safari.page.is_disabled("#quality")  # Safari picks the rendition itself
 
 
-@pytest.mark.run_first  # about half a minute of the player's own stall and poll timers
+# The page's status changes, each with the time it saw it and the time the video last advanced
+# (`timeupdate` does not bubble: captured on the document), reported to `statusChanged` (a Playwright
+# binding). The observer sees each change once: several in one task are told apart by oldValue.
+STATUS_LOG = """
+window.__statuses = [];
+let progressAt = null, position = null;
+document.addEventListener('timeupdate', (e) => {
+  if (e.target.currentTime !== position) [position, progressAt] = [e.target.currentTime, Date.now() / 1000];
+}, true);
+new MutationObserver((records) => {
+  const changes = records.filter((r) => r.target.id === 'status');
+  changes.forEach((record, i) => {
+    const last = i + 1 === changes.length;
+    const state = last ? record.target.dataset.state : changes[i + 1].oldValue;
+    if (state === record.oldValue) return;
+    const text = last ? record.target.textContent : '';
+    const at = Date.now() / 1000;
+    window.__statuses.push({ state, text, at, progressAt });
+    window.statusChanged(state, at);
+  });
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+"""
+PHASE_TIMEOUT_S = 60  # from an origin-side step to the status it should bring; the player's rules take about 25 s
+STALL_TARGETS = 3  # the player's rule (README): offline after three target durations without progress ...
+TICK_S = 1  # ... checked once a second
+CLOCK_SLACK_S = 0.01  # the page's clocks: Date.now() in whole milliseconds, performance.now() coarsened
+
+
+def _lose_encoder(replay: live.Replay) -> None:
+    replay.broadcast.kill()  # the playlists go stale, as when the broadcaster's encoder drops
+
+
+def _start_again(replay: live.Replay) -> None:
+    replay.broadcast = live.Broadcast.on_air_for(0)  # a new broadcast, its first segment due in a segment's time
+
+
+def _stop_cleanly(replay: live.Replay) -> None:
+    replay.broadcast.stop()  # the playlists end (#EXT-X-ENDLIST)
+
+
+@dataclass
+class Status:
+    state: str
+    text: str
+    at: float  # the page's clock (Date.now()), the same wall clock as time.time()
+    progressAt: float | None  # noqa: N815 (the page's name) when the video last advanced
+
+    def still(self) -> float:
+        """Seconds the video had not advanced when the page showed this."""
+        return self.at - (self.progressAt or self.at)
+
+
+@dataclass
+class OfflineScenario:
+    """The offline test's broadcast on `RESTARTS`, each origin-side step taken when the page shows what should precede it.
+
+    The page reports its status changes (`STATUS_LOG`); Playwright's sync API runs the binding
+    whenever this process is inside a Playwright call (the other tests mostly wait in one), so the
+    scenario needs no thread of its own and Python never blocks on it: playing -> the encoder is
+    lost; offline -> a new broadcast; playing -> a clean stop; offline -> done. A step taken late
+    (Python busy between tests) only starts the next phase later: phases are timed from the step.
+    """
+
+    PLAN = (("playing", _lose_encoder), ("offline", _start_again), ("playing", _stop_cleanly), ("offline", None))
+
+    replay: live.Replay
+    viewer: Viewer
+    target_seconds: int
+    opened_at: float = 0.0
+    steps: list[float] = field(default_factory=list)  # time.time() of each step of PLAN taken
+
+    def on_status(self, state: str, at: float) -> None:
+        """The next step, if the page shows what should precede it (not before the last step: Python may hear late)."""
+        if len(self.steps) < len(self.PLAN) and state == self.PLAN[len(self.steps)][0] and at >= self.last_step():
+            action: Callable[[live.Replay], None] | None = self.PLAN[len(self.steps)][1]
+            if action:
+                action(self.replay)
+            self.steps.append(time.time())
+
+    def last_step(self) -> float:
+        return self.steps[-1] if self.steps else self.opened_at
+
+    @property
+    def finished(self) -> bool:
+        return len(self.steps) == len(self.PLAN)
+
+    def statuses(self) -> list[Status]:
+        return [Status(**s) for s in self.viewer.page.evaluate("() => window.__statuses")]
+
+    def wait(self) -> None:
+        """Until the last step, an error status, or a phase overdue by PHASE_TIMEOUT_S."""
+        while not self.finished and time.time() - self.last_step() < PHASE_TIMEOUT_S:
+            if any(s.state == "error" for s in self.statuses()):
+                return
+            self.viewer.page.wait_for_timeout(250)
+
+    def first(self, state: str, after: float) -> Status | None:
+        return next((s for s in self.statuses() if s.state == state and s.at >= after), None)
+
+
+@pytest.fixture(scope="session")
+def offline_scenario(platform: Platform, browser: Any) -> Iterator[OfflineScenario]:
+    platform.rehearsal.broadcast = on_air(platform.channel)
+    scenario = OfflineScenario(platform.rehearsal, new_viewer(browser), platform.channel.segment_seconds)
+    page = scenario.viewer.page
+    page.add_init_script(STATUS_LOG)
+    page.expose_function("statusChanged", scenario.on_status)
+    scenario.opened_at = time.time()
+    scenario.viewer.response = page.goto(platform.url(f"/?channel={RESTARTS}"))
+    yield scenario
+    page.context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def offline_in_background(request: pytest.FixtureRequest) -> None:
+    """In one process the offline test's scenario starts with the module and plays out beside the other tests."""
+    wanted = any("offline_scenario" in getattr(item, "fixturenames", ()) for item in request.session.items)
+    if wanted and one_process(request.config):
+        request.getfixturevalue("offline_scenario")
+
+
+@pytest.mark.long_wait  # about 35 s of the player's own stall and poll timers: started first, checked last
 def test_the_offline_state_appears_when_the_stream_stops_and_playback_resumes_when_it_is_back(
-    platform: Platform, open_page: Any
+    offline_scenario: OfflineScenario,
 ) -> None:
-    replay = platform.replay
-    replay.broadcast = on_air(platform.channel)
-    try:
-        viewer = watch(platform, open_page)
-        viewer.wait_for_status("playing", START_TIMEOUT_S)
-        replay.broadcast.kill()  # the playlist goes stale, as when the broadcaster's encoder drops
-        stopped = time.monotonic()
-        viewer.wait_for_status("offline", 60)
-        print(f"offline shown {time.monotonic() - stopped:.1f} s after the stream stopped")
-        assert "offline" in viewer.page.inner_text("#status")
-        replay.broadcast = live.Broadcast.on_air_for(0)  # back: a new broadcast, its first segment due in a segment's time
-        viewer.wait_for_status("playing", 60)  # the offline page notices the new broadcast by itself
-        replay.broadcast.stop()  # a clean stop ends the playlist (#EXT-X-ENDLIST)
-        viewer.wait_for_status("offline", 60)
-    finally:
-        replay.broadcast = on_air(platform.channel)  # the other tests' stream, whichever runs next
+    scenario = offline_scenario
+    scenario.wait()
+    seen = scenario.statuses()
+    awaited = [state for state, _ in scenario.PLAN[len(scenario.steps) :]]
+    assert scenario.finished, f"no {awaited[0]!r} after step {len(scenario.steps)} of the scenario; the page showed {seen}"
+    assert [s for s in seen if s.state == "error"] == []
+    opened, lost, back, stopped, _ = scenario.opened_at, *scenario.steps
+    playing = scenario.first("playing", after=opened)
+    assert playing and playing.at - opened < START_TIMEOUT_S
+    stall_s = STALL_TARGETS * scenario.target_seconds
+    offline = scenario.first("offline", after=lost)  # when the buffer ran dry, and not before the stall rule says
+    assert offline and offline.at - lost < PHASE_TIMEOUT_S and "offline" in offline.text
+    print(f"offline shown {offline.at - lost:.1f} s after the stream stopped, {offline.still():.1f} s after the video did")
+    assert stall_s - CLOCK_SLACK_S < offline.still() < stall_s + 2 * TICK_S + 4  # the tick, slack for a busy machine
+    resumed = scenario.first("playing", after=back)  # the offline page notices the new broadcast by itself
+    assert resumed and resumed.at - back < PHASE_TIMEOUT_S
+    ended = scenario.first("offline", after=stopped)  # a clean stop ends it as offline ...
+    assert ended and ended.at - stopped < PHASE_TIMEOUT_S
+    print(f"after the clean stop: offline {ended.at - stopped:.1f} s later, {ended.still():.1f} s after the video ended")
+    assert ended.still() < stall_s, "a clean stop waited for the stall rule"  # ... as soon as the video ends (ENDLIST)
+    viewer = scenario.viewer
     assert unexpected(viewer.errors) == [] and csp_violations(viewer) == []
