@@ -303,23 +303,17 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text()
+        try:
+            data = yaml.load(text, Loader=_FAST_LOADER) or {}  # a safe loader, C or pure
+        except yaml.YAMLError:
+            data = yaml.safe_load(text) or {}  # the pure parser, for its message: libyaml's does not quote the line
     except FileNotFoundError:
         raise ProgramError(f"{path} does not exist") from None
-    try:
-        data = yaml.load(text, Loader=_FAST_LOADER) or {}  # a safe loader, C or pure
-    except yaml.YAMLError:
-        data = _read_yaml_slowly(path, text)
+    except yaml.YAMLError as error:
+        raise ProgramError(f"{path} is not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise ProgramError(f"{path} must hold a YAML mapping")
     return data
-
-
-def _read_yaml_slowly(path: Path, text: str) -> Any:
-    """The pure-Python parser, for its error message: libyaml's does not quote the line at fault."""
-    try:
-        return yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        raise ProgramError(f"{path} is not valid YAML: {error}") from None
 
 
 @dataclass(frozen=True)
