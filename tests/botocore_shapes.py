@@ -16,6 +16,7 @@ botocore's MediaLive model keeps numeric ranges only in shape names; they are re
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,7 +115,12 @@ def _walk(shape: Shape, value: Any, path: str, report: ShapeReport) -> None:
 
 def check(service: str, operation: str, wire_inputs: dict[str, Any]) -> ShapeReport:
     """Walk `wire_inputs` against the input shape of `service`'s `operation`."""
-    model = botocore.session.get_session().get_service_model(service)
     report = ShapeReport()
-    _walk(model.operation_model(operation).input_shape, wire_inputs, operation, report)
+    _walk(_service_model(service).operation_model(operation).input_shape, wire_inputs, operation, report)
     return report
+
+
+@functools.cache
+def _service_model(service: str) -> Any:
+    """botocore's model of `service`, built once: read-only, and a new session for each check cost more than the walk."""
+    return botocore.session.get_session().get_service_model(service)

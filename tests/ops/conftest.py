@@ -24,6 +24,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -66,7 +67,15 @@ def aws_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def client(service: str, region: str = REGION) -> Any:
-    return boto3.client(service, region_name=region)
+    """A test's own client of the moto server (the `aws_env` environment)."""
+    return _client(service, region, os.environ["AWS_ENDPOINT_URL"])
+
+
+@functools.cache
+def _client(service: str, region: str, endpoint: str) -> Any:
+    # One per service, region and server for the session: every test's account is the same server, reset
+    # between tests, with the same fake credentials; creating a client costs more than most calls.
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
