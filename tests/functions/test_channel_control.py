@@ -8,6 +8,7 @@ so data here is put with ChannelId before Pipeline, the order the function queri
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -39,15 +40,22 @@ def aws(monkeypatch):
         yield
 
 
+@functools.cache
+def client(service: str):
+    """The tests' own clients, one per service for the session: moto intercepts every client created
+    after it is imported, whichever mock_aws is active, and creating one costs more than most calls."""
+    return boto3.client(service, region_name=REGION)
+
+
 @pytest.fixture
 def medialive(aws):
-    return boto3.client("medialive", region_name=REGION)
+    return client("medialive")
 
 
 @pytest.fixture
 def queue_url(aws, monkeypatch):
     """An SNS topic (TOPIC_ARN) with an SQS queue subscribed, to count published notices."""
-    sns, sqs = boto3.client("sns", region_name=REGION), boto3.client("sqs", region_name=REGION)
+    sns, sqs = client("sns"), client("sqs")
     topic = sns.create_topic(Name="livestream-alerts")["TopicArn"]
     url = sqs.create_queue(QueueName="notices")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -58,7 +66,7 @@ def queue_url(aws, monkeypatch):
 
 
 def notices(url: str) -> list[dict]:
-    sqs = boto3.client("sqs", region_name=REGION)
+    sqs = client("sqs")
     messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
     return [json.loads(m["Body"]) for m in messages]
 
@@ -90,7 +98,7 @@ def put_metric(channel_id: str, pipeline: str, metric: str, values: dict[int, fl
         }
         for ago, value in values.items()
     ]
-    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    cloudwatch = client("cloudwatch")
     for i in range(0, len(data), 20):
         cloudwatch.put_metric_data(Namespace="AWS/MediaLive", MetricData=data[i : i + 20])
 
