@@ -13,7 +13,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 INSTALL = $(UV) pip install --quiet --python $(BIN)/python
 
-.PHONY: setup plan test test-floors lint typecheck unit wheel bench clean browser-deps test-browser bench-player
+.PHONY: setup plan test test-floors lint typecheck unit wheel bench clean browser-deps test-browser bench-player browser-then-wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,18 @@ plan: $(VENV)/.plan-installed
 # suite and the ops tests mostly wait on the clock while the unit tests compute. Each suite's output
 # is printed whole when it ends (--output-sync); the first failure fails `make test`. A new suite
 # is a target of its own, added to SUITES. `make test JOBS=1` runs them one after another.
-# Beside the unit tests the browser suite runs in one process (BROWSER_WORKERS below): a second
-# worker would cost a second Chromium and a second copy of the test imports for no time saved.
-SUITES := unit test-browser lint typecheck wheel
+# The browser suite runs in one process (BROWSER_WORKERS below): a second worker would cost a second
+# Chromium and a second copy of the test imports for no time saved.
+# The wheel check waits for the browser suite: beside Chromium and the first unit tests it made the
+# peak of memory (its consumer plan is another Python with Pulumi loaded); after it, it fills what
+# the unit tests leave of the cores.
+SUITES := unit browser-then-wheel lint typecheck
 JOBS   ?= 3
 test:
-	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target BROWSER_WORKERS=0 $(SUITES)
+	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target $(SUITES)
+
+browser-then-wheel: test-browser
+	@$(MAKE) --no-print-directory wheel
 
 lint: setup
 	$(BIN)/ruff check .
@@ -74,9 +80,9 @@ browser-deps: $(VENV)/.browser-installed
 # test runs last, checking what the page showed: about 39 s wall alone, as long as the other tests.
 # On two workers (worksteal, because loadgroup stopped grouping on pytest 9.2, pytest-dev/pytest-xdist#1386)
 # it runs first on one while the other runs the rest: about 40 s too, for a second Chromium and a
-# second copy of the test imports. The path keeps the workers from collecting the unit suite.
-# BROWSER_WORKERS=0: one process (`make test` runs it so).
-BROWSER_WORKERS ?= 2
+# second copy of the test imports, so one process is the default (BROWSER_WORKERS=0). The path keeps
+# the workers from collecting the unit suite.
+BROWSER_WORKERS ?= 0
 test-browser: browser-deps
 	$(BIN)/pytest -m browser -n $(BROWSER_WORKERS) --dist worksteal tests/browser
 

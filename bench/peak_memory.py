@@ -1,7 +1,7 @@
 """Run a command and print its wall time, CPU time and peak memory, counting every process it starts.
 
 `/usr/bin/time -v` reports the largest single process; `make test` runs pytest workers, mypy, uv
-and Chromium side by side, so this sums the memory of the whole process tree, sampled every 0.1 s:
+and Chromium side by side, so this sums the memory of the whole process tree, sampled every 0.5 s:
 PSS (shared pages split among the processes sharing them), with the RSS sum and the largest
 process beside it.
 
@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+# Reading smaps_rollup walks a process's page tables (Chromium's helpers map terabytes of address space):
+# at 0.1 s the sampling took ~10 s of a 2-core machine's CPU from a 50 s `make test`; memory peaks last seconds.
+SAMPLE_SECONDS = 0.5
 
 
 @dataclass
@@ -96,19 +99,20 @@ def main(command: list[str]) -> int:
         peak = peak.peak(tree_memory(os.getpid()))  # from here: orphans reparented to us count too
         if complete:
             reap_orphans(process.pid)
-        time.sleep(0.1)
+        time.sleep(SAMPLE_SECONDS)
     wall = time.monotonic() - start
     if complete:
         time.sleep(0.5)  # orphans still shutting down
         reap_orphans(process.pid)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    itself = resource.getrusage(resource.RUSAGE_SELF)
     scope = "every process it started" if complete else "processes waited for; orphans not counted"
     print(
         f"\n{' '.join(command)}: exit {process.returncode}, wall {wall:.1f} s, "
         f"CPU {usage.ru_utime + usage.ru_stime:.1f} s ({scope}), peak memory of the process tree "
         f"{peak.pss / 1024:.0f} MiB PSS ({peak.rss / 1024:.0f} MiB summing RSS; "
         f"largest process {peak.largest_rss / 1024:.0f} MiB), "
-        f"load average at start {load:.1f}",
+        f"load average at start {load:.1f}; sampling cost {itself.ru_utime + itself.ru_stime:.1f} CPU-s",
         file=sys.stderr,
     )
     return process.returncode
