@@ -13,7 +13,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 INSTALL = $(UV) pip install --quiet --python $(BIN)/python
 
-.PHONY: setup plan test test-floors lint typecheck unit wheel bench clean browser-deps test-browser bench-player browser-then-wheel
+.PHONY: setup plan test test-floors lint typecheck unit wheel bench clean browser-deps test-browser bench-player browser-typecheck-wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,15 +41,16 @@ plan: $(VENV)/.plan-installed
 # is a target of its own, added to SUITES. `make test JOBS=1` runs them one after another.
 # The browser suite runs in one process (BROWSER_WORKERS below): a second worker would cost a second
 # Chromium and a second copy of the test imports for no time saved.
-# The wheel check waits for the browser suite: beside Chromium and the first unit tests it made the
-# peak of memory (its consumer plan is another Python with Pulumi loaded); after it, it fills what
-# the unit tests leave of the cores.
-SUITES := unit browser-then-wheel lint typecheck
+# The type check and the wheel check wait for the browser suite: beside Chromium and the unit tests,
+# a cold mypy (~400 MiB) or the wheel's consumer plan (another Python with Pulumi loaded) made the
+# peak of memory; after it, they fill what the unit tests leave of the cores.
+SUITES := unit browser-typecheck-wheel lint
 JOBS   ?= 3
 test:
 	@$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target $(SUITES)
 
-browser-then-wheel: test-browser
+browser-typecheck-wheel: test-browser
+	@$(MAKE) --no-print-directory typecheck
 	@$(MAKE) --no-print-directory wheel
 
 lint: setup
