@@ -98,12 +98,6 @@ def _one_botocore_model_loader() -> Iterator[None]:
         yield
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that mostly wait on the clock (`waits`) first: beside `make test`'s other suites the cores
-    are busy anyway then, while a wait among the last tests would leave one idle."""
-    items.sort(key=lambda item: item.get_closest_marker("waits") is None)
-
-
 _FREEZE_AFTER_NEW_MODULES = 300
 _modules_at_last_freeze = [0]
 

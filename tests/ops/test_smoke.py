@@ -28,8 +28,6 @@ from livestream.cli import main
 from livestream.ops import smoke
 from tests.ops.conftest import REGION, STREAM_KEY, Deployed, client
 
-pytestmark = pytest.mark.waits  # ffmpeg pushes each broadcast in real time: ~10 s of waiting in the file
-
 ROOT = Path(__file__).resolve().parents[2]
 FFMPEG = shutil.which("ffmpeg")
 needs_ffmpeg = pytest.mark.skipif(
