@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import boto3
 import botocore.session
 import pytest
 
@@ -96,6 +97,19 @@ def _one_botocore_model_loader() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.session, "create_loader", functools.cache(botocore.session.create_loader))
         yield
+
+
+def aws_client(service: str, region: str) -> Any:
+    """A test's own boto3 client, kept for the session per service, region and endpoint: moto intercepts
+    every client made after its import, whichever `mock_aws` is active (or serves the AWS_ENDPOINT_URL
+    the ops tests set), the tests all use the same fake credentials, and making a client costs more
+    than most calls."""
+    return _aws_client(service, region, os.environ.get("AWS_ENDPOINT_URL"))
+
+
+@functools.cache
+def _aws_client(service: str, region: str, endpoint: str | None) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
 
 _FREEZE_AFTER_NEW_MODULES = 300

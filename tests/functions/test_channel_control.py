@@ -8,18 +8,17 @@ so data here is put with ChannelId before Pipeline, the order the function queri
 from __future__ import annotations
 
 import ast
-import functools
 import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from livestream.functions import channel_control as cc
+from tests.conftest import aws_client
 
 REGION = "ap-northeast-2"
 IDLE = 20
@@ -40,11 +39,8 @@ def aws(monkeypatch):
         yield
 
 
-@functools.cache
 def client(service: str):
-    """The tests' own clients, one per service for the session: moto intercepts every client created
-    after it is imported, whichever mock_aws is active, and creating one costs more than most calls."""
-    return boto3.client(service, region_name=REGION)
+    return aws_client(service, REGION)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ it should not (an unexpected call) or omits one it should (`assert_no_pending_re
 
 from __future__ import annotations
 
-import functools
 import json
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from moto import mock_aws
 from moto.s3.models import s3_backends
 
 from livestream.functions import recordings_indexer as indexer
+from tests.conftest import aws_client
 
 REGION = "ap-northeast-2"
 ACCOUNT = "123456789012"
@@ -149,7 +149,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
     monkeypatch.setattr(indexer, "_now", lambda: NOW)
     indexer.channels.cache_clear()
     indexer._client.cache_clear()
-    s3.cache_clear()
     with mock_aws():
         for bucket in (BUCKET, SITE):
             s3().create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -163,10 +162,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harvester]:
         real.cache_clear()
 
 
-@functools.cache
 def s3() -> Any:
-    """One client per test (the `aws` fixture clears it): creating a client costs more than a request."""
-    return boto3.client("s3", region_name=REGION)
+    return aws_client("s3", REGION)
 
 
 def harvested() -> Any:
@@ -202,7 +199,7 @@ def write_vod(prefix: str, segments: list[float], rungs: tuple[str, ...] = ("480
 def video(
     at: datetime, minutes: int, fps: float, pipelines: tuple[str, ...] = ("0", "1"), metric: str = "InputVideoFrameRate"
 ) -> None:
-    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    cloudwatch = aws_client("cloudwatch", REGION)
     for pipeline in pipelines:
         cloudwatch.put_metric_data(
             Namespace="AWS/MediaLive",

@@ -24,7 +24,6 @@ import contextlib
 import functools
 import http.server
 import json
-import os
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -32,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from livestream.model import ladder
+from tests.conftest import aws_client
 
 REGION = "ap-northeast-2"
 ACCOUNT = "123456789012"  # moto's default account
@@ -68,14 +67,7 @@ def aws_env(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def client(service: str, region: str = REGION) -> Any:
     """A test's own client of the moto server (the `aws_env` environment)."""
-    return _client(service, region, os.environ["AWS_ENDPOINT_URL"])
-
-
-@functools.cache
-def _client(service: str, region: str, endpoint: str) -> Any:
-    # One per service, region and server for the session: every test's account is the same server, reset
-    # between tests, with the same fake credentials; creating a client costs more than most calls.
-    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+    return aws_client(service, region)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
