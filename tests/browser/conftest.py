@@ -75,10 +75,12 @@ class Viewer:
     def status(self) -> str:
         return str(self.page.get_attribute("#status", "data-state"))
 
+    def wait_until(self, expression: str, timeout_s: float = 30, arg: Any = None) -> None:
+        """Until the page's JavaScript `expression` is truthy, checked every POLL_MS."""
+        self.page.wait_for_function(expression, arg=arg, timeout=timeout_s * 1000, polling=POLL_MS)
+
     def wait_for_status(self, state: str, timeout_s: float) -> None:
-        self.page.wait_for_function(
-            "s => document.querySelector('#status').dataset.state === s", arg=state, timeout=timeout_s * 1000, polling=POLL_MS
-        )
+        self.wait_until("s => document.querySelector('#status').dataset.state === s", timeout_s, arg=state)
 
     def video(self) -> dict[str, Any]:
         return dict(

@@ -25,7 +25,7 @@ from livestream.components.packager import HLS, manifest_window_seconds
 from livestream.model.settings import ChannelSettings, Settings
 from livestream.player import headers
 from tests.browser import harness, live, media
-from tests.browser.conftest import POLL_MS, Viewer, csp_violations, new_viewer, one_process, unexpected, write_recordings
+from tests.browser.conftest import Viewer, csp_violations, new_viewer, one_process, unexpected, write_recordings
 
 SCREENSHOT = harness.ROOT / "docs" / "player.png"
 NEVER_STARTED = "backup"  # in channels.json, but nothing is ever published: its playlist is a 404
@@ -134,9 +134,7 @@ def test_the_quality_list_has_one_entry_per_rung_and_switching_works(platform: P
     for value, text in [options[-1], options[1]]:  # lowest, then highest
         viewer.page.select_option("#quality", value)
         height = int(text.split("p")[0])
-        viewer.page.wait_for_function(
-            f"() => document.querySelector('video').videoHeight === {height}", timeout=20_000, polling=POLL_MS
-        )
+        viewer.wait_until(f"() => document.querySelector('video').videoHeight === {height}", 20)
     viewer.page.select_option("#quality", "-1")
     assert_advances(viewer)
     assert viewer.errors == [] and csp_violations(viewer) == []
@@ -145,32 +143,28 @@ def test_the_quality_list_has_one_entry_per_rung_and_switching_works(platform: P
 def test_distance_behind_live_seeking_in_the_window_and_jump_to_live(platform: Platform, open_page: Any) -> None:
     viewer = watch(platform, open_page)
     viewer.wait_for_status("playing", START_TIMEOUT_S)
-    viewer.page.wait_for_function("() => document.querySelector('#behind').dataset.seconds", timeout=5000, polling=POLL_MS)
+    viewer.wait_until("() => document.querySelector('#behind').dataset.seconds", 5)
     at_start = viewer.behind_live()
     assert at_start is not None and 0 < at_start < 4 * platform.channel.segment_seconds
     assert "behind live" in viewer.page.inner_text("#behind")
     viewer.page.focus("#seek")
     viewer.page.keyboard.press("Home")  # keyboard: back to the start of the DVR window
-    viewer.page.wait_for_function(
-        f"() => Number(document.querySelector('#behind').dataset.seconds) > {at_start + 3}", timeout=10_000, polling=POLL_MS
-    )
+    viewer.wait_until(f"() => Number(document.querySelector('#behind').dataset.seconds) > {at_start + 3}", 10)
     viewer.page.keyboard.press("Tab")
     assert viewer.page.evaluate("() => document.activeElement.id") == "go-live"
     viewer.page.keyboard.press("Enter")
-    viewer.page.wait_for_function(
-        f"() => Number(document.querySelector('#behind').dataset.seconds) < {at_start + 2}", timeout=10_000, polling=POLL_MS
-    )
+    viewer.wait_until(f"() => Number(document.querySelector('#behind').dataset.seconds) < {at_start + 2}", 10)
     assert viewer.errors == []
 
 
 def test_the_embed_snippet_is_copyable_and_embeds_one_channel(platform: Platform, open_page: Any) -> None:
     viewer = watch(platform, open_page, permissions=["clipboard-read", "clipboard-write"])
-    viewer.page.wait_for_function("() => document.querySelector('#embed-code').value", polling=POLL_MS)
+    viewer.wait_until("() => document.querySelector('#embed-code').value")
     snippet = viewer.page.input_value("#embed-code")
     src = f"{platform.url('/')}?channel={platform.channel.name}&amp;embed=1"
     assert snippet.startswith(f'<iframe src="{src}"') and "allowfullscreen" in snippet
     viewer.page.click("#copy-embed")
-    viewer.page.wait_for_function("() => document.querySelector('#copy-result').textContent.includes('copied')", polling=POLL_MS)
+    viewer.wait_until("() => document.querySelector('#copy-result').textContent.includes('copied')")
     assert viewer.page.evaluate("() => navigator.clipboard.readText()") == snippet
     embedded = open_page(html.unescape(src))
     embedded.wait_for_status("playing", START_TIMEOUT_S)
@@ -247,7 +241,7 @@ def test_safari_gets_the_playlist_natively_and_others_get_hls_js(platform: Platf
     safari = open_page("about:blank")
     safari.page.add_init_script(SAFARI)
     safari.page.goto(platform.url(f"/?channel={platform.channel.name}"))
-    safari.page.wait_for_function("() => document.querySelector('video').src.endsWith('.m3u8')", timeout=5000, polling=POLL_MS)
+    safari.wait_until("() => document.querySelector('video').src.endsWith('.m3u8')", 5)
     assert (
         safari.page.evaluate("() => document.querySelector('video').src")
         == harness.playback_urls(platform.origin, platform.channel)["hls"]
@@ -362,11 +356,11 @@ def offline_scenario(platform: Platform, browser: Any) -> Iterator[OfflineScenar
     # a third of the pixels of the desktop tests' 1280x800 for the half minute it plays (~2 CPU-s less).
     viewer = new_viewer(browser, viewport=PHONE)
     scenario = OfflineScenario(platform.rehearsal, viewer, platform.channel.segment_seconds)
-    page = scenario.viewer.page
+    page = viewer.page
     page.add_init_script(STATUS_LOG)
     page.expose_function("statusChanged", scenario.on_status)
     scenario.opened_at = time.time()
-    scenario.viewer.response = page.goto(platform.url(f"/?channel={RESTARTS}"))
+    viewer.response = page.goto(platform.url(f"/?channel={RESTARTS}"))
     yield scenario
     page.context.close()
 
