@@ -15,6 +15,7 @@ import gc
 import json
 import os
 import pickle
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -97,6 +98,15 @@ def _one_botocore_model_loader() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.session, "create_loader", functools.cache(botocore.session.create_loader))
         yield
+
+
+def main_without(absent: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run `livestream ARGV` in a fresh interpreter where the module `absent` cannot be imported."""
+    code = (
+        f"import sys; sys.modules[{absent!r}] = None  # as if not installed\n"
+        f"from livestream.cli import main; sys.exit(main({argv!r}))"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
 def aws_client(service: str, region: str) -> Any:

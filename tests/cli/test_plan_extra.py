@@ -5,19 +5,9 @@ scripts/check-wheel shows the same on a real base-only install of the wheel.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-
-def main_without(absent: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run `livestream ARGV` in a fresh interpreter where the module `absent` cannot be imported."""
-    code = (
-        f"import sys; sys.modules[{absent!r}] = None  # as if not installed\n"
-        f"from livestream.cli import main; sys.exit(main({argv!r}))"
-    )
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+from tests.conftest import main_without
 
 
 @pytest.mark.parametrize("absent", ["yaml", "pulumi_policy", "jsonschema"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from livestream.ops import OpsError, outputs
-from tests.cli.test_plan_extra import main_without
+from tests.conftest import main_without
 
 DOCUMENT = {
     "channelIds": {"main": "1234567"},
