@@ -65,12 +65,11 @@ def browser() -> Iterator[Any]:
 
 @dataclass
 class Viewer:
-    """One page plus everything it reported: console errors, page errors, CSP violations."""
+    """One page plus the console and page errors it reported (its CSP violations: `csp_violations`)."""
 
     page: Any
     response: Any = None
     errors: list[str] = field(default_factory=list)
-    violations: list[str] = field(default_factory=list)
 
     def status(self) -> str:
         return str(self.page.get_attribute("#status", "data-state"))
