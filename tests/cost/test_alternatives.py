@@ -105,3 +105,18 @@ def test_break_even_solves_a_line_to_a_cent() -> None:
 def test_as_dict_is_json_ready() -> None:
     data = alternatives.compare(usage(), PRICES)[0].as_dict()
     assert {"name", "monthlyUsd", "lowUsd", "highUsd", "breakEvenViewerHours", "sources", "estimate"} <= set(data)
+
+
+def test_the_break_even_searches_price_each_viewer_hours_point_of_the_platform_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The four searches scan the same grid of viewer-hours: the platform's estimate at a point is reused."""
+    priced_at: list[float] = []
+    real_estimate = alternatives.estimate
+
+    def counting(at: cost.Usage, prices: cost.PriceTable) -> cost.Estimate:
+        priced_at.append(at.viewer_hours_per_month)
+        return real_estimate(at, prices)
+
+    monkeypatch.setattr(alternatives, "estimate", counting)
+    rows = alternatives.compare(usage(), PRICES)
+    assert sum(r.break_even_viewer_hours is not None for r in rows) >= 2  # the searches ran
+    assert len(priced_at) == len(set(priced_at))
