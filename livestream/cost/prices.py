@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -92,6 +92,9 @@ class PriceTable:
     pricing_region: str
     figures: Mapping[str, Figure]
     overridden: tuple[str, ...] = ()
+    # `at` per end, built once: an estimate with ranges prices both ends, and the break-even searches price
+    # hundreds of estimates from one table (rebuilding the ~100 figures was ~45 % of an estimate's CPU).
+    _ends: dict[str, PriceTable] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def figure(self, path: str) -> Figure:
         try:
@@ -113,8 +116,10 @@ class PriceTable:
 
     def at(self, end: str) -> PriceTable:
         """This table with every figure at one end of its range ("low" or "high"), for the estimate's range."""
-        figures = {path: replace(fig, value=fig.bound(end)) for path, fig in self.figures.items()}
-        return replace(self, figures=figures)
+        if end not in self._ends:
+            figures = {path: replace(fig, value=fig.bound(end)) for path, fig in self.figures.items()}
+            self._ends[end] = replace(self, figures=figures)
+        return self._ends[end]
 
     @property
     def has_ranges(self) -> bool:
