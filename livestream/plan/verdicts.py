@@ -245,29 +245,42 @@ def _provider(resource: offline.PlannedResource) -> PolicyProviderResource | Non
     return PolicyProviderResource(parts[2].rsplit("$", 1)[-1], {}, urn, parts[3])
 
 
-class _TrackedProps(_DictProxy):
-    """The analyzer's unknown-checking proxy, remembering whether the policy read any property.
+class _Props(_DictProxy):
+    """The analyzer's unknown-checking proxy over a resource's properties, built when a policy first looks.
 
-    A resource policy that returns early for other resource types reads nothing, so "read a
-    property" is how the verdict table counts the resources a policy actually judged.
+    Built of new dicts and lists all the way down (the leaves are strings, numbers and booleans): what a
+    policy writes into it stays its own, as when the analyzer deserializes for each policy. Most policies
+    return early for other resource types and never look, so building every proxy up front was most of
+    an evaluation's CPU. `read` tells whether the policy read any property: a resource policy that
+    returned early read nothing, which is how the verdict table counts the resources it actually judged.
     """
 
     def __init__(self, props: dict[str, Any]) -> None:
-        # The proxy is built of new dicts and lists all the way down (the leaves are strings, numbers and
-        # booleans): what a policy writes into it stays its own, as when the analyzer deserializes for each.
-        super().__init__(unknown_checking_proxy(props)["__target"], [])
+        self._source: dict[str, Any] | None = props
         self.read = False
 
+    def _built(self) -> None:
+        if self._source is not None:
+            _DictProxy.__init__(self, unknown_checking_proxy(self._source)["__target"], [])
+            self._source = None
+
     def __getitem__(self, key: Any) -> Any:
+        self._built()
         if key != "__target":
             self.read = True
         return super().__getitem__(key)
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._built()
+        super().__setitem__(key, value)
+
     def __iter__(self) -> Iterator[Any]:
+        self._built()
         self.read = True
         return super().__iter__()
 
     def __len__(self) -> int:
+        self._built()
         self.read = True
         return int(super().__len__())
 
@@ -280,6 +293,7 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
     unknown-checking proxy. Config is merged and validated first (`resolve_config`).
     """
     resolved = resolve_config(pack, config)
+    stack = _Stack(plan)
     violations: list[Violation] = []
     verdicts: list[PolicyVerdict] = []
     for policy in pack.policies:
@@ -298,7 +312,7 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
             if not policy.has_validation():
                 continue  # a remediation-only policy: the analyzer reports it not applicable
             for resource in plan.resources:
-                props = _TrackedProps(resource.inputs)
+                props = _Props(resource.inputs)
                 args = ResourceValidationArgs(
                     resource.type,
                     props,
@@ -306,7 +320,7 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
                     resource.name,
                     _options(resource),
                     _provider(resource),
-                    copy.deepcopy(settings.properties) or None,
+                    _own(settings.properties),
                     {},
                 )
                 before = len(found)
@@ -315,13 +329,18 @@ def evaluate(pack: LoadedPack, plan: offline.Plan, config: Mapping[str, Any] | N
                 verdict.evaluated += int(props.read or failed)
                 verdict.resources_failed += int(failed)
         elif isinstance(policy, StackValidationPolicy):
-            stack_args = StackValidationArgs(_stack_resources(plan), copy.deepcopy(settings.properties) or None, {})
+            stack_args = StackValidationArgs(stack.resources(), _own(settings.properties), {})
             _call(policy, stack_args, level, None, found)
             verdict.evaluated = 1
             verdict.resources_failed = len({v.resource for v in found})
         verdict.violations = len(found)
         violations += found
     return Evaluation(violations, verdicts)
+
+
+def _own(properties: Any) -> Any:
+    """A policy's configured properties, its own copy (None when it has none)."""
+    return copy.deepcopy(properties) if properties else None
 
 
 def _call(
@@ -367,26 +386,33 @@ def _call(
         ) from error
 
 
-def _stack_resources(plan: offline.Plan) -> list[PolicyResource]:
+class _Stack:
     """Every resource with its outputs, parent and dependencies linked, as `AnalyzeStack` receives them.
 
     The engine sends a resource's output properties; its id is not among them (a plan records it
     beside the outputs), so policies match references by output properties (`bucket`, `arn`, ...).
     They come in the plan's tree order, not in registration order: the mock engine registers
     concurrently, and a stack policy that takes the first of something (the monthly-cost rule's
-    region) would otherwise judge differently from one run to the next.
+    region) would otherwise judge differently from one run to the next. The order and the properties
+    are read once per evaluation; `resources()` builds each stack policy its own.
     """
-    resources: dict[str, PolicyResource] = {}
-    for r in plan.resources:
-        outputs = {k: v for k, v in r.outputs.items() if k != "id"}
-        props = unknown_checking_proxy(outputs if r.custom else r.inputs)
-        resources[r.urn] = PolicyResource(r.type, props, r.urn, r.name, _options(r), _provider(r), None, [], {})
-    for r in plan.resources:
-        resource = resources[r.urn]
-        if r.parent and r.parent in resources:
-            resource.parent = resources[r.parent]
-        resource.dependencies = [resources[d] for d in r.dependencies if d in resources]
-    return [resources[r.urn] for r in resources_of(plan)]
+
+    def __init__(self, plan: offline.Plan) -> None:
+        self.plan = plan
+        self.order = [r.urn for r in resources_of(plan)]
+        self.props = {r.urn: {k: v for k, v in r.outputs.items() if k != "id"} if r.custom else r.inputs for r in plan.resources}
+
+    def resources(self) -> list[PolicyResource]:
+        resources: dict[str, PolicyResource] = {}
+        for r in self.plan.resources:
+            props = _Props(self.props[r.urn])
+            resources[r.urn] = PolicyResource(r.type, props, r.urn, r.name, _options(r), _provider(r), None, [], {})
+        for r in self.plan.resources:
+            resource = resources[r.urn]
+            if r.parent and r.parent in resources:
+                resource.parent = resources[r.parent]
+            resource.dependencies = [resources[d] for d in r.dependencies if d in resources]
+        return [resources[urn] for urn in self.order]
 
 
 def summary(evaluation: Evaluation) -> str:
