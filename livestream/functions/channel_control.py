@@ -32,6 +32,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import boto3
@@ -398,7 +399,11 @@ def _minute(timestamp: datetime) -> datetime:
 # --- helpers --------------------------------------------------------------------------------
 
 
+@cache
 def _client(service: str) -> Any:
+    """One client per service for the execution environment's life: Lambda reuses an environment across
+    invocations, and a client made outside the handler is not made again (AWS Lambda Developer Guide,
+    "Best practices for working with AWS Lambda functions": initialize SDK clients outside the handler)."""
     return boto3.client(service, config=RETRY)
 
 

@@ -35,6 +35,7 @@ def aws(monkeypatch):
         "AWS_REGION": REGION,
     }.items():
         monkeypatch.setenv(key, value)
+    cc._client.cache_clear()  # a client per test's environment (region, credentials), as per Lambda environment
     with mock_aws():
         yield
 
@@ -166,6 +167,17 @@ def test_stop_is_idempotent(medialive, monkeypatch):
     assert state(medialive, channel_id) == "IDLE"
     second = cc.handler({"action": "stop"}, None)
     assert second["channels"] == [{"channelId": channel_id, "state": "IDLE", "changed": False, "reason": "already IDLE"}]
+
+
+def test_a_warm_environment_reuses_its_clients(medialive, monkeypatch, queue_url):
+    """Lambda runs invocations one after another in one environment: the clients are made once, not per call."""
+    make_channel(medialive, monkeypatch, running=True)
+    made: list[str] = []
+    real = cc.boto3.client
+    monkeypatch.setattr(cc.boto3, "client", lambda service, **options: made.append(service) or real(service, **options))
+    for action in ("status", "stop-if-idle", "status", "stop-if-idle"):
+        cc.handler({"action": action}, None)
+    assert sorted(made) == sorted(set(made)) and "medialive" in made
 
 
 def test_status_reports_idle_and_running_without_changing_them(medialive, monkeypatch):
