@@ -42,6 +42,29 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+LISTEN = "0A"  # a TCP socket's state in /proc/net/tcp when it listens
+
+
+def wait_until_listening(port: int, listener: subprocess.Popen[bytes], timeout_s: float = 15.0) -> None:
+    """Wait for ffmpeg's `-listen 1` socket, without connecting to it (it accepts one connection only).
+
+    A fixed pause was not enough on 2 busy cores: the pusher connected before ffmpeg had bound, and
+    the smoke test failed with "Input/output error". Where /proc/net/tcp does not exist, a pause.
+    """
+    table = Path("/proc/net/tcp")
+    if not table.exists():
+        time.sleep(2.0)
+        return
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert listener.poll() is None, f"the RTMP listener exited with {listener.returncode}"
+        rows = (line.split() for line in table.read_text().splitlines()[1:])
+        if any(row[1].endswith(f":{port:04X}") and row[3] == LISTEN for row in rows):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the RTMP listener did not listen on port {port} within {timeout_s:g} s")
+
+
 def listener_command(url: str, folder: Path) -> list[str]:
     """ffmpeg as the ingest + packager: two rungs (full size and 160x90) as HLS with program date-times."""
     return [
@@ -58,11 +81,12 @@ def listener_command(url: str, folder: Path) -> list[str]:
 @pytest.fixture
 def ingest(deployed: Deployed) -> Iterator[subprocess.Popen[bytes]]:
     """The RTMP ingest stand-in, writing where the CDN serves the channel's HLS manifest."""
-    url = f"rtmp://127.0.0.1:{free_port()}/main/{STREAM_KEY}-primary"
+    port = free_port()
+    url = f"rtmp://127.0.0.1:{port}/main/{STREAM_KEY}-primary"
     folder = deployed.cdn_folder / deployed.outputs["playbackUrls"]["main"]["hls"].split("/", 3)[3].rsplit("/", 1)[0]
     folder.mkdir(parents=True)
     listener = subprocess.Popen(listener_command(url, folder), stdin=subprocess.DEVNULL)
-    time.sleep(1.0)  # let it bind before the smoke test's ffmpeg connects
+    wait_until_listening(port, listener)  # before the smoke test's ffmpeg connects
     started = datetime.now(UTC)
 
     def index_when_the_stream_ends() -> None:
