@@ -157,19 +157,45 @@ def _playlists(master_url: str) -> list[hls.MediaPlaylist] | None:
     return found or None
 
 
-def _poll(what: Callable[[], Any], timeout: float, every: float) -> tuple[Any, float]:
-    """Call `what` until it returns something truthy or `timeout` passes; (result, seconds)."""
+def _poll(
+    what: Callable[[], Any], timeout: float, every: float, give_up: Callable[[], bool] = lambda: False
+) -> tuple[Any, float]:
+    """Call `what` until it returns something truthy, `timeout` passes or `give_up()`; (result, seconds)."""
     began = time.monotonic()
     while True:
         result = what()
         waited = time.monotonic() - began
-        if result or waited >= timeout:
+        if result or waited >= timeout or give_up():
             return result, waited
         time.sleep(every)
 
 
-def _media_steps(report: SmokeReport, master_url: str, options: SmokeOptions, say: Say, pushed_at: float) -> None:
-    first, _ = _poll(lambda: _playlists(master_url), options.playable_timeout, options.poll)
+def _push_failed(pushers: list[subprocess.Popen[bytes]]) -> bool:
+    """Every pusher has exited with an error: nothing more will reach the ingest (a wrong URL, a closed CIDR)."""
+    return bool(pushers) and all(p.poll() not in (0, None) for p in pushers)
+
+
+def _media_steps(
+    report: SmokeReport,
+    master_url: str,
+    options: SmokeOptions,
+    say: Say,
+    pushed_at: float,
+    pushers: list[subprocess.Popen[bytes]],
+) -> None:
+    first, _ = _poll(lambda: _playlists(master_url), options.playable_timeout, options.poll, lambda: _push_failed(pushers))
+    if not first and _push_failed(pushers):
+        codes = ", ".join(str(p.returncode) for p in pushers)
+        report.add(
+            Check(
+                "manifest playable through the CDN",
+                FAIL,
+                f"the test pattern push failed (ffmpeg exit {codes}) before anything was playable at {master_url}",
+                "see 'test pattern pushed' for ffmpeg's message: is the ingest URL right, and this address in the input's CIDRs?",
+            ),
+            say,
+        )
+        return
     if not first:
         report.add(
             Check(
@@ -267,7 +293,7 @@ def run(aws: Aws, outputs: StackOutputs, name: str, options: SmokeOptions, *, sa
                 pushers = start_pushers(found, options)
                 pushed_at = time.monotonic()
                 say(f"pushing a {options.size}@{options.fps} test pattern for {options.duration:g} s to {len(pushers)} ingest(s)")
-                _media_steps(report, master_url, options, say, pushed_at)
+                _media_steps(report, master_url, options, say, pushed_at, pushers)
                 _finish_push(report, pushers, pushed_at, options, say)
         except KeyboardInterrupt:
             report.interrupted = True

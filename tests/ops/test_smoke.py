@@ -138,20 +138,35 @@ def test_smoke_plays_every_rung_through_the_cdn_and_stops_the_channel(
 def test_a_failed_push_still_stops_the_channel(deployed: Deployed, capsys: Any) -> None:
     deployed.write(ingestUrls={"main": [f"rtmp://127.0.0.1:{free_port()}/main/{STREAM_KEY}-primary"]})  # nobody listens
     argv = ["smoke", "main", "--outputs", str(deployed.outputs_path), "--duration", "5", "--json", *FAST]
-    code = main([*argv, "--playable-timeout", "2", "--recording-timeout", "0"])
+    code = main([*argv, "--playable-timeout", "120", "--recording-timeout", "0"])
     report = json.loads(capsys.readouterr().out)
     steps = {s["check"]: s for s in report["steps"]}
     assert code == 1
     assert steps["manifest playable through the CDN"]["status"] == "fail"
+    # not the playable timeout: the wait ends as soon as the push has failed
+    assert steps["manifest playable through the CDN"]["detail"].startswith("the test pattern push failed (ffmpeg exit ")
     assert steps["test pattern pushed"]["status"] == "fail"
     assert steps["channel stopped"]["status"] == "pass"
     assert channel_state(deployed) == "IDLE"
 
 
+@pytest.fixture
+def silent_ingest() -> Iterator[str]:
+    """An ingest that takes the connection and never answers: the push hangs, nothing ever plays."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True).start()
+    yield f"rtmp://127.0.0.1:{server.getsockname()[1]}/main/{STREAM_KEY}-primary"
+    for connection in [*held, server]:
+        connection.close()
+
+
 @pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_an_interrupted_smoke_stops_the_channel(deployed: Deployed, sent: signal.Signals) -> None:
+def test_an_interrupted_smoke_stops_the_channel(deployed: Deployed, silent_ingest: str, sent: signal.Signals) -> None:
     """A running smoke (channel RUNNING, waiting for a manifest) gets a signal: it stops the channel and exits 1."""
-    deployed.write(ingestUrls={"main": [f"rtmp://127.0.0.1:{free_port()}/main/{STREAM_KEY}-primary"]})
+    deployed.write(ingestUrls={"main": [silent_ingest]})
     argv = [
         "smoke",
         "main",
