@@ -170,9 +170,14 @@ def _poll(
         time.sleep(every)
 
 
+def _failed(pushers: list[subprocess.Popen[bytes]]) -> list[subprocess.Popen[bytes]]:
+    """The pushers that have exited with an error."""
+    return [p for p in pushers if p.poll() not in (0, None)]
+
+
 def _push_failed(pushers: list[subprocess.Popen[bytes]]) -> bool:
     """Every pusher has exited with an error: nothing more will reach the ingest (a wrong URL, a closed CIDR)."""
-    return bool(pushers) and all(p.poll() not in (0, None) for p in pushers)
+    return bool(pushers) and len(_failed(pushers)) == len(pushers)
 
 
 def _media_steps(
@@ -184,28 +189,8 @@ def _media_steps(
     pushers: list[subprocess.Popen[bytes]],
 ) -> None:
     first, _ = _poll(lambda: _playlists(master_url), options.playable_timeout, options.poll, lambda: _push_failed(pushers))
-    if not first and _push_failed(pushers):
-        codes = ", ".join(str(p.returncode) for p in pushers)
-        report.add(
-            Check(
-                "manifest playable through the CDN",
-                FAIL,
-                f"the test pattern push failed (ffmpeg exit {codes}) before anything was playable at {master_url}",
-                "see 'test pattern pushed' for ffmpeg's message: is the ingest URL right, and this address in the input's CIDRs?",
-            ),
-            say,
-        )
-        return
     if not first:
-        report.add(
-            Check(
-                "manifest playable through the CDN",
-                FAIL,
-                f"nothing playable at {master_url}",
-                "livestream status: is input arriving? are the alarms quiet?",
-            ),
-            say,
-        )
+        report.add(_not_playable(master_url, pushers), say)
         return
     report.timings["firstPlayableSeconds"] = time.monotonic() - pushed_at
     report.add(Check("manifest playable through the CDN", PASS, f"{len(first)} rungs"), say)
@@ -308,6 +293,16 @@ def run(aws: Aws, outputs: StackOutputs, name: str, options: SmokeOptions, *, sa
     return report
 
 
+def _not_playable(master_url: str, pushers: list[subprocess.Popen[bytes]]) -> Check:
+    if _push_failed(pushers):
+        codes = ", ".join(str(p.returncode) for p in pushers)
+        detail = f"the test pattern push failed (ffmpeg exit {codes}) before anything was playable at {master_url}"
+        fix = "see 'test pattern pushed' for ffmpeg's message: is the ingest URL right, and this address in the input's CIDRs?"
+        return Check("manifest playable through the CDN", FAIL, detail, fix)
+    fix = "livestream status: is input arriving? are the alarms quiet?"
+    return Check("manifest playable through the CDN", FAIL, f"nothing playable at {master_url}", fix)
+
+
 def _finish_push(
     report: SmokeReport, pushers: list[subprocess.Popen[bytes]], pushed_at: float, options: SmokeOptions, say: Say
 ) -> None:
@@ -318,7 +313,7 @@ def _finish_push(
             process.wait(max(remaining, 0.1))
         except subprocess.TimeoutExpired:
             continue
-    failed = [p for p in pushers if p.returncode not in (0, None)]
+    failed = _failed(pushers)
     detail = "; ".join(
         (p.stderr.read().decode(errors="replace").strip()[-300:] if p.stderr else "") or f"exit {p.returncode}" for p in failed
     )
